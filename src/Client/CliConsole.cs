@@ -1,0 +1,45 @@
+using Spectre.Console;
+
+namespace SENet.Client;
+
+/// <summary>
+/// Where a command writes: results to standard output (through Spectre.Console), errors to standard error,
+/// and a uniform translation of expected failures into one clear line and exit code 1.
+/// </summary>
+public sealed class CliConsole(TextWriter output, TextWriter error)
+{
+    public IAnsiConsole Out { get; } = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(output),
+        Ansi = ReferenceEquals(output, Console.Out) ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = ReferenceEquals(output, Console.Out) ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        Interactive = ReferenceEquals(output, Console.Out) ? InteractionSupport.Detect : InteractionSupport.No,
+    });
+
+    public TextWriter Output { get; } = output;
+
+    public TextWriter Error { get; } = error;
+
+    /// <summary>Runs a command body; an expected failure prints <c>error: …</c> on standard error and returns 1.</summary>
+    public async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (OperationCanceledException)
+        {
+            await Error.WriteLineAsync("error: cancelled.");
+            return 130;
+        }
+        catch (Exception e) when (UserFacing(e))
+        {
+            await Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static bool UserFacing(Exception e) =>
+        e is Evaluation.Models.ModelValidationException or Evaluation.Models.DeviceUnavailableException
+            or ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException;
+}

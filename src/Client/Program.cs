@@ -1,0 +1,3 @@
+using SENet.Client;
+
+return await SenetCommandLine.InvokeAsync(args, Console.Out, Console.Error);

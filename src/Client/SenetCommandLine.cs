@@ -1,0 +1,21 @@
+using System.CommandLine;
+using SENet.Client.Commands;
+
+namespace SENet.Client;
+
+/// <summary>The <c>senet</c> command tree. Writers are passed in so tests run the real CLI in process.</summary>
+public static class SenetCommandLine
+{
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var console = new CliConsole(output, error);
+        var root = new RootCommand("SENet Eval: exact top-1 / top-5 evaluation of SE-ResNet image classifiers at dataset scale.");
+        var model = new Command("model", "Build SE-ResNet ONNX models and describe ONNX classifiers.");
+        model.Subcommands.Add(ModelBuildCommand.Create(console));
+        model.Subcommands.Add(ModelInfoCommand.Create(console));
+        root.Subcommands.Add(model);
+
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        return await root.Parse(args).InvokeAsync(configuration, cancellationToken);
+    }
+}

@@ -1,0 +1,42 @@
+namespace SENet.Evaluation.Metrics;
+
+/// <summary>One image's label and its best classes with their probabilities, best first.</summary>
+public sealed record ImagePrediction(string ImageId, int Label, IReadOnlyList<int> TopClasses, IReadOnlyList<float> TopProbabilities)
+{
+    /// <summary>Ranks <paramref name="scores"/> and turns logits into probabilities (softmax) unless they already are.</summary>
+    public static ImagePrediction From(string imageId, int label, ReadOnlySpan<float> scores, bool scoresAreProbabilities)
+    {
+        Span<int> ranked = stackalloc int[TopKCounts.K];
+        var count = TopKRanking.Select(scores, ranked);
+        var classes = ranked[..count].ToArray();
+        var probabilities = new float[count];
+        if (scoresAreProbabilities)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                probabilities[i] = scores[classes[i]];
+            }
+        }
+        else
+        {
+            var max = float.NegativeInfinity;
+            foreach (var s in scores)
+            {
+                max = float.IsNaN(s) ? max : Math.Max(max, s);
+            }
+
+            double sum = 0;
+            foreach (var s in scores)
+            {
+                sum += float.IsNaN(s) ? 0 : Math.Exp(s - max);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                probabilities[i] = (float)(Math.Exp(scores[classes[i]] - max) / sum);
+            }
+        }
+
+        return new ImagePrediction(imageId, label, classes, probabilities);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace SENet.Evaluation.Metrics;
+
+/// <summary>Streams per-image predictions as CSV: image id, label, top-5 classes and their probabilities.</summary>
+public sealed class PredictionsCsvWriter(TextWriter writer) : IDisposable
+{
+    public const string Header = "image,label,top1,top2,top3,top4,top5,prob1,prob2,prob3,prob4,prob5";
+
+    private bool _headerWritten;
+
+    public void Write(ImagePrediction prediction)
+    {
+        if (!_headerWritten)
+        {
+            writer.Write(Header);
+            writer.Write('\n');
+            _headerWritten = true;
+        }
+
+        writer.Write(Csv.Escape(prediction.ImageId));
+        writer.Write(',');
+        writer.Write(prediction.Label.ToString(CultureInfo.InvariantCulture));
+        for (var i = 0; i < TopKCounts.K; i++)
+        {
+            writer.Write(',');
+            if (i < prediction.TopClasses.Count)
+            {
+                writer.Write(prediction.TopClasses[i].ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        for (var i = 0; i < TopKCounts.K; i++)
+        {
+            writer.Write(',');
+            if (i < prediction.TopProbabilities.Count)
+            {
+                writer.Write(prediction.TopProbabilities[i].ToString("0.######", CultureInfo.InvariantCulture));
+            }
+        }
+
+        writer.Write('\n');
+    }
+
+    public void Dispose() => writer.Dispose();
+}

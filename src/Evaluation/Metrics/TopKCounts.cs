@@ -1,0 +1,119 @@
+namespace SENet.Evaluation.Metrics;
+
+/// <summary>
+/// Exact integer counts of one evaluation (or one shard of it): images scored, top-1 / top-5 hits, failures,
+/// per-class totals and hits, and top-1 confusions. <see cref="Merge"/> is addition, so shards combine in any
+/// order and grouping with identical totals.
+/// </summary>
+public sealed class TopKCounts
+{
+    public const int K = 5;
+
+    public TopKCounts(int classes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
+        Classes = classes;
+        ClassImages = new long[classes];
+        ClassTop1 = new long[classes];
+        ClassTop5 = new long[classes];
+    }
+
+    public int Classes { get; }
+
+    public long Images { get; private set; }
+
+    public long Top1Correct { get; private set; }
+
+    public long Top5Correct { get; private set; }
+
+    public long Failed { get; private set; }
+
+    public long[] ClassImages { get; }
+
+    public long[] ClassTop1 { get; }
+
+    public long[] ClassTop5 { get; }
+
+    /// <summary>Top-1 mistakes keyed by (true label, predicted class).</summary>
+    public Dictionary<(int Label, int Predicted), long> Confusions { get; } = [];
+
+    public double Top1Accuracy => Images == 0 ? 0 : 100.0 * Top1Correct / Images;
+
+    public double Top5Accuracy => Images == 0 ? 0 : 100.0 * Top5Correct / Images;
+
+    public double Top1Error => Images == 0 ? 0 : 100.0 - Top1Accuracy;
+
+    public double Top5Error => Images == 0 ? 0 : 100.0 - Top5Accuracy;
+
+    /// <summary>Counts one scored image; <paramref name="ranked"/> holds its best classes, best first.</summary>
+    public void Add(int label, ReadOnlySpan<int> ranked)
+    {
+        if ((uint)label >= (uint)Classes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(label), label, $"Labels run from 0 to {Classes - 1}.");
+        }
+
+        Images++;
+        ClassImages[label]++;
+        if (ranked[0] == label)
+        {
+            Top1Correct++;
+            ClassTop1[label]++;
+        }
+        else
+        {
+            Confusions[(label, ranked[0])] = Confusions.GetValueOrDefault((label, ranked[0])) + 1;
+        }
+
+        if (ranked[..Math.Min(K, ranked.Length)].Contains(label))
+        {
+            Top5Correct++;
+            ClassTop5[label]++;
+        }
+    }
+
+    /// <summary>Ranks <paramref name="scores"/> with <see cref="TopKRanking"/> and counts the image.</summary>
+    public void Add(int label, ReadOnlySpan<float> scores)
+    {
+        Span<int> ranked = stackalloc int[K];
+        var count = TopKRanking.Select(scores, ranked);
+        Add(label, ranked[..count]);
+    }
+
+    public void AddFailures(long count = 1) => Failed += count;
+
+    public void Merge(TopKCounts other)
+    {
+        if (other.Classes != Classes)
+        {
+            throw new ArgumentException($"Cannot merge counts over {other.Classes} classes into counts over {Classes}.", nameof(other));
+        }
+
+        Images += other.Images;
+        Top1Correct += other.Top1Correct;
+        Top5Correct += other.Top5Correct;
+        Failed += other.Failed;
+        for (var c = 0; c < Classes; c++)
+        {
+            ClassImages[c] += other.ClassImages[c];
+            ClassTop1[c] += other.ClassTop1[c];
+            ClassTop5[c] += other.ClassTop5[c];
+        }
+
+        foreach (var (pair, count) in other.Confusions)
+        {
+            Confusions[pair] = Confusions.GetValueOrDefault(pair) + count;
+        }
+    }
+
+    /// <summary>The most frequent top-1 confusions, most frequent first, then by label and predicted class.</summary>
+    public IReadOnlyList<ClassConfusion> TopConfusions(int count) =>
+        Confusions.OrderByDescending(c => c.Value).ThenBy(c => c.Key.Label).ThenBy(c => c.Key.Predicted)
+            .Take(count).Select(c => new ClassConfusion(c.Key.Label, c.Key.Predicted, c.Value)).ToList();
+
+    public bool CountsEqual(TopKCounts other) =>
+        Classes == other.Classes && Images == other.Images && Top1Correct == other.Top1Correct && Top5Correct == other.Top5Correct
+        && Failed == other.Failed && ClassImages.SequenceEqual(other.ClassImages) && ClassTop1.SequenceEqual(other.ClassTop1)
+        && ClassTop5.SequenceEqual(other.ClassTop5) && Confusions.Count == other.Confusions.Count
+        && Confusions.All(c => other.Confusions.TryGetValue(c.Key, out var n) && n == c.Value);
+}

@@ -1,0 +1,205 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace SENet.Evaluation.Models;
+
+/// <summary>
+/// An ONNX Runtime session of an image classifier: one float input [N,3,H,W], an output [N,C] of logits or
+/// probabilities. Chooses its device, validates the model's interface and warms up before it is handed out.
+/// </summary>
+public sealed class ClassifierSession : IDisposable
+{
+    public const string CpuProvider = "CPUExecutionProvider";
+    public const string CudaProvider = "CUDAExecutionProvider";
+
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+
+    private ClassifierSession(InferenceSession session, ModelDescription description, string provider, string? fallbackReason, int height, int width, int classes, int maxBatchSize)
+    {
+        _session = session;
+        Description = description;
+        ExecutionProvider = provider;
+        FallbackReason = fallbackReason;
+        InputHeight = height;
+        InputWidth = width;
+        Classes = classes;
+        MaxBatchSize = maxBatchSize;
+        _inputNames = [description.Inputs[0].Name];
+        _outputNames = [description.Outputs[0].Name];
+    }
+
+    public ModelDescription Description { get; }
+
+    /// <summary>The execution provider that runs the model: <see cref="CpuProvider"/> or <see cref="CudaProvider"/>.</summary>
+    public string ExecutionProvider { get; }
+
+    /// <summary>Why <c>auto</c> did not choose CUDA; null when it did, or when a device was named.</summary>
+    public string? FallbackReason { get; }
+
+    public int InputHeight { get; }
+
+    public int InputWidth { get; }
+
+    public int Classes { get; }
+
+    public int MaxBatchSize { get; }
+
+    public bool OutputIsProbabilities => Description.OutputIsProbabilities;
+
+    public static ClassifierSession Create(byte[] onnx, ClassifierSessionOptions? options = null)
+    {
+        options ??= new ClassifierSessionOptions();
+        if (options.MaxBatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxBatchSize, "The batch size must be at least 1.");
+        }
+
+        var description = ModelInspector.Inspect(ModelInspector.Load(onnx));
+        var (sessionOptions, provider, fallbackReason) = CreateSessionOptions(options);
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(onnx, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelValidationException($"ONNX Runtime cannot load the model: {e.Message}", e);
+        }
+        finally
+        {
+            sessionOptions.Dispose();
+        }
+
+        try
+        {
+            var (height, width, classes, maxBatch) = ValidateInterface(session, description, options);
+            var classifier = new ClassifierSession(session, description, provider, fallbackReason, height, width, classes, maxBatch);
+            classifier.WarmUp();
+            return classifier;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    public InferenceBatch CreateBatch(int? capacity = null) =>
+        new(Math.Min(capacity ?? MaxBatchSize, MaxBatchSize), 3, InputHeight, InputWidth, Classes);
+
+    /// <summary>Runs the first <see cref="InferenceBatch.Count"/> images of <paramref name="batch"/>; scores land in the batch.</summary>
+    public void Run(InferenceBatch batch)
+    {
+        if (batch.Count < 1 || batch.Count > batch.Capacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch.Count, $"A batch holds 1 to {batch.Capacity} images.");
+        }
+
+        var (input, output) = batch.TensorsFor(batch.Count);
+        _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+
+    private void WarmUp()
+    {
+        using var batch = CreateBatch(1);
+        batch.Count = 1;
+        Run(batch);
+    }
+
+    private static (SessionOptions Options, string Provider, string? FallbackReason) CreateSessionOptions(ClassifierSessionOptions options)
+    {
+        var device = options.EffectiveDevice;
+        if (device.Kind != DeviceKind.Cpu)
+        {
+            var cuda = CreateBaseOptions(options);
+            try
+            {
+                // The provider list always names CUDA; only loading the provider proves CUDA 13 and cuDNN 9 are present.
+                _ = OrtEnv.Instance();
+                using var cudaOptions = new OrtCUDAProviderOptions();
+                var settings = new Dictionary<string, string>(options.CudaOptions ?? new Dictionary<string, string>())
+                {
+                    ["device_id"] = device.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
+                cudaOptions.UpdateOptions(settings);
+                cuda.AppendExecutionProvider_CUDA(cudaOptions);
+                return (cuda, CudaProvider, null);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                cuda.Dispose();
+                if (device.Kind == DeviceKind.Cuda)
+                {
+                    throw new DeviceUnavailableException(
+                        $"Device {device} was requested but ONNX Runtime's CUDA execution provider did not load: {e.Message} " +
+                        "It needs an NVIDIA driver, CUDA 13 (libcudart.so.13, libcublas.so.13, libcublasLt.so.13) and cuDNN 9 on the library path. " +
+                        "Use --device cpu (or auto) to run on the CPU.", e);
+                }
+
+                return (CreateBaseOptions(options), CpuProvider, $"CUDA execution provider unavailable: {e.Message}");
+            }
+        }
+
+        return (CreateBaseOptions(options), CpuProvider, null);
+    }
+
+    private static SessionOptions CreateBaseOptions(ClassifierSessionOptions options)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        if (options.IntraOpThreads > 0)
+        {
+            sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+        }
+
+        return sessionOptions;
+    }
+
+    private static (int Height, int Width, int Classes, int MaxBatch) ValidateInterface(InferenceSession session, ModelDescription description, ClassifierSessionOptions options)
+    {
+        var inputs = session.InputMetadata;
+        var outputs = session.OutputMetadata;
+        var input = inputs.Count == 1 ? inputs.Single().Value : null;
+        var output = outputs.Count >= 1 ? outputs.First().Value : null;
+        var inputOk = input is { IsTensor: true, Dimensions.Length: 4 } && input.ElementType == typeof(float) && input.Dimensions[1] is 3 or -1;
+        var outputOk = output is { IsTensor: true, Dimensions.Length: 2 } && output.ElementType == typeof(float);
+        if (!inputOk || !outputOk)
+        {
+            throw new ModelValidationException(
+                "The model is not an image classifier this engine can evaluate: it needs one float32 input [N,3,H,W] and " +
+                "a float32 output [N,C] of logits or probabilities. " +
+                $"Its inputs are {string.Join("; ", description.Inputs)}; its outputs are {string.Join("; ", description.Outputs)}. " +
+                "Re-export it with an NCHW RGB image input and the classifier's scores as the first output.");
+        }
+
+        var height = input!.Dimensions[2] > 0 ? input.Dimensions[2] : options.InputSize;
+        var width = input.Dimensions[3] > 0 ? input.Dimensions[3] : options.InputSize;
+        var fixedBatch = input.Dimensions[0] > 0 ? input.Dimensions[0] : int.MaxValue;
+        var classes = output!.Dimensions[1];
+        if (classes <= 0)
+        {
+            classes = ProbeClassCount(session, description, height, width);
+        }
+
+        return (height, width, classes, Math.Min(options.MaxBatchSize, fixedBatch));
+    }
+
+    private static int ProbeClassCount(InferenceSession session, ModelDescription description, int height, int width)
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(new float[3 * height * width], [1, 3, height, width]);
+        using var results = session.Run(new RunOptions(), [description.Inputs[0].Name], [input], [description.Outputs[0].Name]);
+        return (int)results[0].GetTensorTypeAndShape().Shape[1];
+    }
+}

@@ -1,0 +1,9 @@
+namespace SENet.Evaluation.Models;
+
+public enum DeviceKind
+{
+    /// <summary>CUDA when its execution provider loads, the CPU otherwise.</summary>
+    Auto,
+    Cpu,
+    Cuda,
+}
