@@ -1,0 +1,62 @@
+using SENet.Evaluation.Metrics;
+
+namespace SENet.Evaluation.Tests.Metrics;
+
+public sealed class ReportWriterTests
+{
+    private static EvaluationReport SampleReport()
+    {
+        var counts = new TopKCounts(3);
+        counts.Add(0, [0, 1, 2]);
+        counts.Add(1, [0, 1, 2]);
+        counts.Add(2, [2, 0, 1]);
+        counts.AddFailures();
+        return EvaluationReport.Create(counts, "seresnet50", "/data/val", "CPUExecutionProvider", ["cat", "dog", "fox"],
+            [new ImageFailure("bad.jpg", "decode", "not an image")], TimeSpan.FromSeconds(2)) with
+        {
+            ParameterCount = 28_088_024,
+            ImageSize = 224,
+            CropPct = 0.875,
+        };
+    }
+
+    [Fact]
+    public void ResultsCsvHasTimmValidateColumns()
+    {
+        var lines = ReportWriter.ToResultsCsv(SampleReport()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation", lines[0]);
+        Assert.Equal("seresnet50,66.6667,33.3333,100,0,28.09,224,0.875,bilinear", lines[1]);
+    }
+
+    [Fact]
+    public void JsonRoundTripsWithCountsClassesAndFailures()
+    {
+        var report = SampleReport();
+
+        var json = ReportWriter.ToJson(report);
+        var back = ReportWriter.FromJson(json);
+
+        Assert.Contains("\"top1_error\"", json);
+        Assert.Equal((3L, 1L, 2L, 3L), (back.Images, back.Failed, back.Top1Correct, back.Top5Correct));
+        Assert.Equal("dog", back.PerClass[1].Name);
+        Assert.Equal(0, back.PerClass[1].Top1Correct);
+        Assert.Equal(new ClassConfusion(1, 0, 1), back.TopConfusions.Single());
+        Assert.Equal("not an image", back.Failures.Single().Reason);
+        Assert.Equal(2.0, back.ImagesPerSecond);
+    }
+
+    [Fact]
+    public void PredictionsCsvQuotesAwkwardNamesAndTurnsLogitsIntoProbabilities()
+    {
+        var writer = new StringWriter();
+        using (var predictions = new PredictionsCsvWriter(writer))
+        {
+            predictions.Write(ImagePrediction.From("a, \"b\".jpg", 1, [0f, 0f, float.Log(2f)], scoresAreProbabilities: false));
+        }
+
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(PredictionsCsvWriter.Header, lines[0]);
+        Assert.Equal("\"a, \"\"b\"\".jpg\",1,2,0,1,,,0.5,0.25,0.25,,", lines[1]);
+    }
+}

@@ -1,0 +1,134 @@
+using Google.Protobuf;
+using Onnx;
+using SENet.Evaluation.Models;
+
+namespace SENet.Evaluation.Tests.Models;
+
+public sealed class ClassifierSessionTests
+{
+    private static readonly byte[] SmallModel =
+        SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 10, InputSize: 64, Seed: 5));
+
+    [Fact]
+    public void BatchedScoresEqualOneImageAtATimeAndDifferBetweenImages()
+    {
+        using var session = ClassifierSession.Create(SmallModel, new ClassifierSessionOptions(InferenceDevice.Cpu, MaxBatchSize: 4, IntraOpThreads: 1));
+        Assert.Equal((64, 64, 10), (session.InputHeight, session.InputWidth, session.Classes));
+
+        using var batch = session.CreateBatch();
+        var random = new Random(3);
+        for (var i = 0; i < 3; i++)
+        {
+            var image = batch.Image(i);
+            for (var j = 0; j < image.Length; j++)
+            {
+                image[j] = (float)(random.NextDouble() * 2 - 1);
+            }
+        }
+
+        batch.Count = 3;
+        session.Run(batch);
+        var batched = Enumerable.Range(0, 3).Select(i => batch.Scores(i).ToArray()).ToArray();
+
+        using var single = session.CreateBatch(1);
+        single.Count = 1;
+        for (var i = 0; i < 3; i++)
+        {
+            batch.Image(i).CopyTo(single.Image(0));
+            session.Run(single);
+            var alone = single.Scores(0).ToArray();
+            Assert.All(alone, v => Assert.True(float.IsFinite(v)));
+            Assert.True(alone.Zip(batched[i], (a, b) => Math.Abs(a - b)).Max() < 1e-4);
+        }
+
+        Assert.True(batched[0].Zip(batched[1], (a, b) => Math.Abs(a - b)).Max() > 1e-3, "different images should give different logits");
+    }
+
+    [Fact]
+    public void BytesThatAreNotOnnxAreRefusedWithAClearError()
+    {
+        var error = Assert.Throws<ModelValidationException>(() => ClassifierSession.Create("not a model"u8.ToArray()));
+
+        Assert.Contains("not an ONNX model", error.Message);
+    }
+
+    [Fact]
+    public void ModelWithoutClassifierOutputIsRefusedNamingItsInputsAndOutputs()
+    {
+        var error = Assert.Throws<ModelValidationException>(() => ClassifierSession.Create(FeatureMapModel(), new ClassifierSessionOptions(InferenceDevice.Cpu)));
+
+        Assert.Contains("pixels: float[N,3,32,32]", error.Message);
+        Assert.Contains("features: float[N,8,32,32]", error.Message);
+        Assert.Contains("[N,C]", error.Message);
+    }
+
+    [Fact]
+    public void ExplicitCudaEitherRunsOnCudaOrFailsWithTheLoadersReason()
+    {
+        try
+        {
+            using var session = ClassifierSession.Create(SmallModel, new ClassifierSessionOptions(InferenceDevice.Parse("cuda:0")));
+            Assert.Equal(ClassifierSession.CudaProvider, session.ExecutionProvider);
+        }
+        catch (DeviceUnavailableException e)
+        {
+            Assert.Contains("cuda:0", e.Message);
+            Assert.Contains("CUDA 13", e.Message);
+            Assert.NotNull(e.InnerException);
+            Assert.Contains(e.InnerException!.Message, e.Message);
+        }
+    }
+
+    [Fact]
+    public void AutoSaysWhichProviderItChoseAndWhy()
+    {
+        using var session = ClassifierSession.Create(SmallModel, new ClassifierSessionOptions(InferenceDevice.Auto));
+
+        if (session.ExecutionProvider == ClassifierSession.CpuProvider)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(session.FallbackReason));
+        }
+        else
+        {
+            Assert.Equal(ClassifierSession.CudaProvider, session.ExecutionProvider);
+            Assert.Null(session.FallbackReason);
+        }
+    }
+
+    [Theory]
+    [InlineData("auto", DeviceKind.Auto, 0)]
+    [InlineData("CPU", DeviceKind.Cpu, 0)]
+    [InlineData("cuda", DeviceKind.Cuda, 0)]
+    [InlineData("cuda:3", DeviceKind.Cuda, 3)]
+    public void DevicesParse(string text, DeviceKind kind, int index) =>
+        Assert.Equal(new InferenceDevice(kind, index), InferenceDevice.Parse(text));
+
+    [Theory]
+    [InlineData("gpu")]
+    [InlineData("cuda:-1")]
+    [InlineData("cuda:x")]
+    public void UnknownDevicesAreRefused(string text) =>
+        Assert.Contains("auto, cpu, cuda or cuda:N", Assert.Throws<FormatException>(() => InferenceDevice.Parse(text)).Message);
+
+    private static byte[] FeatureMapModel()
+    {
+        var graph = new GraphProto { Name = "features" };
+        graph.Input.Add(Value("pixels", 3));
+        graph.Output.Add(Value("features", 8));
+        var weight = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(new byte[8 * 3 * 4]) };
+        weight.Dims.AddRange([8, 3, 1, 1]);
+        graph.Initializer.Add(weight);
+        graph.Node.Add(new NodeProto { OpType = "Conv", Input = { "pixels", "w" }, Output = { "features" } });
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
+        return model.ToByteArray();
+
+        static ValueInfoProto Value(string name, int channels)
+        {
+            var shape = new TensorShapeProto();
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "N" });
+            shape.Dim.AddRange(new[] { channels, 32, 32 }.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
+            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
+        }
+    }
+}
