@@ -1,0 +1,45 @@
+using System.Buffers;
+
+namespace SENet.Evaluation.Imaging;
+
+/// <summary>
+/// 8-bit pixels of a decoded image, row-major, <see cref="PixelStride"/> bytes a pixel of which the first three are
+/// R, G, B (a fourth, alpha, is ignored, as PIL's <c>convert('RGB')</c> drops it). The buffer is pooled: dispose it.
+/// </summary>
+public sealed class DecodedImage : IDisposable
+{
+    private byte[]? _pixels;
+
+    public DecodedImage(int width, int height, int pixelStride)
+    {
+        Width = width;
+        Height = height;
+        PixelStride = pixelStride;
+        RowStride = width * pixelStride;
+        _pixels = ArrayPool<byte>.Shared.Rent(RowStride * height);
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public int PixelStride { get; }
+
+    public int RowStride { get; }
+
+    /// <summary>The decode's scale relative to the file (1, or 1/2, 1/4, 1/8 for a reduced-DCT JPEG decode).</summary>
+    public double Scale { get; init; } = 1.0;
+
+    public Span<byte> Pixels => (_pixels ?? throw new ObjectDisposedException(nameof(DecodedImage))).AsSpan(0, RowStride * Height);
+
+    internal byte[] Buffer => _pixels ?? throw new ObjectDisposedException(nameof(DecodedImage));
+
+    public void Dispose()
+    {
+        if (_pixels is { } pixels)
+        {
+            _pixels = null;
+            ArrayPool<byte>.Shared.Return(pixels);
+        }
+    }
+}
