@@ -41,5 +41,5 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
 
     private static bool UserFacing(Exception e) =>
         e is Evaluation.Models.ModelValidationException or Evaluation.Models.DeviceUnavailableException
-            or ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException;
+            or Evaluation.Datasets.DatasetException or ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException;
 }

@@ -14,6 +14,8 @@ public static class SenetCommandLine
         model.Subcommands.Add(ModelBuildCommand.Create(console));
         model.Subcommands.Add(ModelInfoCommand.Create(console));
         root.Subcommands.Add(model);
+        root.Subcommands.Add(EvaluateCommand.Create(console));
+        root.Subcommands.Add(DemoCommand.Create(console));
 
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         return await root.Parse(args).InvokeAsync(configuration, cancellationToken);

@@ -139,16 +139,24 @@ public sealed class ClassifierSession : IDisposable
                 if (device.Kind == DeviceKind.Cuda)
                 {
                     throw new DeviceUnavailableException(
-                        $"Device {device} was requested but ONNX Runtime's CUDA execution provider did not load: {e.Message} " +
+                        $"Device {device} was requested but ONNX Runtime's CUDA execution provider did not load: {LoaderReason(e)}. " +
                         "It needs an NVIDIA driver, CUDA 13 (libcudart.so.13, libcublas.so.13, libcublasLt.so.13) and cuDNN 9 on the library path. " +
                         "Use --device cpu (or auto) to run on the CPU.", e);
                 }
 
-                return (CreateBaseOptions(options), CpuProvider, $"CUDA execution provider unavailable: {e.Message}");
+                return (CreateBaseOptions(options), CpuProvider, $"CUDA execution provider unavailable: {LoaderReason(e)}");
             }
         }
 
         return (CreateBaseOptions(options), CpuProvider, null);
+    }
+
+    /// <summary>The loader's own words ("libcublasLt.so.13: cannot open shared object file"), without ONNX Runtime's source locations.</summary>
+    private static string LoaderReason(Exception e)
+    {
+        var message = e.Message.Trim();
+        var withError = message.LastIndexOf("with error: ", StringComparison.Ordinal);
+        return withError >= 0 ? message[(withError + "with error: ".Length)..].Trim() : message;
     }
 
     private static SessionOptions CreateBaseOptions(ClassifierSessionOptions options)

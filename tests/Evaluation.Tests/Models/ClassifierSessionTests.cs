@@ -75,7 +75,7 @@ public sealed class ClassifierSessionTests
             Assert.Contains("cuda:0", e.Message);
             Assert.Contains("CUDA 13", e.Message);
             Assert.NotNull(e.InnerException);
-            Assert.Contains(e.InnerException!.Message, e.Message);
+            Assert.Contains(e.InnerException!.Message.Trim().Split("with error: ").Last().Trim(), e.Message);
         }
     }
 

@@ -1,0 +1,188 @@
+namespace SENet.Evaluation.Datasets;
+
+/// <summary>
+/// Lists a dataset, reads its labels and class lists, and checks them against the model's class count before any
+/// image is read: every image gets a label in the model's output order, or an issue named by image.
+/// </summary>
+public static class DatasetPlanner
+{
+    private const int IssuesShownInErrors = 10;
+
+    public static async Task<DatasetPlan> PlanAsync(IDatasetSource source, DatasetSpec spec, int modelClasses, CancellationToken cancellationToken = default)
+    {
+        var layout = spec.Layout == DatasetLayout.Auto
+            ? spec.LabelsFile is null ? DatasetLayout.ImageFolder : DatasetLayout.Flat
+            : spec.Layout;
+        var files = new List<string>();
+        var ignored = 0;
+        await foreach (var file in source.ListFilesAsync("", cancellationToken))
+        {
+            if (ImageFiles.IsImage(file))
+            {
+                files.Add(file);
+            }
+            else
+            {
+                ignored++;
+            }
+        }
+
+        var issues = new List<DatasetIssue>();
+        var (images, classNames) = layout == DatasetLayout.ImageFolder
+            ? PlanImageFolder(files, ref ignored)
+            : await PlanFlatAsync(source, spec, files, issues, cancellationToken);
+
+        if (images.Count == 0 && issues.Count == 0)
+        {
+            throw new DatasetException(
+                $"No images found in '{source.Description}' ({layout} layout; image files end in {string.Join(", ", ImageFiles.Extensions)}). " +
+                (layout == DatasetLayout.ImageFolder ? "An ImageFolder dataset has one sub-folder of images per class." : "Check the folder and the labels file."));
+        }
+
+        images = await MapToModelOrderAsync(source, spec, images, classNames, modelClasses, cancellationToken);
+        if (issues.Count > 0 && spec.OnMissing == MissingPolicy.Fail)
+        {
+            throw new DatasetException(
+                $"The dataset has {issues.Count} problem(s): {string.Join("; ", issues.Take(IssuesShownInErrors))}" +
+                (issues.Count > IssuesShownInErrors ? $"; and {issues.Count - IssuesShownInErrors} more" : "") +
+                ". Fix the labels, or run with --on-missing skip-and-report to evaluate the rest and list every problem in the report.");
+        }
+
+        return new DatasetPlan(source.Description, images, classNames ?? [], issues, ignored);
+    }
+
+    private static (List<LabelledImage> Images, List<string>? Classes) PlanImageFolder(List<string> files, ref int ignored)
+    {
+        var inClassFolders = files.Where(f => f.Contains('/')).ToList();
+        ignored += files.Count - inClassFolders.Count;
+        var classes = inClassFolders.Select(f => f[..f.IndexOf('/')]).Distinct().Order(StringComparer.Ordinal).ToList();
+        var index = classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var images = inClassFolders.Select(f => new LabelledImage(f, index[f[..f.IndexOf('/')]])).ToList();
+        return (images, classes);
+    }
+
+    private static async Task<(List<LabelledImage> Images, List<string>? Classes)> PlanFlatAsync(
+        IDatasetSource source, DatasetSpec spec, List<string> files, List<DatasetIssue> issues, CancellationToken cancellationToken)
+    {
+        var labelsFile = spec.LabelsFile ?? throw new DatasetException("A flat dataset needs a labels file: pass --labels (Caffe val.txt, Kaggle LOC_val_solution.csv, or a path,label CSV).");
+        var text = await ReadTextAsync(source, labelsFile, cancellationToken);
+        var format = spec.LabelFormat == LabelFormat.Auto ? LabelFileParser.Detect(labelsFile, text) : spec.LabelFormat;
+        var entries = LabelFileParser.Parse(labelsFile, text, format);
+
+        var classListFile = spec.ClassListFile;
+        if (classListFile is null && format == LabelFormat.KaggleSolution)
+        {
+            classListFile = Path.Combine(Path.GetDirectoryName(labelsFile) ?? "", "LOC_synset_mapping.txt");
+            if (!File.Exists(classListFile) && !await source.ExistsAsync(classListFile, cancellationToken))
+            {
+                throw new DatasetException($"Kaggle labels need the class order of LOC_synset_mapping.txt: none beside '{labelsFile}'. Pass it with --class-list.");
+            }
+        }
+
+        var classes = classListFile is null ? null : LabelFileParser.ParseClassList(await ReadTextAsync(source, classListFile, cancellationToken));
+        if (classes is null && entries.Any(e => e.ClassName is not null))
+        {
+            // Class names without a class list: sorted names become indices, as ImageFolder does with folders.
+            classes = entries.Where(e => e.ClassName is not null).Select(e => e.ClassName!).Distinct().Order(StringComparer.Ordinal).ToList();
+        }
+
+        var classIndex = classes?.Select((name, i) => (name, i)).GroupBy(p => p.name).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
+        var existing = files.ToHashSet(StringComparer.Ordinal);
+        var listed = new Dictionary<string, LabelEntry>(StringComparer.Ordinal);
+        var images = new List<LabelledImage>();
+        foreach (var entry in entries)
+        {
+            var path = entry.Path.Replace('\\', '/');
+            if (listed.TryGetValue(path, out var first))
+            {
+                issues.Add(new DatasetIssue(path, DatasetIssueKind.DuplicateEntry,
+                    $"listed again at line {entry.Line} of '{labelsFile}' (first at line {first.Line}); the first entry is used"));
+                continue;
+            }
+
+            listed[path] = entry;
+            if (!existing.Contains(path))
+            {
+                issues.Add(new DatasetIssue(path, DatasetIssueKind.MissingImage, $"listed at line {entry.Line} of '{labelsFile}' but no such image exists"));
+                continue;
+            }
+
+            var label = entry.Index;
+            if (entry.ClassName is { } name && !classIndex!.TryGetValue(name, out var found))
+            {
+                issues.Add(new DatasetIssue(path, DatasetIssueKind.UnknownClass, $"class '{name}' at line {entry.Line} of '{labelsFile}' is not in the class list"));
+                continue;
+            }
+            else if (entry.ClassName is { } known)
+            {
+                label = classIndex![known];
+            }
+
+            images.Add(new LabelledImage(path, label!.Value));
+        }
+
+        foreach (var file in files.Where(f => !listed.ContainsKey(f)))
+        {
+            issues.Add(new DatasetIssue(file, DatasetIssueKind.MissingLabel, $"image has no entry in '{labelsFile}'"));
+        }
+
+        return (images, classes);
+    }
+
+    private static async Task<List<LabelledImage>> MapToModelOrderAsync(
+        IDatasetSource source, DatasetSpec spec, List<LabelledImage> images, List<string>? datasetClasses, int modelClasses, CancellationToken cancellationToken)
+    {
+        if (spec.ModelClassesFile is { } modelClassesFile)
+        {
+            var modelOrder = LabelFileParser.ParseClassList(await ReadTextAsync(source, modelClassesFile, cancellationToken));
+            if (modelOrder.Count != modelClasses)
+            {
+                throw new DatasetException($"The model class list '{modelClassesFile}' names {modelOrder.Count} classes but the model outputs {modelClasses}. Pass the list of the model's output order.");
+            }
+
+            if (datasetClasses is null)
+            {
+                throw new DatasetException("A model class list maps dataset class names to model outputs, but these labels are bare integers. Pass the dataset's class order with --class-list.");
+            }
+
+            var modelIndex = modelOrder.Select((name, i) => (name, i)).GroupBy(p => p.name).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
+            var unknown = datasetClasses.Where(c => !modelIndex.ContainsKey(c)).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new DatasetException($"{unknown.Count} dataset class(es) are not in the model class list '{modelClassesFile}': {string.Join(", ", unknown.Take(10))}. The list must name every dataset class.");
+            }
+
+            return images.Select(i => i with { Label = modelIndex[datasetClasses[i.Label]] }).ToList();
+        }
+
+        if (datasetClasses is not null && datasetClasses.Count != modelClasses)
+        {
+            throw new DatasetException(
+                $"The model outputs {modelClasses} classes but the dataset has {datasetClasses.Count} ({string.Join(", ", datasetClasses.Take(5))}{(datasetClasses.Count > 5 ? ", …" : "")}). " +
+                "Use a model with as many classes as the dataset, or pass --model-classes with the model's class order to map between them.");
+        }
+
+        var outOfRange = images.FirstOrDefault(i => i.Label >= modelClasses);
+        if (outOfRange is not null)
+        {
+            throw new DatasetException($"Image '{outOfRange.Path}' has label {outOfRange.Label}, outside the model's {modelClasses} classes (0–{modelClasses - 1}). Check that the labels and the model use the same class set.");
+        }
+
+        return images;
+    }
+
+    private static async Task<string> ReadTextAsync(IDatasetSource source, string path, CancellationToken cancellationToken)
+    {
+        if (File.Exists(path))
+        {
+            return await File.ReadAllTextAsync(path, cancellationToken);
+        }
+
+        if (await source.ExistsAsync(path, cancellationToken))
+        {
+            return await source.ReadTextAsync(path, cancellationToken);
+        }
+
+        throw new DatasetException($"File '{path}' was not found, neither locally nor in '{source.Description}'.");
+    }
+}

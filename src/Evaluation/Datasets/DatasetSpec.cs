@@ -1,0 +1,13 @@
+namespace SENet.Evaluation.Datasets;
+
+/// <summary>How to read a dataset's images and labels.</summary>
+/// <param name="LabelsFile">A labels file (local path, or a path inside the source); none for ImageFolder.</param>
+/// <param name="ClassListFile">The dataset's classes in label order, one per line, first word used (e.g. LOC_synset_mapping.txt).</param>
+/// <param name="ModelClassesFile">The model's classes in output order, for a model whose order differs from the dataset's.</param>
+public sealed record DatasetSpec(
+    DatasetLayout Layout = DatasetLayout.Auto,
+    string? LabelsFile = null,
+    LabelFormat LabelFormat = LabelFormat.Auto,
+    string? ClassListFile = null,
+    string? ModelClassesFile = null,
+    MissingPolicy OnMissing = MissingPolicy.Fail);

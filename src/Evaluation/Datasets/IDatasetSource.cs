@@ -1,0 +1,24 @@
+using System.Buffers;
+
+namespace SENet.Evaluation.Datasets;
+
+/// <summary>
+/// Where a dataset's files live (a local folder here; blob storage implements the same interface). Paths are
+/// relative to the source's root, with '/' separators.
+/// </summary>
+public interface IDatasetSource
+{
+    /// <summary>A display name safe for logs and reports: never a credential.</summary>
+    string Description { get; }
+
+    /// <summary>Every file under <paramref name="prefix"/> (empty for all), in ordinal order of path.</summary>
+    IAsyncEnumerable<string> ListFilesAsync(string prefix, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>The file's bytes in a pooled buffer; dispose it when done.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    Task<IMemoryOwner<byte>> ReadAsync(string path, CancellationToken cancellationToken);
+
+    Task<string> ReadTextAsync(string path, CancellationToken cancellationToken);
+}

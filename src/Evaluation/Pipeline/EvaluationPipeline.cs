@@ -1,0 +1,205 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Imaging;
+using SENet.Evaluation.Metrics;
+using SENet.Evaluation.Models;
+
+namespace SENet.Evaluation.Pipeline;
+
+/// <summary>
+/// read → decode + preprocess → batch → infer → score, overlapped through bounded channels. Memory is bounded by
+/// the channel capacities and the batch pool, whatever the dataset size. A file that cannot be read or decoded is a
+/// counted failure with its reason; the run goes on. Cancellation stops every stage.
+/// </summary>
+public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource source, IImageDecoder decoder, PreprocessSpec preprocess, PipelineOptions? options = null)
+{
+    private readonly PipelineOptions _options = options ?? new PipelineOptions();
+    private readonly ImagePreprocessor _preprocessor = new(preprocess);
+
+    public async Task<EvaluationResult> RunAsync(
+        IReadOnlyList<LabelledImage> images,
+        Action<ImagePrediction>? onPrediction = null,
+        IProgress<EvaluationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (session.InputHeight != preprocess.CropSize || session.InputWidth != preprocess.CropSize)
+        {
+            throw new ModelValidationException(
+                $"The model takes {session.InputWidth}×{session.InputHeight} images but preprocessing crops {preprocess.CropSize}×{preprocess.CropSize}. Set the crop size to the model's input size.");
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = stop.Token;
+        var stopwatch = Stopwatch.StartNew();
+        var failures = new ConcurrentQueue<ImageFailure>();
+        var counts = new TopKCounts(session.Classes);
+        long readTicks = 0, decodeTicks = 0, preprocessTicks = 0, inferenceTicks = 0, batches = 0;
+
+        var reads = Channel.CreateBounded<(LabelledImage Image, IMemoryOwner<byte>? Bytes)>(
+            new BoundedChannelOptions(_options.ReadConcurrency * 2) { SingleReader = false, SingleWriter = false });
+        var pool = Channel.CreateUnbounded<PendingBatch>();
+        var ready = Channel.CreateUnbounded<PendingBatch>(new UnboundedChannelOptions { SingleReader = true });
+        var buffers = Enumerable.Range(0, Math.Max(2, _options.BatchesInFlight)).Select(_ => new PendingBatch(session.CreateBatch())).ToList();
+        buffers.ForEach(b => pool.Writer.TryWrite(b));
+        var assembler = new BatchAssembler(pool, ready.Writer);
+        var decodeOptions = preprocess.DecodeOptions(_options.MaxPixels);
+
+        async Task ReadAllAsync()
+        {
+            try
+            {
+                await Parallel.ForEachAsync(images, new ParallelOptions { MaxDegreeOfParallelism = _options.ReadConcurrency, CancellationToken = token }, async (image, ct) =>
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    IMemoryOwner<byte>? bytes = null;
+                    try
+                    {
+                        bytes = await source.ReadAsync(image.Path, ct);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        failures.Enqueue(new ImageFailure(image.Path, "read", e is FileNotFoundException ? "file not found" : e.Message));
+                    }
+
+                    Interlocked.Add(ref readTicks, Stopwatch.GetTimestamp() - started);
+                    if (bytes is not null)
+                    {
+                        await reads.Writer.WriteAsync((image, bytes), ct);
+                    }
+                });
+            }
+            finally
+            {
+                reads.Writer.TryComplete();
+            }
+        }
+
+        async Task DecodeAllAsync()
+        {
+            await foreach (var (image, bytes) in reads.Reader.ReadAllAsync(token))
+            {
+                DecodedImage? decoded = null;
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    decoded = decoder.Decode(bytes!.Memory.Span, decodeOptions);
+                }
+                catch (ImageDecodeException e)
+                {
+                    failures.Enqueue(new ImageFailure(image.Path, "decode", e.Message));
+                }
+                finally
+                {
+                    bytes!.Dispose();
+                    Interlocked.Add(ref decodeTicks, Stopwatch.GetTimestamp() - started);
+                }
+
+                if (decoded is null)
+                {
+                    continue;
+                }
+
+                using (decoded)
+                {
+                    var (batch, slot) = await assembler.ReserveAsync(token);
+                    started = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        _preprocessor.Preprocess(decoded, batch.Buffer.Image(slot));
+                        assembler.Complete(batch, slot, image);
+                    }
+                    catch (ImageDecodeException e)
+                    {
+                        failures.Enqueue(new ImageFailure(image.Path, "preprocess", e.Message));
+                        assembler.Complete(batch, slot, null);
+                    }
+
+                    Interlocked.Add(ref preprocessTicks, Stopwatch.GetTimestamp() - started);
+                }
+            }
+        }
+
+        async Task DecodeStageAsync()
+        {
+            try
+            {
+                await Task.WhenAll(Enumerable.Range(0, _options.EffectiveDecodeWorkers).Select(_ => Task.Run(DecodeAllAsync, token)));
+            }
+            finally
+            {
+                assembler.Flush();
+            }
+        }
+
+        async Task InferAllAsync()
+        {
+            await foreach (var batch in ready.Reader.ReadAllAsync(token))
+            {
+                var started = Stopwatch.GetTimestamp();
+                batch.Buffer.Count = batch.Reserved;
+                session.Run(batch.Buffer);
+                inferenceTicks += Stopwatch.GetTimestamp() - started;
+                batches++;
+                for (var slot = 0; slot < batch.Reserved; slot++)
+                {
+                    if (batch.Images[slot] is { } image)
+                    {
+                        var scores = batch.Buffer.Scores(slot);
+                        counts.Add(image.Label, scores);
+                        onPrediction?.Invoke(ImagePrediction.From(image.Path, image.Label, scores, session.OutputIsProbabilities));
+                    }
+                }
+
+                pool.Writer.TryWrite(batch);
+                progress?.Report(new EvaluationProgress(counts.Images, failures.Count, images.Count, stopwatch.Elapsed));
+            }
+        }
+
+        var stages = new[] { Task.Run(ReadAllAsync, token), Task.Run(DecodeStageAsync, token), Task.Run(InferAllAsync, token) };
+        try
+        {
+            await WhenAllOrFirstFault(stages, stop);
+        }
+        finally
+        {
+            buffers.ForEach(b => b.Buffer.Dispose());
+            while (reads.Reader.TryRead(out var leftover))
+            {
+                leftover.Bytes?.Dispose();
+            }
+        }
+
+        counts.AddFailures(failures.Count);
+        progress?.Report(new EvaluationProgress(counts.Images, failures.Count, images.Count, stopwatch.Elapsed));
+        var perSecond = (double)Stopwatch.Frequency;
+        return new EvaluationResult(counts, [.. failures], stopwatch.Elapsed, new StageTimings(
+            TimeSpan.FromSeconds(readTicks / perSecond), TimeSpan.FromSeconds(decodeTicks / perSecond),
+            TimeSpan.FromSeconds(preprocessTicks / perSecond), TimeSpan.FromSeconds(inferenceTicks / perSecond), batches));
+    }
+
+    /// <summary>Waits for every stage; the first to fault cancels the rest so none waits forever on a dead neighbour.</summary>
+    private static async Task WhenAllOrFirstFault(Task[] stages, CancellationTokenSource stop)
+    {
+        var pending = stages.ToList();
+        while (pending.Count > 0)
+        {
+            var finished = await Task.WhenAny(pending);
+            pending.Remove(finished);
+            if (finished.IsFaulted || finished.IsCanceled)
+            {
+                await stop.CancelAsync();
+            }
+        }
+
+        var fault = stages.FirstOrDefault(s => s.IsFaulted);
+        if (fault is not null)
+        {
+            await fault;
+        }
+
+        await Task.WhenAll(stages);
+    }
+}

@@ -1,0 +1,23 @@
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Models;
+
+namespace SENet.Evaluation.Pipeline;
+
+/// <summary>A batch buffer being filled by decode workers: which image sits in which slot, and which slots are valid.</summary>
+internal sealed class PendingBatch(InferenceBatch buffer)
+{
+    public InferenceBatch Buffer { get; } = buffer;
+
+    public LabelledImage?[] Images { get; } = new LabelledImage?[buffer.Capacity];
+
+    public int Reserved { get; set; }
+
+    public int Filled { get; set; }
+
+    public void Reset()
+    {
+        Array.Clear(Images);
+        Reserved = 0;
+        Filled = 0;
+    }
+}

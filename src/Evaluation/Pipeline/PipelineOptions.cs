@@ -1,0 +1,11 @@
+namespace SENet.Evaluation.Pipeline;
+
+/// <summary>Concurrency and memory bounds of an <see cref="EvaluationPipeline"/>.</summary>
+/// <param name="ReadConcurrency">Files read at once (I/O bound: local disks and blob storage both like more than one).</param>
+/// <param name="DecodeWorkers">Decode + preprocess workers; 0 means one per core.</param>
+/// <param name="BatchesInFlight">Batch buffers: one running, the others filling.</param>
+/// <param name="MaxPixels">Images declaring more pixels are failed before decoding.</param>
+public sealed record PipelineOptions(int ReadConcurrency = 8, int DecodeWorkers = 0, int BatchesInFlight = 3, long MaxPixels = 178_956_970)
+{
+    public int EffectiveDecodeWorkers => DecodeWorkers > 0 ? DecodeWorkers : Environment.ProcessorCount;
+}
