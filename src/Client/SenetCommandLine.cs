@@ -16,6 +16,7 @@ public static class SenetCommandLine
         root.Subcommands.Add(model);
         root.Subcommands.Add(EvaluateCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
 
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         return await root.Parse(args).InvokeAsync(configuration, cancellationToken);

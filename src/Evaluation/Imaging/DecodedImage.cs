@@ -16,7 +16,8 @@ public sealed class DecodedImage : IDisposable
         Height = height;
         PixelStride = pixelStride;
         RowStride = width * pixelStride;
-        _pixels = ArrayPool<byte>.Shared.Rent(RowStride * height);
+        // Four spare bytes: vectorised resampling reads each pixel as one 32-bit word.
+        _pixels = ArrayPool<byte>.Shared.Rent(RowStride * height + 4);
     }
 
     public int Width { get; }

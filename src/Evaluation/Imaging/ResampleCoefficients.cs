@@ -9,12 +9,25 @@ internal sealed class ResampleCoefficients
 {
     public const int PrecisionBits = 32 - 8 - 2;
 
-    private ResampleCoefficients(int[] first, int[] taps, int[] weights, int stride)
+    private ResampleCoefficients(int[] first, int[] taps, int[] weights, int stride, int inSize)
     {
         First = first;
         Taps = taps;
         Weights = weights;
         Stride = stride;
+        MaxTaps = taps.Max();
+        var outputs = first.Length;
+        TapIndexByTap = new int[MaxTaps * outputs];
+        WeightByTap = new int[MaxTaps * outputs];
+        for (var x = 0; x < outputs; x++)
+        {
+            for (var t = 0; t < MaxTaps; t++)
+            {
+                // Past an output's own taps the weight is 0; the index is clamped so the read stays inside the row.
+                TapIndexByTap[t * outputs + x] = Math.Min(first[x] + t, inSize - 1);
+                WeightByTap[t * outputs + x] = t < taps[x] ? weights[x * stride + t] : 0;
+            }
+        }
     }
 
     public int[] First { get; }
@@ -26,13 +39,21 @@ internal sealed class ResampleCoefficients
 
     public int Stride { get; }
 
+    public int MaxTaps { get; }
+
+    /// <summary>Input index of tap t of output x at [t * outputs + x]: the layout eight outputs at a time want.</summary>
+    public int[] TapIndexByTap { get; }
+
+    /// <summary>Weight of tap t of output x at [t * outputs + x], 0 past the output's taps.</summary>
+    public int[] WeightByTap { get; }
+
     public static ResampleCoefficients Create(int inSize, int outSize, int outStart, int outCount, Interpolation interpolation)
     {
         if (inSize == outSize)
         {
             // PIL skips a pass whose size does not change; one unit tap gives the same bytes.
             return new ResampleCoefficients(
-                Enumerable.Range(outStart, outCount).ToArray(), Enumerable.Repeat(1, outCount).ToArray(), Enumerable.Repeat(1 << PrecisionBits, outCount).ToArray(), 1);
+                Enumerable.Range(outStart, outCount).ToArray(), Enumerable.Repeat(1, outCount).ToArray(), Enumerable.Repeat(1 << PrecisionBits, outCount).ToArray(), 1, inSize);
         }
 
         var support = interpolation == Interpolation.Bilinear ? 1.0 : 2.0;
@@ -68,7 +89,7 @@ internal sealed class ResampleCoefficients
             taps[i] = count;
         }
 
-        return new ResampleCoefficients(first, taps, weights, kernelSize);
+        return new ResampleCoefficients(first, taps, weights, kernelSize, inSize);
     }
 
     private static double Filter(Interpolation interpolation, double x)

@@ -172,6 +172,8 @@ public sealed class ClassifierSession : IDisposable
             sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
         }
 
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+
         return sessionOptions;
     }
 

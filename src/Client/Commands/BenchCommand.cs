@@ -1,0 +1,31 @@
+using System.CommandLine;
+using SENet.Client.Benchmarks;
+
+namespace SENet.Client.Commands;
+
+/// <summary><c>senet bench</c>: prints decode, preprocessing, inference and end-to-end figures for this machine.</summary>
+public static class BenchCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var images = new Option<int>("--images") { Description = "Test JPEGs to generate.", DefaultValueFactory = _ => 64 };
+        var seconds = new Option<double>("--seconds") { Description = "Minimum timed seconds per measurement.", DefaultValueFactory = _ => 3 };
+        var architecture = new Option<string>("--architecture") { Description = "SE-ResNet for the inference figures.", DefaultValueFactory = _ => "seresnet50" };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 };
+        var endToEnd = new Option<int>("--e2e-images") { Description = "Images for the end-to-end figure.", DefaultValueFactory = _ => 128 };
+        var batchSizes = new Option<int[]>("--batch-sizes") { Description = "Inference batch sizes.", DefaultValueFactory = _ => [1, 8, 32], AllowMultipleArgumentsPerToken = true };
+        var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
+        {
+            images, seconds, architecture, device, threads, endToEnd, batchSizes,
+        };
+        command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
+        {
+            var options = new EngineBenchmarkOptions(parse.GetValue(images), parse.GetValue(seconds), parse.GetValue(architecture)!, parse.GetValue(device)!,
+                parse.GetValue(threads), parse.GetValue(endToEnd), parse.GetValue(batchSizes));
+            await new EngineBenchmark(console, options).RunAsync(cancellationToken);
+            return 0;
+        }));
+        return command;
+    }
+}
