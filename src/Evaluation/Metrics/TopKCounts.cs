@@ -20,6 +20,33 @@ public sealed class TopKCounts
 
     public int Classes { get; }
 
+    /// <summary>Rebuilds counts from their parts (after a trip over the wire or through storage).</summary>
+    public static TopKCounts Restore(int classes, long images, long top1Correct, long top5Correct, long failed,
+        long[] classImages, long[] classTop1, long[] classTop5, IEnumerable<ClassConfusion> confusions)
+    {
+        var counts = new TopKCounts(classes)
+        {
+            Images = images,
+            Top1Correct = top1Correct,
+            Top5Correct = top5Correct,
+            Failed = failed,
+        };
+        if (classImages.Length != classes || classTop1.Length != classes || classTop5.Length != classes)
+        {
+            throw new ArgumentException($"Per-class arrays must hold {classes} entries.");
+        }
+
+        classImages.CopyTo(counts.ClassImages, 0);
+        classTop1.CopyTo(counts.ClassTop1, 0);
+        classTop5.CopyTo(counts.ClassTop5, 0);
+        foreach (var confusion in confusions)
+        {
+            counts.Confusions[(confusion.Label, confusion.Predicted)] = confusion.Count;
+        }
+
+        return counts;
+    }
+
     public long Images { get; private set; }
 
     public long Top1Correct { get; private set; }

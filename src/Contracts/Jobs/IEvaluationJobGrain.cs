@@ -1,0 +1,33 @@
+namespace SENet.Contracts.Jobs;
+
+/// <summary>
+/// The coordinator of one job (key: the job id): validates and shards the dataset, leases shards to workers,
+/// merges each shard's counts exactly once, and writes the report.
+/// </summary>
+[Alias("senet.IEvaluationJobGrain")]
+public interface IEvaluationJobGrain : IGrainWithStringKey
+{
+    /// <summary>Validates the spec (model, dataset, labels, classes), plans the shards and starts the workers. Idempotent for the same spec.</summary>
+    [ResponseTimeout("00:10:00")]
+    Task<JobStatus> StartAsync(JobSpec spec);
+
+    Task<JobStatus> GetStatusAsync();
+
+    Task<JobSpec?> GetSpecAsync();
+
+    Task<LeaseResponse> LeaseAsync(string worker);
+
+    /// <summary>Extends a lease; false when it is no longer valid (expired and re-leased, shard done, job over).</summary>
+    Task<bool> RenewAsync(ShardLease lease, long imagesDone);
+
+    /// <summary>Merges a shard's result unless that shard was already merged; true when it counted.</summary>
+    Task<bool> CompleteAsync(ShardLease lease, ShardResult result);
+
+    /// <summary>Gives a lease back at once (the worker could not run it), with the reason, so another worker takes the shard.</summary>
+    Task ReleaseAsync(ShardLease lease, string reason);
+
+    Task<JobStatus> CancelAsync();
+
+    /// <summary>The report once the job is over; null while it runs.</summary>
+    Task<JobResults?> GetResultsAsync();
+}

@@ -1,0 +1,51 @@
+namespace SENet.Contracts.Jobs;
+
+/// <summary>What a user asks the cluster to evaluate. Paths are as every silo sees them (shared storage).</summary>
+[GenerateSerializer, Immutable, Alias("senet.JobSpec")]
+public sealed record JobSpec
+{
+    [Id(0)] public required string ModelPath { get; init; }
+
+    [Id(1)] public required string DataPath { get; init; }
+
+    /// <summary>Labels file for a flat dataset; none for ImageFolder.</summary>
+    [Id(2)] public string? LabelsFile { get; init; }
+
+    /// <summary>auto, caffe, kaggle or csv.</summary>
+    [Id(3)] public string LabelFormat { get; init; } = "auto";
+
+    [Id(4)] public string? ClassListFile { get; init; }
+
+    [Id(5)] public string? ModelClassesFile { get; init; }
+
+    /// <summary>fail or skip-and-report.</summary>
+    [Id(6)] public string OnMissing { get; init; } = "fail";
+
+    [Id(7)] public double CropPct { get; init; } = 0.875;
+
+    /// <summary>bilinear or bicubic.</summary>
+    [Id(8)] public string Interpolation { get; init; } = "bilinear";
+
+    /// <summary>imagenet or caffe.</summary>
+    [Id(9)] public string Normalization { get; init; } = "imagenet";
+
+    [Id(10)] public bool FastDecode { get; init; }
+
+    [Id(11)] public int BatchSize { get; init; } = 32;
+
+    /// <summary>auto: each worker uses its own device (CUDA or CPU); cpu: every worker runs on the CPU.</summary>
+    [Id(12)] public string DevicePolicy { get; init; } = "auto";
+
+    /// <summary>Folder for report.json, results.csv, predictions parts and the shard manifest; null keeps them in a temporary folder.</summary>
+    [Id(13)] public string? OutputFolder { get; init; }
+
+    [Id(14)] public FailureThreshold MaxFailed { get; init; } = FailureThreshold.None;
+
+    [Id(15)] public int ShardSize { get; init; } = 256;
+
+    [Id(16)] public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    [Id(17)] public string? Name { get; init; }
+
+    [Id(18)] public long MaxPixels { get; init; } = 178_956_970;
+}

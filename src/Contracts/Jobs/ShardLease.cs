@@ -1,0 +1,13 @@
+namespace SENet.Contracts.Jobs;
+
+/// <summary>The right to evaluate one shard until <see cref="DeadlineUtc"/>, renewed by progress.</summary>
+/// <param name="Duplicate">A tail duplicate of a shard another worker still holds: the first completion wins.</param>
+[GenerateSerializer, Immutable, Alias("senet.ShardLease")]
+public sealed record ShardLease(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] int ShardId,
+    [property: Id(2)] Guid LeaseId,
+    [property: Id(3)] string ManifestPath,
+    [property: Id(4)] DateTime DeadlineUtc,
+    [property: Id(5)] int Attempt,
+    [property: Id(6)] bool Duplicate);

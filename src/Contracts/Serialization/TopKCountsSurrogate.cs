@@ -1,0 +1,20 @@
+using SENet.Evaluation.Metrics;
+
+namespace SENet.Contracts.Serialization;
+
+/// <summary>The wire form of the engine's <see cref="TopKCounts"/>, so that one definition serves engine and cluster.</summary>
+[GenerateSerializer, Alias("senet.TopKCounts")]
+public struct TopKCountsSurrogate
+{
+    [Id(0)] public int Classes;
+    [Id(1)] public long Images;
+    [Id(2)] public long Top1Correct;
+    [Id(3)] public long Top5Correct;
+    [Id(4)] public long Failed;
+    [Id(5)] public long[] ClassImages;
+    [Id(6)] public long[] ClassTop1;
+    [Id(7)] public long[] ClassTop5;
+    [Id(8)] public int[] ConfusionLabels;
+    [Id(9)] public int[] ConfusionPredicted;
+    [Id(10)] public long[] ConfusionCounts;
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using SENet.Contracts.Workers;
+using SENet.Grains.Devices;
+using SENet.Grains.Jobs;
+using SENet.Grains.Placement;
+using SENet.Grains.Workers;
+
+namespace SENet.Grains.Hosting;
+
+public static class SiloBuilderExtensions
+{
+    /// <summary>
+    /// Everything a silo needs to host SENet's grains: device discovery advertised as silo metadata, worker placement,
+    /// the silo's session pool and shard runner. <paramref name="useMemoryStorage"/> adds in-memory job storage
+    /// (development and the embedded default); clusters configure a durable <see cref="StorageNames.Jobs"/> provider instead.
+    /// </summary>
+    public static ISiloBuilder AddSenetGrains(this ISiloBuilder silo, DeviceOptions devices, bool useMemoryStorage = true)
+    {
+        var offered = DeviceInventory.Discover(devices);
+        silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceMetadata.Key] = string.Join(',', offered) });
+        silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
+        if (useMemoryStorage)
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Jobs);
+        }
+
+        var cpuDevices = offered.Count(d => d.StartsWith("cpu", StringComparison.Ordinal));
+        silo.Services.AddSingleton(_ => new SessionPool { CpuThreadsPerSession = cpuDevices > 0 ? Math.Max(1, Environment.ProcessorCount / cpuDevices) : 0 });
+        silo.Services.AddSingleton<ShardRunner>();
+        return silo;
+    }
+}

@@ -1,0 +1,19 @@
+namespace SENet.Grains.Jobs;
+
+/// <summary>A lease the coordinator has handed out and not yet seen completed, expired or withdrawn.</summary>
+internal sealed class ActiveLease(Guid leaseId, int shardId, string worker, bool duplicate, DateTime leasedUtc, DateTime deadlineUtc)
+{
+    public Guid LeaseId { get; } = leaseId;
+
+    public int ShardId { get; } = shardId;
+
+    public string Worker { get; } = worker;
+
+    public bool Duplicate { get; } = duplicate;
+
+    public DateTime LeasedUtc { get; } = leasedUtc;
+
+    public DateTime DeadlineUtc { get; set; } = deadlineUtc;
+
+    public long ImagesDone { get; set; }
+}

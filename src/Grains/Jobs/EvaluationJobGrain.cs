@@ -1,0 +1,431 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using SENet.Contracts.Jobs;
+using SENet.Contracts.Workers;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Metrics;
+using SENet.Evaluation.Models;
+using SENet.Grains.Devices;
+
+namespace SENet.Grains.Jobs;
+
+/// <summary>
+/// The coordinator of one job. It validates the spec before any work, writes the shard manifest, starts one worker
+/// per device of every silo, leases shards (pull), takes leases back when they expire or their silo dies, hands out
+/// tail duplicates, merges each shard exactly once, and writes the report. Decisions only: the work is the engine's.
+/// </summary>
+public sealed class EvaluationJobGrain(
+    [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobRecord> record,
+    SessionPool sessions,
+    IClusterMembershipService membership,
+    ISiloMetadataCache siloMetadata,
+    ILocalSiloDetails localSilo,
+    ILogger<EvaluationJobGrain> logger) : Grain, IEvaluationJobGrain
+{
+    private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<Guid, ActiveLease> _leases = [];
+    private readonly LinkedList<int> _pending = new();
+    private readonly HashSet<string> _startedWorkers = [];
+    private IGrainTimer? _tick;
+
+    private JobRecord Job => record.State;
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Job.State == JobState.Running)
+        {
+            // Reactivated (e.g. the previous host died): every unmerged shard is leasable again, and workers restart.
+            foreach (var shard in Job.Shards.Where(s => !s.Merged))
+            {
+                _pending.AddLast(shard.Id);
+            }
+
+            StartTicking();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<JobStatus> StartAsync(JobSpec spec)
+    {
+        if (Job.Spec is not null)
+        {
+            if (Job.Spec with { OutputFolder = spec.OutputFolder ?? Job.Spec.OutputFolder } != spec with { OutputFolder = spec.OutputFolder ?? Job.Spec.OutputFolder })
+            {
+                throw new ArgumentException($"Job '{JobId}' already exists with a different spec. Submit under a new job id.");
+            }
+
+            return Status();
+        }
+
+        var effective = spec with { OutputFolder = spec.OutputFolder ?? Path.Combine(Path.GetTempPath(), "senet-jobs", JobId) };
+        ClassifierSession session;
+        DatasetPlan plan;
+        try
+        {
+            // Validation, before any work: the model loads and is a classifier, the dataset lists, labels parse, classes agree.
+            if (spec.ShardSize < 1 || spec.BatchSize < 1)
+            {
+                throw new ArgumentException($"Shard size ({spec.ShardSize}) and batch size ({spec.BatchSize}) must be at least 1.");
+            }
+
+            session = await sessions.GetAsync(effective.ModelPath, InferenceDevice.Cpu, 1);
+            plan = await DatasetPlanner.PlanAsync(new LocalFolderSource(effective.DataPath), effective.ToDatasetSpec(), session.Classes);
+            _ = effective.ToPreprocessSpec(session.InputHeight);
+        }
+        catch (Exception e) when (e is DatasetException or ModelValidationException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
+        {
+            logger.LogInformation("Job {Job} refused: {Reason}", JobId, e.Message);
+            throw new JobRejectedException(e.Message);
+        }
+
+        var shardSizes = await ShardManifest.WriteAsync(ManifestFolder(effective), plan.Images, effective.ShardSize, CancellationToken.None);
+
+        var counts = new TopKCounts(session.Classes);
+        var datasetFailures = plan.Issues.Where(i => i.CountsAsFailure).Select(i => new ImageFailure(i.Path, "dataset", i.Detail)).ToList();
+        counts.AddFailures(datasetFailures.Count);
+        record.State = new JobRecord
+        {
+            Spec = effective,
+            State = JobState.Running,
+            Shards = shardSizes.Select((images, id) => new ShardRecord { Id = id, Images = images }).ToList(),
+            Counts = counts,
+            Failures = [.. datasetFailures, .. plan.Issues.Where(i => !i.CountsAsFailure).Select(i => new ImageFailure(i.Path, "dataset", i.Detail))],
+            ClassNames = [.. plan.ClassNames],
+            TotalImages = plan.Images.Count + datasetFailures.Count,
+            StartedUtc = DateTime.UtcNow,
+            ModelName = session.Description.GetMetadata(ModelMetadataKeys.Architecture) ?? Path.GetFileNameWithoutExtension(effective.ModelPath),
+            ModelParameters = session.Description.Parameters,
+            ModelMultiplyAccumulates = session.Description.MultiplyAccumulates,
+            CropSize = session.InputHeight,
+        };
+        foreach (var shard in Job.Shards)
+        {
+            _pending.AddLast(shard.Id);
+        }
+
+        if (Job.Shards.Count == 0)
+        {
+            await FinishAsync(JobState.Completed, null);
+        }
+        else
+        {
+            await record.WriteStateAsync();
+            StartTicking();
+            await StartWorkersAsync();
+        }
+
+        await GrainFactory.GetGrain<IJobRegistryGrain>(0).RegisterAsync(new JobSummary(JobId, spec.Name, spec.ModelPath, spec.DataPath, Job.StartedUtc));
+        logger.LogInformation("Job {Job}: {Images} images in {Shards} shards", JobId, plan.Images.Count, Job.Shards.Count);
+        return Status();
+    }
+
+    public Task<JobStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    public Task<JobSpec?> GetSpecAsync() => Task.FromResult(Job.Spec);
+
+    public Task<LeaseResponse> LeaseAsync(string worker)
+    {
+        if (Job.State != JobState.Running)
+        {
+            return Task.FromResult(new LeaseResponse(null, JobOver: true));
+        }
+
+        var now = DateTime.UtcNow;
+        if (_pending.First is { } next)
+        {
+            _pending.RemoveFirst();
+            return Task.FromResult(new LeaseResponse(Issue(next.Value, worker, duplicate: false, now), false));
+        }
+
+        // The tail: an idle worker takes a duplicate of the longest-running shard nobody duplicated yet; first completion wins.
+        var slowest = _leases.Values
+            .Where(l => l.Worker != worker)
+            .GroupBy(l => l.ShardId)
+            .Where(g => g.Count() == 1 && !g.Single().Duplicate)
+            .Select(g => g.Single())
+            .OrderBy(l => l.LeasedUtc)
+            .FirstOrDefault();
+        if (slowest is not null && now - slowest.LeasedUtc > TimeSpan.FromSeconds(1))
+        {
+            Job.DuplicateLeases++;
+            return Task.FromResult(new LeaseResponse(Issue(slowest.ShardId, worker, duplicate: true, now), false));
+        }
+
+        return Task.FromResult(new LeaseResponse(null, JobOver: false));
+    }
+
+    public Task<bool> RenewAsync(ShardLease lease, long imagesDone)
+    {
+        if (Job.State != JobState.Running || !_leases.TryGetValue(lease.LeaseId, out var active))
+        {
+            return Task.FromResult(false);
+        }
+
+        active.DeadlineUtc = DateTime.UtcNow + Job.Spec!.LeaseTimeout;
+        active.ImagesDone = imagesDone;
+        return Task.FromResult(true);
+    }
+
+    public async Task<bool> CompleteAsync(ShardLease lease, ShardResult result)
+    {
+        _leases.Remove(lease.LeaseId);
+        if (Job.State != JobState.Running || lease.JobId != JobId || lease.ShardId < 0 || lease.ShardId >= Job.Shards.Count
+            || Job.Shards[lease.ShardId].Merged)
+        {
+            // Exactly once by shard id: a duplicate, a late completion or one after the job ended changes nothing.
+            Job.IgnoredCompletions++;
+            return false;
+        }
+
+        var shard = Job.Shards[lease.ShardId];
+        shard.Merged = true;
+        Job.Counts!.Merge(result.Counts);
+        Job.Failures.AddRange(result.Failures);
+        var tally = Tally(result.Worker, result.Device);
+        tally.Images += result.Counts.Images + result.Counts.Failed;
+        tally.Shards++;
+        WithdrawLeases(lease.ShardId);
+        _pending.Remove(lease.ShardId);
+
+        if (Job.Spec!.MaxFailed.IsExceeded(Job.Counts.Failed, Job.TotalImages))
+        {
+            await FinishAsync(JobState.Failed, $"{Job.Counts.Failed} failed images exceed the threshold of {Job.Spec.MaxFailed}; the report keeps what was done.");
+        }
+        else if (Job.Shards.All(s => s.Merged))
+        {
+            await FinishAsync(JobState.Completed, null);
+        }
+        else
+        {
+            await record.WriteStateAsync();
+        }
+
+        return true;
+    }
+
+    public Task ReleaseAsync(ShardLease lease, string reason)
+    {
+        if (_leases.Remove(lease.LeaseId, out var active))
+        {
+            Tally(active.Worker, WorkerKey.Parse(active.Worker).Device).LastError = reason;
+            Requeue(lease.ShardId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<JobStatus> CancelAsync()
+    {
+        if (Job.State == JobState.Running)
+        {
+            await FinishAsync(JobState.Cancelled, "cancelled by the user");
+        }
+
+        return Status();
+    }
+
+    public Task<JobResults?> GetResultsAsync()
+    {
+        if (Job.State is JobState.Running or JobState.NotStarted)
+        {
+            return Task.FromResult<JobResults?>(null);
+        }
+
+        var report = Report();
+        return Task.FromResult<JobResults?>(new JobResults(Job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), Job.Spec!.OutputFolder!));
+    }
+
+    private ShardLease Issue(int shardId, string worker, bool duplicate, DateTime now)
+    {
+        var shard = Job.Shards[shardId];
+        shard.Attempts++;
+        var active = new ActiveLease(Guid.NewGuid(), shardId, worker, duplicate, now, now + Job.Spec!.LeaseTimeout);
+        _leases[active.LeaseId] = active;
+        Tally(worker, WorkerKey.Parse(worker).Device);
+        return new ShardLease(JobId, shardId, active.LeaseId, Path.Combine(ManifestFolder(Job.Spec), ShardManifest.FileName(shardId)), active.DeadlineUtc, shard.Attempts, duplicate);
+    }
+
+    private void WithdrawLeases(int shardId)
+    {
+        foreach (var id in _leases.Values.Where(l => l.ShardId == shardId).Select(l => l.LeaseId).ToList())
+        {
+            _leases.Remove(id);
+        }
+    }
+
+    /// <summary>A shard whose every lease is gone goes back to the front of the queue.</summary>
+    private void Requeue(int shardId)
+    {
+        if (!Job.Shards[shardId].Merged && _leases.Values.All(l => l.ShardId != shardId) && !_pending.Contains(shardId))
+        {
+            _pending.AddFirst(shardId);
+            Job.ShardsRetried++;
+        }
+    }
+
+    private void StartTicking() =>
+        _tick ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { KeepAlive = true });
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        if (Job.State != JobState.Running)
+        {
+            _tick?.Dispose();
+            _tick = null;
+            return;
+        }
+
+        var now = DateTime.UtcNow;
+        var snapshot = membership.CurrentSnapshot;
+        foreach (var lease in _leases.Values.ToList())
+        {
+            var silo = SiloAddress.FromParsableString(WorkerKey.Parse(lease.Worker).Silo);
+            var siloGone = snapshot.GetSiloStatus(silo) is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping;
+            if (lease.DeadlineUtc < now || siloGone)
+            {
+                logger.LogInformation("Job {Job}: shard {Shard} taken back from {Worker} ({Why})", JobId, lease.ShardId, lease.Worker, siloGone ? "silo dead" : "lease expired");
+                _leases.Remove(lease.LeaseId);
+                Requeue(lease.ShardId);
+            }
+        }
+
+        await StartWorkersAsync();
+    }
+
+    /// <summary>One worker per device of every active silo; silos that join later are picked up on a later tick.</summary>
+    private async Task StartWorkersAsync()
+    {
+        var starts = new List<Task>();
+        foreach (var member in membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active))
+        {
+            var devices = DeviceMetadata.Parse(siloMetadata.GetSiloMetadata(member.SiloAddress).Metadata.GetValueOrDefault(DeviceMetadata.Key));
+            foreach (var device in devices)
+            {
+                var key = WorkerKey.Format(member.SiloAddress.ToParsableString(), device);
+                if (_startedWorkers.Add(key))
+                {
+                    starts.Add(StartWorkerAsync(key));
+                }
+            }
+        }
+
+        await Task.WhenAll(starts);
+    }
+
+    private async Task StartWorkerAsync(string key)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IInferenceWorkerGrain>(key).StartJobAsync(JobId);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Job {Job}: worker {Worker} did not start", JobId, key);
+            _startedWorkers.Remove(key);
+        }
+    }
+
+    private async Task FinishAsync(JobState state, string? error)
+    {
+        Job.State = state;
+        Job.Error = error;
+        Job.FinishedUtc = DateTime.UtcNow;
+        var withdrawn = _leases.Values.Select(l => l.Worker).Distinct().ToList();
+        _leases.Clear();
+        _pending.Clear();
+        await record.WriteStateAsync();
+
+        var report = Report();
+        var folder = Job.Spec!.OutputFolder!;
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "report.json"), ReportWriter.ToJson(report));
+        await File.WriteAllTextAsync(Path.Combine(folder, "results.csv"), ReportWriter.ToResultsCsv(report));
+        if (state != JobState.Completed)
+        {
+            // Stop running shards now rather than at their next renewal.
+            await Task.WhenAll(withdrawn.Select(async worker =>
+            {
+                try
+                {
+                    await GrainFactory.GetGrain<IInferenceWorkerGrain>(worker).StopJobAsync(JobId);
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "Job {Job}: could not stop worker {Worker}", JobId, worker);
+                }
+            }));
+        }
+
+        logger.LogInformation("Job {Job} {State}: {Images} scored, {Failed} failed", JobId, state, Job.Counts?.Images, Job.Counts?.Failed);
+    }
+
+    private EvaluationReport Report()
+    {
+        var spec = Job.Spec!;
+        var duration = (Job.FinishedUtc ?? DateTime.UtcNow) - Job.StartedUtc;
+        var devices = Job.Workers.Values.Select(w => w.Device).Distinct().Order().ToList();
+        return EvaluationReport.Create(Job.Counts!, Job.ModelName, spec.DataPath, devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
+            Job.ClassNames, Job.Failures, duration) with
+        {
+            State = Job.State.ToString().ToLowerInvariant(),
+            ParameterCount = Job.ModelParameters,
+            MultiplyAccumulates = Job.ModelMultiplyAccumulates,
+            ImageSize = Job.CropSize,
+            CropPct = spec.CropPct,
+            Interpolation = spec.Interpolation,
+        };
+    }
+
+    private JobStatus Status()
+    {
+        var counts = Job.Counts;
+        var elapsed = Job.State == JobState.NotStarted ? TimeSpan.Zero : (Job.FinishedUtc ?? DateTime.UtcNow) - Job.StartedUtc;
+        var done = (counts?.Images ?? 0) + (counts?.Failed ?? 0) + _leases.Values.GroupBy(l => l.ShardId).Sum(g => g.Max(l => l.ImagesDone));
+        var perSecond = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
+        var workers = Job.Workers.Select(w =>
+        {
+            var held = _leases.Values.Where(l => l.Worker == w.Key).ToList();
+            var images = w.Value.Images + held.Sum(l => l.ImagesDone);
+            return new WorkerFigures(w.Key, WorkerKey.Parse(w.Key).Silo, w.Value.Device, images, w.Value.Shards, held.Count,
+                elapsed.TotalSeconds > 0 ? images / elapsed.TotalSeconds : 0);
+        }).OrderBy(w => w.Worker, StringComparer.Ordinal).ToList();
+        return new JobStatus
+        {
+            JobId = JobId,
+            Name = Job.Spec?.Name,
+            State = Job.State,
+            ImagesScored = counts?.Images ?? 0,
+            ImagesFailed = counts?.Failed ?? 0,
+            ImagesTotal = Job.TotalImages,
+            ShardsTotal = Job.Shards.Count,
+            ShardsDone = Job.Shards.Count(s => s.Merged),
+            ShardsLeased = _leases.Values.Select(l => l.ShardId).Distinct().Count(),
+            ShardsRetried = Job.ShardsRetried,
+            DuplicateLeases = Job.DuplicateLeases,
+            IgnoredCompletions = Job.IgnoredCompletions,
+            ImagesPerSecond = perSecond,
+            Eta = Job.State == JobState.Running && perSecond > 0 ? TimeSpan.FromSeconds(Math.Max(0, Job.TotalImages - done) / perSecond) : null,
+            Elapsed = elapsed,
+            Workers = workers,
+            Error = Job.Error,
+            CoordinatorSilo = localSilo.SiloAddress.ToParsableString(),
+        };
+    }
+
+    private WorkerTally Tally(string worker, string device)
+    {
+        if (!Job.Workers.TryGetValue(worker, out var tally))
+        {
+            tally = new WorkerTally { Device = device };
+            Job.Workers[worker] = tally;
+        }
+
+        return tally;
+    }
+
+    private static string ManifestFolder(JobSpec spec) => Path.Combine(spec.OutputFolder!, "manifest");
+}

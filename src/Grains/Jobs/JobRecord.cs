@@ -1,0 +1,50 @@
+using SENet.Contracts.Jobs;
+using SENet.Evaluation.Metrics;
+
+namespace SENet.Grains.Jobs;
+
+/// <summary>
+/// A job's durable state: the spec, the shard table and the merged counts. It grows with the number of shards and
+/// failures, never with the number of images; leases are soft state and are re-issued after a restart.
+/// </summary>
+[GenerateSerializer, Alias("senet.JobRecord")]
+public sealed class JobRecord
+{
+    [Id(0)] public JobSpec? Spec { get; set; }
+
+    [Id(1)] public JobState State { get; set; }
+
+    [Id(2)] public List<ShardRecord> Shards { get; set; } = [];
+
+    [Id(3)] public TopKCounts? Counts { get; set; }
+
+    [Id(4)] public List<ImageFailure> Failures { get; set; } = [];
+
+    [Id(5)] public List<string> ClassNames { get; set; } = [];
+
+    [Id(6)] public long TotalImages { get; set; }
+
+    [Id(7)] public DateTime StartedUtc { get; set; }
+
+    [Id(8)] public DateTime? FinishedUtc { get; set; }
+
+    [Id(9)] public string? Error { get; set; }
+
+    [Id(10)] public Dictionary<string, WorkerTally> Workers { get; set; } = [];
+
+    [Id(11)] public int ShardsRetried { get; set; }
+
+    [Id(12)] public int DuplicateLeases { get; set; }
+
+    [Id(13)] public int IgnoredCompletions { get; set; }
+
+    [Id(14)] public string ModelName { get; set; } = "";
+
+    [Id(15)] public long ModelParameters { get; set; }
+
+    [Id(16)] public long? ModelMultiplyAccumulates { get; set; }
+
+    [Id(17)] public int CropSize { get; set; }
+
+    [Id(18)] public string ExecutionProvider { get; set; } = "";
+}

@@ -1,0 +1,45 @@
+using SENet.Contracts.Jobs;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Imaging;
+
+namespace SENet.Grains.Jobs;
+
+/// <summary>Reads a wire <see cref="JobSpec"/> as the engine's dataset and preprocessing settings.</summary>
+public static class JobSpecMapping
+{
+    public static DatasetSpec ToDatasetSpec(this JobSpec spec) => new(
+        LabelsFile: spec.LabelsFile,
+        LabelFormat: spec.LabelFormat switch
+        {
+            "auto" => LabelFormat.Auto,
+            "caffe" => LabelFormat.CaffeValTxt,
+            "kaggle" => LabelFormat.KaggleSolution,
+            "csv" => LabelFormat.Csv,
+            _ => throw new ArgumentException($"Unknown label format '{spec.LabelFormat}': use auto, caffe, kaggle or csv."),
+        },
+        ClassListFile: spec.ClassListFile,
+        ModelClassesFile: spec.ModelClassesFile,
+        OnMissing: spec.OnMissing switch
+        {
+            "fail" => MissingPolicy.Fail,
+            "skip-and-report" => MissingPolicy.SkipAndReport,
+            _ => throw new ArgumentException($"Unknown missing-data policy '{spec.OnMissing}': use fail or skip-and-report."),
+        });
+
+    public static PreprocessSpec ToPreprocessSpec(this JobSpec spec, int cropSize) => new(
+        cropSize,
+        spec.CropPct,
+        spec.Interpolation switch
+        {
+            "bilinear" => Interpolation.Bilinear,
+            "bicubic" => Interpolation.Bicubic,
+            _ => throw new ArgumentException($"Unknown interpolation '{spec.Interpolation}': use bilinear or bicubic."),
+        },
+        spec.Normalization switch
+        {
+            "imagenet" => Normalization.ImageNet,
+            "caffe" => Normalization.Caffe,
+            _ => throw new ArgumentException($"Unknown normalisation '{spec.Normalization}': use imagenet or caffe."),
+        },
+        spec.FastDecode);
+}

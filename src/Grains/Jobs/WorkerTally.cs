@@ -1,0 +1,14 @@
+namespace SENet.Grains.Jobs;
+
+/// <summary>What one worker contributed to a job.</summary>
+[GenerateSerializer, Alias("senet.WorkerTally")]
+public sealed class WorkerTally
+{
+    [Id(0)] public string Device { get; set; } = "";
+
+    [Id(1)] public long Images { get; set; }
+
+    [Id(2)] public int Shards { get; set; }
+
+    [Id(3)] public string? LastError { get; set; }
+}

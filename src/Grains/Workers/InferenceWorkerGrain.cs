@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Logging;
+using SENet.Contracts.Jobs;
+using SENet.Contracts.Workers;
+using SENet.Grains.Placement;
+
+namespace SENet.Grains.Workers;
+
+/// <summary>
+/// One device of one silo. It pulls leases from a job's coordinator (pull, so fast devices take more) and hands
+/// each shard to the <see cref="ShardRunner"/> on the thread pool: grain turns never wait on decoding or inference.
+/// </summary>
+[DevicePlacement]
+public sealed class InferenceWorkerGrain(ShardRunner runner, ILocalSiloDetails silo, ILogger<InferenceWorkerGrain> logger) : Grain, IInferenceWorkerGrain
+{
+    private const int ConsecutiveFailuresBeforeGivingUp = 3;
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
+
+    private readonly Dictionary<string, (CancellationTokenSource Stop, Task Loop)> _jobs = [];
+    private IGrainTimer? _keepAlive;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    private string Device => WorkerKey.Parse(Key).Device;
+
+    public Task StartJobAsync(string jobId)
+    {
+        if (_jobs.TryGetValue(jobId, out var running) && !running.Loop.IsCompleted)
+        {
+            return Task.CompletedTask;
+        }
+
+        var stop = new CancellationTokenSource();
+        var job = GrainFactory.GetGrain<IEvaluationJobGrain>(jobId);
+        var key = Key;
+        var device = Device;
+        _jobs[jobId] = (stop, Task.Run(() => PullLeasesAsync(job, jobId, key, device, stop.Token)));
+        // Shards run outside grain calls, so nothing else keeps an idle worker's activation alive.
+        _keepAlive ??= this.RegisterGrainTimer(KeepAliveAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)) { KeepAlive = true, Interleave = true });
+        return Task.CompletedTask;
+    }
+
+    public async Task StopJobAsync(string jobId)
+    {
+        if (_jobs.Remove(jobId, out var running))
+        {
+            await running.Stop.CancelAsync();
+            running.Stop.Dispose();
+        }
+    }
+
+    public Task<WorkerStatus> GetStatusAsync() =>
+        Task.FromResult(new WorkerStatus(Key, silo.SiloAddress.ToParsableString(), Device, _jobs.Where(j => !j.Value.Loop.IsCompleted).Select(j => j.Key).ToList()));
+
+    private Task KeepAliveAsync()
+    {
+        foreach (var finished in _jobs.Where(j => j.Value.Loop.IsCompleted).Select(j => j.Key).ToList())
+        {
+            _jobs.Remove(finished, out var done);
+            done.Stop.Dispose();
+        }
+
+        if (_jobs.Count == 0)
+        {
+            _keepAlive?.Dispose();
+            _keepAlive = null;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task PullLeasesAsync(IEvaluationJobGrain job, string jobId, string key, string device, CancellationToken stop)
+    {
+        var failures = 0;
+        try
+        {
+            var spec = await job.GetSpecAsync() ?? throw new InvalidOperationException($"Job {jobId} has no spec.");
+            while (!stop.IsCancellationRequested)
+            {
+                var response = await job.LeaseAsync(key);
+                if (response.Lease is not { } lease)
+                {
+                    if (response.JobOver)
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(IdlePoll, stop);
+                    continue;
+                }
+
+                try
+                {
+                    var result = await runner.RunAsync(key, device, spec, lease, stop);
+                    await job.CompleteAsync(lease, result);
+                    failures = 0;
+                }
+                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                {
+                    // The coordinator withdrew the lease (shard done elsewhere, or job over): ask for the next one.
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The shard goes back to the queue for another worker; a device that keeps failing stops asking.
+                    logger.LogError(e, "Worker {Worker} failed shard {Shard} of job {Job}", key, lease.ShardId, jobId);
+                    await job.ReleaseAsync(lease, $"{key}: {e.GetType().Name}: {e.Message}");
+                    if (++failures >= ConsecutiveFailuresBeforeGivingUp)
+                    {
+                        logger.LogError("Worker {Worker} stops taking shards of job {Job} after {Failures} failures in a row", key, jobId, failures);
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Worker {Worker} stopped pulling shards of job {Job}", key, jobId);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SENet.Contracts.Jobs;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Imaging;
+using SENet.Evaluation.Metrics;
+using SENet.Evaluation.Pipeline;
+using SENet.Grains.Devices;
+using SENet.Grains.Jobs;
+
+namespace SENet.Grains.Workers;
+
+/// <summary>
+/// Runs one leased shard on a device, off the grain scheduler: reads its manifest, runs the engine's pipeline on the
+/// silo's shared session, renews the lease as images complete, and writes the shard's predictions part (once, by
+/// rename, so a retried or duplicated shard replaces its own part and never adds rows).
+/// </summary>
+public sealed class ShardRunner(SessionPool sessions, IGrainFactory grains, ILogger<ShardRunner> logger)
+{
+    private static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(2);
+
+    public async Task<ShardResult> RunAsync(string worker, string device, JobSpec spec, ShardLease lease, CancellationToken cancellationToken)
+    {
+        var started = DateTime.UtcNow;
+        var job = grains.GetGrain<IEvaluationJobGrain>(lease.JobId);
+        using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var images = await ShardManifest.ReadAsync(lease.ManifestPath, cancellationToken);
+        var session = await sessions.GetAsync(spec.ModelPath, DeviceInventory.ToInferenceDevice(device, spec.DevicePolicy), spec.BatchSize, cancellationToken);
+        using var decoder = new ImageDecoder();
+        var pipeline = new EvaluationPipeline(session, new LocalFolderSource(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
+            new PipelineOptions(MaxPixels: spec.MaxPixels));
+
+        var renewal = new LeaseRenewal(job, lease, leaseLost, logger);
+        var predictionsFolder = Path.Combine(spec.OutputFolder!, "predictions");
+        Directory.CreateDirectory(predictionsFolder);
+        var partial = Path.Combine(predictionsFolder, $".{lease.LeaseId:N}.tmp");
+        EvaluationResult result;
+        try
+        {
+            using (var predictions = new PredictionsCsvWriter(new StreamWriter(partial)))
+            {
+                result = await pipeline.RunAsync(images, predictions.Write, renewal, leaseLost.Token);
+            }
+
+            File.Move(partial, Path.Combine(predictionsFolder, $"shard-{lease.ShardId:D6}.csv"), overwrite: true);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+
+        logger.LogInformation("Shard {Shard} of job {Job}: {Images} images on {Device} in {Seconds:F1} s", lease.ShardId, lease.JobId, images.Count, device, (DateTime.UtcNow - started).TotalSeconds);
+        return new ShardResult(result.Counts, result.Failures, worker, device, started, DateTime.UtcNow);
+    }
+
+    /// <summary>Renews the lease at most every two seconds as batches complete; a refused renewal cancels the shard.</summary>
+    private sealed class LeaseRenewal(IEvaluationJobGrain job, ShardLease lease, CancellationTokenSource leaseLost, ILogger logger) : IProgress<EvaluationProgress>
+    {
+        private readonly Stopwatch _sinceRenewal = Stopwatch.StartNew();
+        private int _renewing;
+
+        public void Report(EvaluationProgress value)
+        {
+            if (_sinceRenewal.Elapsed < RenewInterval || Interlocked.Exchange(ref _renewing, 1) == 1)
+            {
+                return;
+            }
+
+            _sinceRenewal.Restart();
+            _ = RenewAsync(value.Done);
+        }
+
+        private async Task RenewAsync(long done)
+        {
+            try
+            {
+                if (!await job.RenewAsync(lease, done))
+                {
+                    logger.LogInformation("Lease of shard {Shard} of job {Job} is no longer valid: stopping it", lease.ShardId, lease.JobId);
+                    await leaseLost.CancelAsync();
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Renewing the lease of shard {Shard} of job {Job} failed; the shard goes on", lease.ShardId, lease.JobId);
+            }
+            finally
+            {
+                Volatile.Write(ref _renewing, 0);
+            }
+        }
+    }
+}

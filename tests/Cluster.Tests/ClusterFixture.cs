@@ -1,0 +1,42 @@
+using Orleans.TestingHost;
+using SENet.Grains.Devices;
+using SENet.Grains.Hosting;
+
+namespace SENet.Cluster.Tests;
+
+/// <summary>A real in-process cluster of <see cref="SiloCount"/> silos, each offering <see cref="DevicesPerSilo"/> CPU devices, and a dataset.</summary>
+public class ClusterFixture : IAsyncLifetime
+{
+    protected virtual short SiloCount => 3;
+
+    protected virtual int DevicesPerSilo => 2;
+
+    protected virtual int ImagesPerClass => 12;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public TestData Data { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        Data = await TestData.CreateAsync(classes: 5, ImagesPerClass);
+        var builder = new InProcessTestClusterBuilder(SiloCount);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddSenetGrains(new DeviceOptions { CpuDevices = DevicesPerSilo }, useMemoryStorage: false);
+            // One storage grain: tests that kill a silo can spare the one that holds job state (blob storage makes this moot).
+            silo.AddMemoryGrainStorage(SENet.Grains.Jobs.StorageNames.Jobs, o => o.NumStorageGrains = 1);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Data.Dispose();
+    }
+}

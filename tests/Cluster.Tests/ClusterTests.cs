@@ -1,0 +1,79 @@
+using System.Net;
+using SENet.Contracts.Jobs;
+using SENet.Contracts.Workers;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Models;
+using SENet.Evaluation.Pipeline;
+
+namespace SENet.Cluster.Tests;
+
+public sealed class ClusterTests(ClusterFixture cluster, SingleSiloFixture single) : IClassFixture<ClusterFixture>, IClassFixture<SingleSiloFixture>
+{
+    [Fact]
+    public async Task EveryWorkerRunsOnTheSiloItsKeyNamesOnePerDevice()
+    {
+        var placed = new List<WorkerStatus>();
+        foreach (var silo in cluster.Cluster.Silos)
+        {
+            foreach (var device in new[] { "cpu:0", "cpu:1" })
+            {
+                placed.Add(await cluster.Grains.GetGrain<IInferenceWorkerGrain>(WorkerKey.Format(silo.SiloAddress.ToParsableString(), device)).GetStatusAsync());
+            }
+        }
+
+        Assert.Equal(6, placed.Select(p => p.Worker).Distinct().Count());
+        Assert.All(placed, p => Assert.Equal(WorkerKey.Parse(p.Worker).Silo, p.HostSilo));
+        Assert.Equal(3, placed.Select(p => p.HostSilo).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AWorkerForASiloThatIsNotInTheClusterIsNeverPlaced()
+    {
+        var absent = SiloAddress.New(IPAddress.Loopback, 1, 1).ToParsableString();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => cluster.Grains.GetGrain<IInferenceWorkerGrain>(WorkerKey.Format(absent, "cuda:0")).GetStatusAsync());
+    }
+
+    [Fact]
+    public async Task ThreeSiloReportEqualsSingleSiloAndEngineReportsCountForCount()
+    {
+        var onCluster = await JobDriver.RunAsync(cluster.Grains, "equal-three", cluster.Data.Spec("equal-three"));
+        var onOneSilo = await JobDriver.RunAsync(single.Grains, "equal-one", single.Data.Spec("equal-one"));
+        var (engine, _, _) = await LocalEvaluator.RunAsync(new EvaluationRequest(
+            cluster.Data.ModelPath, new LocalFolderSource(cluster.Data.DataPath), new DatasetSpec(), new ClassifierSessionOptions(InferenceDevice.Cpu, 4), new PipelineOptions()));
+
+        JobDriver.AssertSameCounts(onOneSilo, onCluster);
+        JobDriver.AssertSameCounts(engine, onCluster);
+        Assert.Equal(cluster.Data.Images, onCluster.Images + onCluster.Failed);
+        Assert.Equal(2, onCluster.Failed);
+        var status = await cluster.Grains.GetGrain<IEvaluationJobGrain>("equal-three").GetStatusAsync();
+        Assert.True(status.Workers.Select(w => w.Silo).Distinct().Count() >= 2, "shards should spread over the silos");
+        Assert.Equal(status.ShardsTotal, status.Workers.Sum(w => w.ShardsCompleted));
+    }
+
+    [Fact]
+    public async Task PredictionPartsHoldOneRowPerScoredImage()
+    {
+        var spec = cluster.Data.Spec("parts");
+        var report = await JobDriver.RunAsync(cluster.Grains, "parts", spec);
+
+        var parts = Directory.GetFiles(Path.Combine(spec.OutputFolder!, "predictions"), "shard-*.csv");
+        var rows = parts.SelectMany(p => File.ReadAllLines(p).Skip(1)).ToList();
+        Assert.Equal(report.Images, rows.Count);
+        Assert.Equal(rows.Count, rows.Select(r => r.Split(',')[0]).Distinct().Count());
+        Assert.True(File.Exists(Path.Combine(spec.OutputFolder!, "report.json")));
+        Assert.True(File.Exists(Path.Combine(spec.OutputFolder!, "results.csv")));
+    }
+
+    [Fact]
+    public async Task TenJobsAtOnceAllCompleteWithExactCounts()
+    {
+        var reference = await JobDriver.RunAsync(cluster.Grains, "ten-reference", cluster.Data.Spec("ten-reference"));
+
+        var reports = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => JobDriver.RunAsync(cluster.Grains, $"ten-{i}", cluster.Data.Spec($"ten-{i}", shardSize: 8))));
+
+        Assert.All(reports, r => JobDriver.AssertSameCounts(reference, r));
+        var listed = await cluster.Grains.GetGrain<IJobRegistryGrain>(0).ListAsync();
+        Assert.Superset(Enumerable.Range(0, 10).Select(i => $"ten-{i}").ToHashSet(), listed.Select(j => j.JobId).ToHashSet());
+    }
+}

@@ -1,0 +1,9 @@
+namespace SENet.Cluster.Tests;
+
+/// <summary>One silo with no devices: the coordinator runs, no worker does, so tests play the workers themselves.</summary>
+public sealed class CoordinatorOnlyFixture : ClusterFixture
+{
+    protected override short SiloCount => 1;
+
+    protected override int DevicesPerSilo => 0;
+}

@@ -1,0 +1,125 @@
+using SENet.Contracts.Jobs;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Metrics;
+
+namespace SENet.Cluster.Tests;
+
+/// <summary>The coordinator's leasing and merging, with the test playing the workers (the silo offers no devices).</summary>
+public sealed class CoordinatorTests(CoordinatorOnlyFixture fixture) : IClassFixture<CoordinatorOnlyFixture>
+{
+    private const string Worker = "127.0.0.1:1@1|cpu:7";
+    private const string OtherWorker = "127.0.0.1:2@1|cpu:8";
+
+    [Fact]
+    public async Task DuplicateAndLateCompletionsNeverChangeTheTotals()
+    {
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("duplicates");
+        var started = await job.StartAsync(fixture.Data.Spec("duplicates", shardSize: 20) with { LeaseTimeout = TimeSpan.FromSeconds(30) });
+        Assert.Equal(JobState.Running, started.State);
+
+        var first = (await job.LeaseAsync(Worker)).Lease!;
+        Assert.True(await job.CompleteAsync(first, await ResultAsync(first)));
+        Assert.False(await job.CompleteAsync(first, await ResultAsync(first)));
+
+        var afterDuplicate = await job.GetStatusAsync();
+        Assert.Equal(1, afterDuplicate.ShardsDone);
+        Assert.Equal(1, afterDuplicate.IgnoredCompletions);
+
+        // Finish the rest; then a late completion for an already merged shard arrives.
+        while ((await job.LeaseAsync(Worker)).Lease is { } lease)
+        {
+            Assert.True(await job.CompleteAsync(lease, await ResultAsync(lease)));
+        }
+
+        var done = await job.GetStatusAsync();
+        Assert.Equal(JobState.Completed, done.State);
+        Assert.False(await job.CompleteAsync(first with { LeaseId = Guid.NewGuid() }, await ResultAsync(first)));
+        var report = await JobDriver.ReportAsync(fixture.Grains, "duplicates");
+        Assert.Equal(fixture.Data.Images, report.Images + report.Failed);
+        Assert.Equal(done.ImagesScored, (await job.GetStatusAsync()).ImagesScored);
+    }
+
+    [Fact]
+    public async Task AnExpiredLeaseGoesBackToTheQueueAndOnlyOneCompletionCounts()
+    {
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("expiry");
+        var spec = fixture.Data.Spec("expiry", shardSize: 100) with { LeaseTimeout = TimeSpan.FromSeconds(1) };
+        await job.StartAsync(spec);
+
+        var original = (await job.LeaseAsync(Worker)).Lease!;
+        Assert.Null((await job.LeaseAsync(OtherWorker)).Lease);
+        var retried = await JobDriver.WaitAsync(fixture.Grains, "expiry", TimeSpan.FromSeconds(10), s => s.ShardsRetried == 1);
+        Assert.False(await job.RenewAsync(original, 10));
+
+        var again = (await job.LeaseAsync(OtherWorker)).Lease!;
+        Assert.Equal(original.ShardId, again.ShardId);
+        Assert.Equal(2, again.Attempt);
+
+        // The slow original finishes first: it counts, and the retry's completion is ignored.
+        Assert.True(await job.CompleteAsync(original, await ResultAsync(original)));
+        Assert.False(await job.CompleteAsync(again, await ResultAsync(again)));
+        var status = await job.GetStatusAsync();
+        Assert.Equal(JobState.Completed, status.State);
+        Assert.Equal(fixture.Data.Images, status.ImagesDone);
+        Assert.Equal(1, retried.ShardsRetried);
+    }
+
+    [Fact]
+    public async Task AReleasedLeaseIsRetriedAtOnceAndTheWorkersErrorIsKept()
+    {
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("release");
+        await job.StartAsync(fixture.Data.Spec("release", shardSize: 100));
+
+        var lease = (await job.LeaseAsync(Worker)).Lease!;
+        await job.ReleaseAsync(lease, "model failed to load: out of memory");
+        var again = (await job.LeaseAsync(OtherWorker)).Lease!;
+
+        Assert.Equal(lease.ShardId, again.ShardId);
+        Assert.Equal(1, (await job.GetStatusAsync()).ShardsRetried);
+        await job.CancelAsync();
+    }
+
+    [Fact]
+    public async Task StartRefusesABadJobBeforeAnyWorkAndLeavesNoJobBehind()
+    {
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("bad-classes");
+        var wrongClasses = Path.Combine(fixture.Data.Folder, "ten-classes.onnx");
+        await File.WriteAllBytesAsync(wrongClasses, Evaluation.Models.SeResNetBuilder.BuildBytes(new(Evaluation.Models.SeResNetArchitecture.SeResNet18, Classes: 10, InputSize: 32)));
+
+        var error = await Assert.ThrowsAsync<JobRejectedException>(() => job.StartAsync(fixture.Data.Spec("bad-classes") with { ModelPath = wrongClasses }));
+        var missing = await Assert.ThrowsAsync<JobRejectedException>(() =>
+            fixture.Grains.GetGrain<IEvaluationJobGrain>("bad-model").StartAsync(fixture.Data.Spec("bad-model") with { ModelPath = "/nowhere/model.onnx" }));
+
+        Assert.Contains("model outputs 10 classes but the dataset has 5", error.Message);
+        Assert.Contains("/nowhere/model.onnx", missing.Message);
+        Assert.Equal(JobState.NotStarted, (await job.GetStatusAsync()).State);
+        Assert.False(Directory.Exists(Path.Combine(fixture.Data.Folder, "out", "bad-classes", "manifest")));
+    }
+
+    [Fact]
+    public async Task StartingTheSameJobTwiceIsIdempotentAndADifferentSpecIsRefused()
+    {
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("twice");
+        var spec = fixture.Data.Spec("twice", shardSize: 100);
+
+        var first = await job.StartAsync(spec);
+        var second = await job.StartAsync(spec);
+
+        Assert.Equal(first.ShardsTotal, second.ShardsTotal);
+        await Assert.ThrowsAsync<ArgumentException>(() => job.StartAsync(spec with { ShardSize = 7 }));
+        await job.CancelAsync();
+    }
+
+    /// <summary>Scores a leased shard's images with made-up rankings: the coordinator only counts.</summary>
+    private static async Task<ShardResult> ResultAsync(ShardLease lease)
+    {
+        var images = await ShardManifest.ReadAsync(lease.ManifestPath, CancellationToken.None);
+        var counts = new TopKCounts(5);
+        foreach (var image in images)
+        {
+            counts.Add(image.Label, [image.Label, (image.Label + 1) % 5, (image.Label + 2) % 5, (image.Label + 3) % 5, (image.Label + 4) % 5]);
+        }
+
+        return new ShardResult(counts, [], Worker, "cpu:7", DateTime.UtcNow, DateTime.UtcNow);
+    }
+}
