@@ -13,6 +13,8 @@ public class ClusterFixture : IAsyncLifetime
 
     protected virtual int ImagesPerClass => 12;
 
+    protected virtual int InputSize => 32;
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public TestData Data { get; private set; } = null!;
@@ -21,7 +23,7 @@ public class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Data = await TestData.CreateAsync(classes: 5, ImagesPerClass);
+        Data = await TestData.CreateAsync(classes: 5, ImagesPerClass, InputSize);
         var builder = new InProcessTestClusterBuilder(SiloCount);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>

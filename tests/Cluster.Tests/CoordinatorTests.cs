@@ -65,6 +65,24 @@ public sealed class CoordinatorTests(CoordinatorOnlyFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task ALeaseHeldOnADeadSiloIsTakenBackLongBeforeItsDeadline()
+    {
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("dead-silo");
+        await job.StartAsync(fixture.Data.Spec("dead-silo", shardSize: 100) with { LeaseTimeout = TimeSpan.FromMinutes(10) });
+        // The same endpoint with an older generation: membership reports that silo as dead (it restarted).
+        var live = fixture.Cluster.Silos[0].SiloAddress;
+        var deadWorker = Contracts.Workers.WorkerKey.Format(SiloAddress.New(live.Endpoint, live.Generation - 1).ToParsableString(), "cuda:0");
+
+        var lease = (await job.LeaseAsync(deadWorker)).Lease!;
+        var reclaimed = await JobDriver.WaitAsync(fixture.Grains, "dead-silo", TimeSpan.FromSeconds(10), s => s.LeasesReclaimed == 1);
+        var again = (await job.LeaseAsync(Worker)).Lease!;
+
+        Assert.Equal(1, reclaimed.ShardsRetried);
+        Assert.Equal(lease.ShardId, again.ShardId);
+        await job.CancelAsync();
+    }
+
+    [Fact]
     public async Task AReleasedLeaseIsRetriedAtOnceAndTheWorkersErrorIsKept()
     {
         var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("release");

@@ -7,4 +7,7 @@ public sealed class KillableClusterFixture : ClusterFixture
     protected override short SiloCount => 4;
 
     protected override int ImagesPerClass => 60;
+
+    // Heavier images per shard, so a shard outlasts the time it takes to kill a silo.
+    protected override int InputSize => 64;
 }

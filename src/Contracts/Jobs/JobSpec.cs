@@ -48,4 +48,7 @@ public sealed record JobSpec
     [Id(17)] public string? Name { get; init; }
 
     [Id(18)] public long MaxPixels { get; init; } = 178_956_970;
+
+    /// <summary>At the tail, let idle workers run duplicates of the slowest shards (first completion wins).</summary>
+    [Id(19)] public bool TailDuplicates { get; init; } = true;
 }

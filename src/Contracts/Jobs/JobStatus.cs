@@ -40,6 +40,9 @@ public sealed record JobStatus
 
     [Id(17)] public string? Name { get; init; }
 
+    /// <summary>Leases taken back because they expired or their worker's silo died.</summary>
+    [Id(18)] public int LeasesReclaimed { get; init; }
+
     public long ImagesDone => ImagesScored + ImagesFailed;
 
     public bool IsFinished => State is JobState.Completed or JobState.Cancelled or JobState.Failed;

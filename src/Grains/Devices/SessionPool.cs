@@ -5,15 +5,16 @@ namespace SENet.Grains.Devices;
 
 /// <summary>
 /// The silo's ONNX Runtime sessions, one per (model file, device, batch size): loaded once and reused by every
-/// shard and job, so a worker grain only drives it. Sessions run batches concurrently; each caller has its own buffers.
+/// shard and job, so a worker grain only drives it. Callers hold a <see cref="SessionUse"/> while they run batches;
+/// a session is released only when the pool is disposed and its last user is done, never under a running batch.
 /// </summary>
 public sealed class SessionPool : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<ClassifierSession>>> _sessions = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<SharedSession>>> _sessions = new();
 
     public int CpuThreadsPerSession { get; set; }
 
-    public Task<ClassifierSession> GetAsync(string modelPath, InferenceDevice device, int batchSize, CancellationToken cancellationToken = default)
+    public async Task<SessionUse> GetAsync(string modelPath, InferenceDevice device, int batchSize, CancellationToken cancellationToken = default)
     {
         var file = new FileInfo(modelPath);
         if (!file.Exists)
@@ -22,33 +23,69 @@ public sealed class SessionPool : IDisposable
         }
 
         var key = $"{file.FullName}|{file.Length}|{file.LastWriteTimeUtc.Ticks}|{device}|{batchSize}";
-        var lazy = _sessions.GetOrAdd(key, _ => new Lazy<Task<ClassifierSession>>(() => Task.Run(async () =>
+        var lazy = _sessions.GetOrAdd(key, _ => new Lazy<Task<SharedSession>>(() => Task.Run(async () =>
         {
             var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
-            return ClassifierSession.Create(bytes, new ClassifierSessionOptions(device, batchSize, device.Kind == DeviceKind.Cpu ? CpuThreadsPerSession : 0));
+            return new SharedSession(ClassifierSession.Create(bytes, new ClassifierSessionOptions(device, batchSize, device.Kind == DeviceKind.Cpu ? CpuThreadsPerSession : 0)));
         })));
-        return AwaitOrForgetAsync(key, lazy);
+        try
+        {
+            return (await lazy.Value).Acquire();
+        }
+        catch
+        {
+            // A load that failed is forgotten, so a later job can try again (e.g. after the model file was fixed).
+            _sessions.TryRemove(new KeyValuePair<string, Lazy<Task<SharedSession>>>(key, lazy));
+            throw;
+        }
     }
 
     public void Dispose()
     {
         foreach (var lazy in _sessions.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully))
         {
-            lazy.Value.Result.Dispose();
+            lazy.Value.Result.Retire();
         }
     }
 
-    /// <summary>A load that failed is forgotten, so a later job can try again (e.g. after the model file was fixed).</summary>
-    private async Task<ClassifierSession> AwaitOrForgetAsync(string key, Lazy<Task<ClassifierSession>> lazy)
+    /// <summary>A session with a count of its users.</summary>
+    internal sealed class SharedSession(ClassifierSession session)
     {
-        try
+        private readonly Lock _lock = new();
+        private int _users;
+        private bool _retired;
+
+        public SessionUse Acquire()
         {
-            return await lazy.Value;
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_retired, this);
+                _users++;
+                return new SessionUse(session, this);
+            }
         }
-        catch
+
+        public void Release()
         {
-            _sessions.TryRemove(new KeyValuePair<string, Lazy<Task<ClassifierSession>>>(key, lazy));
-            throw;
+            lock (_lock)
+            {
+                if (--_users == 0 && _retired)
+                {
+                    session.Dispose();
+                }
+            }
+        }
+
+        public void Retire()
+        {
+            lock (_lock)
+            {
+                _retired = true;
+                if (_users == 0)
+                {
+                    session.Dispose();
+                }
+            }
         }
     }
 }

@@ -62,7 +62,7 @@ public sealed class EvaluationJobGrain(
         }
 
         var effective = spec with { OutputFolder = spec.OutputFolder ?? Path.Combine(Path.GetTempPath(), "senet-jobs", JobId) };
-        ClassifierSession session;
+        SessionUse use;
         DatasetPlan plan;
         try
         {
@@ -72,9 +72,9 @@ public sealed class EvaluationJobGrain(
                 throw new ArgumentException($"Shard size ({spec.ShardSize}) and batch size ({spec.BatchSize}) must be at least 1.");
             }
 
-            session = await sessions.GetAsync(effective.ModelPath, InferenceDevice.Cpu, 1);
-            plan = await DatasetPlanner.PlanAsync(new LocalFolderSource(effective.DataPath), effective.ToDatasetSpec(), session.Classes);
-            _ = effective.ToPreprocessSpec(session.InputHeight);
+            use = await sessions.GetAsync(effective.ModelPath, InferenceDevice.Cpu, 1);
+            plan = await DatasetPlanner.PlanAsync(new LocalFolderSource(effective.DataPath), effective.ToDatasetSpec(), use.Session.Classes);
+            _ = effective.ToPreprocessSpec(use.Session.InputHeight);
         }
         catch (Exception e) when (e is DatasetException or ModelValidationException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
@@ -82,6 +82,8 @@ public sealed class EvaluationJobGrain(
             throw new JobRejectedException(e.Message);
         }
 
+        using var held = use;
+        var session = use.Session;
         var shardSizes = await ShardManifest.WriteAsync(ManifestFolder(effective), plan.Images, effective.ShardSize, CancellationToken.None);
 
         var counts = new TopKCounts(session.Classes);
@@ -149,7 +151,7 @@ public sealed class EvaluationJobGrain(
             .Select(g => g.Single())
             .OrderBy(l => l.LeasedUtc)
             .FirstOrDefault();
-        if (slowest is not null && now - slowest.LeasedUtc > TimeSpan.FromSeconds(1))
+        if (Job.Spec!.TailDuplicates && slowest is not null && now - slowest.LeasedUtc > TimeSpan.FromSeconds(1))
         {
             Job.DuplicateLeases++;
             return Task.FromResult(new LeaseResponse(Issue(slowest.ShardId, worker, duplicate: true, now), false));
@@ -289,6 +291,7 @@ public sealed class EvaluationJobGrain(
             {
                 logger.LogInformation("Job {Job}: shard {Shard} taken back from {Worker} ({Why})", JobId, lease.ShardId, lease.Worker, siloGone ? "silo dead" : "lease expired");
                 _leases.Remove(lease.LeaseId);
+                Job.LeasesReclaimed++;
                 Requeue(lease.ShardId);
             }
         }
@@ -405,6 +408,7 @@ public sealed class EvaluationJobGrain(
             ShardsDone = Job.Shards.Count(s => s.Merged),
             ShardsLeased = _leases.Values.Select(l => l.ShardId).Distinct().Count(),
             ShardsRetried = Job.ShardsRetried,
+            LeasesReclaimed = Job.LeasesReclaimed,
             DuplicateLeases = Job.DuplicateLeases,
             IgnoredCompletions = Job.IgnoredCompletions,
             ImagesPerSecond = perSecond,

@@ -47,4 +47,6 @@ public sealed class JobRecord
     [Id(17)] public int CropSize { get; set; }
 
     [Id(18)] public string ExecutionProvider { get; set; } = "";
+
+    [Id(19)] public int LeasesReclaimed { get; set; }
 }

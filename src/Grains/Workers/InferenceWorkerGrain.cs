@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SENet.Contracts.Jobs;
 using SENet.Contracts.Workers;
@@ -10,7 +11,7 @@ namespace SENet.Grains.Workers;
 /// each shard to the <see cref="ShardRunner"/> on the thread pool: grain turns never wait on decoding or inference.
 /// </summary>
 [DevicePlacement]
-public sealed class InferenceWorkerGrain(ShardRunner runner, ILocalSiloDetails silo, ILogger<InferenceWorkerGrain> logger) : Grain, IInferenceWorkerGrain
+public sealed class InferenceWorkerGrain(ShardRunner runner, ILocalSiloDetails silo, IHostApplicationLifetime host, ILogger<InferenceWorkerGrain> logger) : Grain, IInferenceWorkerGrain
 {
     private const int ConsecutiveFailuresBeforeGivingUp = 3;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
@@ -29,7 +30,8 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, ILocalSiloDetails s
             return Task.CompletedTask;
         }
 
-        var stop = new CancellationTokenSource();
+        // The loop runs outside grain turns: it must end with the silo, not outlive it.
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(host.ApplicationStopping);
         var job = GrainFactory.GetGrain<IEvaluationJobGrain>(jobId);
         var key = Key;
         var device = Device;

@@ -25,7 +25,8 @@ public sealed class ShardRunner(SessionPool sessions, IGrainFactory grains, ILog
         var job = grains.GetGrain<IEvaluationJobGrain>(lease.JobId);
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var images = await ShardManifest.ReadAsync(lease.ManifestPath, cancellationToken);
-        var session = await sessions.GetAsync(spec.ModelPath, DeviceInventory.ToInferenceDevice(device, spec.DevicePolicy), spec.BatchSize, cancellationToken);
+        using var use = await sessions.GetAsync(spec.ModelPath, DeviceInventory.ToInferenceDevice(device, spec.DevicePolicy), spec.BatchSize, cancellationToken);
+        var session = use.Session;
         using var decoder = new ImageDecoder();
         var pipeline = new EvaluationPipeline(session, new LocalFolderSource(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
             new PipelineOptions(MaxPixels: spec.MaxPixels));
