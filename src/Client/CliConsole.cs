@@ -8,13 +8,7 @@ namespace SENet.Client;
 /// </summary>
 public sealed class CliConsole(TextWriter output, TextWriter error)
 {
-    public IAnsiConsole Out { get; } = AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(output),
-        Ansi = ReferenceEquals(output, Console.Out) ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = ReferenceEquals(output, Console.Out) ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = ReferenceEquals(output, Console.Out) ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+    public IAnsiConsole Out { get; } = CreateOut(output);
 
     public TextWriter Output { get; } = output;
 
@@ -39,7 +33,26 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         }
     }
 
+    private static IAnsiConsole CreateOut(TextWriter output)
+    {
+        var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal)
+        {
+            // Logs and files have no terminal width: wide enough that worker keys and paths stay on one line.
+            console.Profile.Width = 200;
+        }
+
+        return console;
+    }
+
     private static bool UserFacing(Exception e) =>
         e is Evaluation.Models.ModelValidationException or Evaluation.Models.DeviceUnavailableException
-            or Evaluation.Datasets.DatasetException or ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException;
+            or Evaluation.Datasets.DatasetException or Contracts.Jobs.JobRejectedException or InvalidOperationException or ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException;
 }

@@ -1,28 +1,24 @@
-using SENet.Evaluation.Pipeline;
+using SENet.Contracts.Jobs;
 
 namespace SENet.Client;
 
 /// <summary>Progress lines on standard error for non-interactive runs (logs, CI): at most one every two seconds.</summary>
-public sealed class ProgressReporter(TextWriter error) : IProgress<EvaluationProgress>
+public sealed class ProgressReporter(TextWriter error)
 {
-    private readonly Lock _lock = new();
     private DateTime _last = DateTime.MinValue;
     private long _lastDone = -1;
 
-    public void Report(EvaluationProgress value)
+    public void Report(JobStatus status)
     {
-        lock (_lock)
+        var now = DateTime.UtcNow;
+        if (status.ImagesDone == _lastDone || (now - _last < TimeSpan.FromSeconds(2) && !status.IsFinished))
         {
-            var now = DateTime.UtcNow;
-            if (value.Done == _lastDone || (now - _last < TimeSpan.FromSeconds(2) && value.Done < value.Total))
-            {
-                return;
-            }
-
-            _last = now;
-            _lastDone = value.Done;
-            error.WriteLine($"progress: {value.Done}/{value.Total} images ({value.Failed} failed), {value.ImagesPerSecond:F1} images/s, ETA {Format(value.Eta)}");
+            return;
         }
+
+        _last = now;
+        _lastDone = status.ImagesDone;
+        error.WriteLine($"progress: {status.ImagesDone}/{status.ImagesTotal} images ({status.ImagesFailed} failed), {status.ImagesPerSecond:F1} images/s, ETA {Format(status.Eta)}");
     }
 
     public static string Format(TimeSpan? eta) => eta is { } t ? t.ToString(t.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", System.Globalization.CultureInfo.InvariantCulture) : "-";

@@ -17,6 +17,10 @@ public static class SenetCommandLine
         root.Subcommands.Add(EvaluateCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        foreach (var verb in JobCommands.Create(console))
+        {
+            root.Subcommands.Add(verb);
+        }
 
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         return await root.Parse(args).InvokeAsync(configuration, cancellationToken);

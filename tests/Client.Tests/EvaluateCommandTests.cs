@@ -18,7 +18,7 @@ public sealed class EvaluateCommandTests : IDisposable
         await File.WriteAllBytesAsync(model, SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 3, InputSize: 96)));
         var output = Path.Combine(_folder.FullName, "out");
 
-        var (exitCode, stdout, stderr) = await CliRunner.RunAsync("evaluate", "--data", data, "--model", model, "--device", "cpu", "--batch-size", "5", "--crop-pct", "0.75", "--out", output);
+        var (exitCode, stdout, stderr) = await CliRunner.RunAsync("evaluate", "--data", data, "--model", model, "--device", "cpu", "--batch-size", "5", "--shard-size", "5", "--crop-pct", "0.75", "--out", output);
 
         Assert.True(exitCode == 0, stderr);
         var report = ReportWriter.FromJson(await File.ReadAllTextAsync(Path.Combine(output, "report.json")));
@@ -26,9 +26,9 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal(96, report.ImageSize);
         Assert.Equal(["class_000", "class_001", "class_002"], report.PerClass.Select(c => c.Name));
         Assert.Contains("truncated_000.jpg", report.Failures.Single().ImageId);
-        var predictions = await File.ReadAllLinesAsync(Path.Combine(output, "predictions.csv"));
-        Assert.Equal(1 + 12, predictions.Length);
-        Assert.Equal(report.Top1Correct, predictions.Skip(1).Select(l => l.Split(',')).Count(f => f[1] == f[2]));
+        var predictions = Directory.GetFiles(Path.Combine(output, "predictions"), "shard-*.csv").SelectMany(p => File.ReadAllLines(p).Skip(1)).ToList();
+        Assert.Equal(12, predictions.Count);
+        Assert.Equal(report.Top1Correct, predictions.Select(l => l.Split(',')).Count(f => f[1] == f[2]));
         var results = await File.ReadAllLinesAsync(Path.Combine(output, "results.csv"));
         Assert.Equal(ReportWriter.ResultsCsvHeader, results[0]);
         Assert.StartsWith("seresnet18,", results[1]);

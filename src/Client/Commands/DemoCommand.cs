@@ -1,14 +1,14 @@
 using System.CommandLine;
+using SENet.Contracts.Jobs;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Models;
-using SENet.Evaluation.Pipeline;
 using Spectre.Console;
 
 namespace SENet.Client.Commands;
 
 /// <summary>
 /// <c>senet demo</c>: makes a small labelled JPEG dataset (with one truncated file, to show failure reporting) and a
-/// small SE-ResNet in a temporary folder, and evaluates it end to end.
+/// small SE-ResNet in a temporary folder, and evaluates it end to end in an in-process silo.
 /// </summary>
 public static class DemoCommand
 {
@@ -19,7 +19,7 @@ public static class DemoCommand
         var architecture = new Option<string>("--architecture") { Description = "SE-ResNet to build.", DefaultValueFactory = _ => "seresnet18" };
         var keep = new Option<DirectoryInfo?>("--keep") { Description = "Keep the dataset, model and outputs in this folder instead of a temporary one." };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
-        var command = new Command("demo", "Generate a small labelled dataset and SE-ResNet, then evaluate them end to end.") { classes, perClass, architecture, keep, device };
+        var command = new Command("demo", "Generate a small labelled dataset and SE-ResNet, then evaluate them end to end in an in-process silo.") { classes, perClass, architecture, keep, device };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
             var keepFolder = parse.GetValue(keep);
@@ -36,13 +36,18 @@ public static class DemoCommand
                 console.Error.WriteLine($"demo: building {spec.Architecture.Name} ({classCount} classes, seeded weights) at {modelPath}");
                 await File.WriteAllBytesAsync(modelPath, SeResNetBuilder.BuildBytes(spec), cancellationToken);
 
-                var request = new EvaluationRequest(
-                    modelPath,
-                    new LocalFolderSource(dataFolder),
-                    new DatasetSpec(),
-                    new ClassifierSessionOptions(InferenceDevice.Parse(parse.GetValue(device)!), MaxBatchSize: 16),
-                    new PipelineOptions());
-                var report = await EvaluateCommand.RunAsync(console, request, new DirectoryInfo(Path.Combine(folder, "out")), cancellationToken);
+                var (devices, policy) = EvaluateCommand.EmbeddedDevices(parse.GetValue(device)!, 0);
+                var job = new JobSpec
+                {
+                    ModelPath = modelPath,
+                    DataPath = dataFolder,
+                    BatchSize = 16,
+                    ShardSize = 32,
+                    DevicePolicy = policy,
+                    OutputFolder = Path.Combine(folder, "out"),
+                    Name = "demo",
+                };
+                var report = await EvaluateCommand.RunEmbeddedAsync(console, job, devices, cancellationToken);
                 console.Out.WriteLine("The model's weights are seeded, not trained: expect chance-level accuracy. Evaluate a trained export with 'senet evaluate'.");
                 return report.State == "completed" ? 0 : 1;
             }

@@ -1,74 +1,85 @@
 using System.CommandLine;
-using SENet.Evaluation.Datasets;
-using SENet.Evaluation.Imaging;
+using SENet.Client.Cluster;
+using SENet.Contracts.Jobs;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
-using SENet.Evaluation.Pipeline;
+using SENet.Grains.Devices;
+using SENet.Silo.Hosting;
 using Spectre.Console;
 
 namespace SENet.Client.Commands;
 
-/// <summary><c>senet evaluate --data DIR [--labels FILE] --model M</c>: real images end to end, with progress and a report.</summary>
+/// <summary>
+/// <c>senet evaluate --data DIR [--labels FILE] --model M</c>: the embedded default. It starts one in-process silo
+/// and runs the job through the same coordinator and worker grains as a cluster.
+/// </summary>
 public static class EvaluateCommand
 {
     public static Command Create(CliConsole console)
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "Dataset folder: ImageFolder (a sub-folder per class) or flat with --labels.", Required = true };
         var model = new Option<FileInfo>("--model") { Description = "ONNX classifier: input [N,3,H,W], output [N,C].", Required = true };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads on the CPU (0: every core).", DefaultValueFactory = _ => 0 };
         var options = new EvaluationOptions();
-        var command = new Command("evaluate", "Evaluate a model on a labelled image dataset: exact top-1 / top-5 error, per-class accuracy, predictions.") { data, model };
+        var command = new Command("evaluate", "Evaluate a model on a labelled image dataset in an in-process silo: exact top-1 / top-5 error, per-class accuracy, predictions.")
+        {
+            data, model, device, threads,
+        };
         options.AddTo(command);
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
-            var request = options.ToRequest(parse, parse.GetValue(model)!.FullName, new LocalFolderSource(parse.GetValue(data)!.FullName));
-            var report = await RunAsync(console, request, parse.GetValue(options.Output), cancellationToken);
+            var dataFolder = parse.GetValue(data)!;
+            if (!dataFolder.Exists)
+            {
+                throw new DirectoryNotFoundException($"Dataset folder '{dataFolder.FullName}' does not exist. Pass --data with the folder that holds the images.");
+            }
+
+            var (devices, policy) = EmbeddedDevices(parse.GetValue(device)!, parse.GetValue(threads));
+            var spec = options.ToJobSpec(parse, parse.GetValue(model)!.FullName, dataFolder.FullName, policy);
+            var report = await RunEmbeddedAsync(console, spec, devices, cancellationToken);
             return report.State == "completed" ? 0 : 1;
         }));
         return command;
     }
 
-    /// <summary>Runs one evaluation with live progress, prints the report and writes the output files.</summary>
-    public static async Task<EvaluationReport> RunAsync(CliConsole console, EvaluationRequest request, DirectoryInfo? output, CancellationToken cancellationToken)
+    /// <summary>The embedded silo's devices for a <c>--device</c> value: auto discovers, cpu forces the CPU, cuda[:N] names the GPU.</summary>
+    public static (DeviceOptions Devices, string Policy) EmbeddedDevices(string device, int cpuThreads)
     {
-        PredictionsCsvWriter? predictions = null;
-        if (output is not null)
+        var parsed = InferenceDevice.Parse(device);
+        return parsed.Kind switch
         {
-            output.Create();
-            predictions = new PredictionsCsvWriter(new StreamWriter(Path.Combine(output.FullName, "predictions.csv")));
+            DeviceKind.Cpu => (new DeviceOptions { List = "cpu:0", CpuThreads = cpuThreads }, "cpu"),
+            DeviceKind.Cuda => (new DeviceOptions { List = parsed.ToString(), CpuThreads = cpuThreads }, "auto"),
+            _ => (new DeviceOptions { CpuThreads = cpuThreads }, "auto"),
+        };
+    }
+
+    /// <summary>Starts the in-process silo, submits the job, follows it and prints the report; Ctrl+C cancels the job.</summary>
+    public static async Task<EvaluationReport> RunEmbeddedAsync(CliConsole console, JobSpec spec, DeviceOptions devices, CancellationToken cancellationToken)
+    {
+        await using var cluster = await EmbeddedCluster.StartAsync(devices, cancellationToken: CancellationToken.None);
+        var jobId = JobIds.New();
+        var job = cluster.Grains.GetGrain<IEvaluationJobGrain>(jobId);
+        var started = await job.StartAsync(spec);
+        console.Error.WriteLine($"job {jobId}: {started.ImagesTotal} images in {started.ShardsTotal} shards on {string.Join(", ", DeviceInventory.Discover(devices))}");
+        try
+        {
+            await JobWatcher.WatchAsync(console, cluster.Grains, jobId, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await job.CancelAsync();
         }
 
-        EvaluationReport report;
-        using (predictions)
-        {
-            void Log(string line) => console.Error.WriteLine(line);
-            if (console.Out.Profile.Capabilities.Interactive)
-            {
-                report = await console.Out.Progress()
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                    .StartAsync(async context =>
-                    {
-                        var task = context.AddTask("evaluating", maxValue: 1);
-                        var progress = new Progress<EvaluationProgress>(p =>
-                        {
-                            task.MaxValue = Math.Max(1, p.Total);
-                            task.Value = p.Done;
-                            task.Description = $"{p.Done}/{p.Total} images, {p.ImagesPerSecond:F1}/s, ETA {ProgressReporter.Format(p.Eta)}";
-                        });
-                        return (await LocalEvaluator.RunAsync(request, predictions is null ? null : predictions.Write, progress, Log, cancellationToken)).Report;
-                    });
-            }
-            else
-            {
-                report = (await LocalEvaluator.RunAsync(request, predictions is null ? null : predictions.Write, new ProgressReporter(console.Error), Log, cancellationToken)).Report;
-            }
-        }
-
+        var results = await job.GetResultsAsync() ?? throw new InvalidOperationException($"Job {jobId} ended without a report.");
+        var report = ReportWriter.FromJson(results.ReportJson);
         ReportPrinter.Print(console, report);
-        if (output is not null)
+        console.Out.MarkupLine($"written: [bold]{Markup.Escape(results.OutputFolder)}[/] (report.json, results.csv, predictions/)");
+        var status = await job.GetStatusAsync();
+        if (status.Error is not null)
         {
-            await File.WriteAllTextAsync(Path.Combine(output.FullName, "report.json"), ReportWriter.ToJson(report), cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(output.FullName, "results.csv"), ReportWriter.ToResultsCsv(report), cancellationToken);
-            console.Out.MarkupLine($"written: [bold]{Markup.Escape(output.FullName)}[/] (report.json, results.csv, predictions.csv)");
+            await console.Error.WriteLineAsync($"job {jobId} {status.State.ToString().ToLowerInvariant()}: {status.Error}");
         }
 
         return report;

@@ -1,12 +1,9 @@
 using System.CommandLine;
-using SENet.Evaluation.Datasets;
-using SENet.Evaluation.Imaging;
-using SENet.Evaluation.Models;
-using SENet.Evaluation.Pipeline;
+using SENet.Contracts.Jobs;
 
 namespace SENet.Client.Commands;
 
-/// <summary>The options every evaluating verb shares: labels, preprocessing, device and pipeline bounds, outputs.</summary>
+/// <summary>The options of every verb that describes a job: labels, preprocessing, batching, sharding, failures, outputs.</summary>
 public sealed class EvaluationOptions
 {
     public Option<FileInfo?> Labels { get; } = new("--labels") { Description = "Labels file: Caffe val.txt, Kaggle LOC_val_solution.csv, or path,label CSV." };
@@ -19,15 +16,7 @@ public sealed class EvaluationOptions
 
     public Option<string> OnMissing { get; } = Choice("--on-missing", "fail", "Missing labels, unknown classes, duplicates, missing images: fail before reading, or skip and report each.", "fail", "skip-and-report");
 
-    public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
-
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Images per inference batch.", DefaultValueFactory = _ => 32 };
-
-    public Option<int> Threads { get; } = new("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 };
-
-    public Option<int> DecodeWorkers { get; } = new("--decode-workers") { Description = "Decode + preprocess workers (0: one per core).", DefaultValueFactory = _ => 0 };
-
-    public Option<int> ReadConcurrency { get; } = new("--read-concurrency") { Description = "Files read at once.", DefaultValueFactory = _ => 8 };
 
     public Option<double> CropPct { get; } = new("--crop-pct") { Description = "Resize the shorter side to floor(crop / crop_pct), then centre crop.", DefaultValueFactory = _ => 0.875 };
 
@@ -39,38 +28,43 @@ public sealed class EvaluationOptions
 
     public Option<long> MaxPixels { get; } = new("--max-pixels") { Description = "Refuse images declaring more pixels (decompression bombs).", DefaultValueFactory = _ => 178_956_970L };
 
-    public Option<DirectoryInfo?> Output { get; } = new("--out") { Description = "Folder for report.json, results.csv and predictions.csv." };
+    public Option<int> ShardSize { get; } = new("--shard-size") { Description = "Images per shard (the unit leased to a worker).", DefaultValueFactory = _ => 256 };
+
+    public Option<string?> MaxFailed { get; } = new("--max-failed") { Description = "Fail the job past this many failed images: a count (100) or a share (5%)." };
+
+    public Option<string?> Name { get; } = new("--name") { Description = "A name to recognise the job by." };
+
+    public Option<DirectoryInfo?> Output { get; } = new("--out") { Description = "Folder for report.json, results.csv, predictions/ parts and the shard manifest." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, Device, BatchSize, Threads, DecodeWorkers, ReadConcurrency, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, Output })
+        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, ShardSize, MaxFailed, Name, Output })
         {
             command.Options.Add(option);
         }
     }
 
-    public EvaluationRequest ToRequest(ParseResult parse, string modelPath, IDatasetSource dataset) =>
-        new(
-            modelPath,
-            dataset,
-            new DatasetSpec(
-                LabelsFile: parse.GetValue(Labels)?.FullName,
-                LabelFormat: parse.GetValue(LabelFormat) switch
-                {
-                    "caffe" => Evaluation.Datasets.LabelFormat.CaffeValTxt,
-                    "kaggle" => Evaluation.Datasets.LabelFormat.KaggleSolution,
-                    "csv" => Evaluation.Datasets.LabelFormat.Csv,
-                    _ => Evaluation.Datasets.LabelFormat.Auto,
-                },
-                ClassListFile: parse.GetValue(ClassList)?.FullName,
-                ModelClassesFile: parse.GetValue(ModelClasses)?.FullName,
-                OnMissing: parse.GetValue(OnMissing) == "skip-and-report" ? MissingPolicy.SkipAndReport : MissingPolicy.Fail),
-            new ClassifierSessionOptions(InferenceDevice.Parse(parse.GetValue(Device)!), parse.GetValue(BatchSize), parse.GetValue(Threads)),
-            new PipelineOptions(parse.GetValue(ReadConcurrency), parse.GetValue(DecodeWorkers), MaxPixels: parse.GetValue(MaxPixels)),
-            parse.GetValue(CropPct),
-            Enum.Parse<Evaluation.Imaging.Interpolation>(parse.GetValue(Interpolation)!, ignoreCase: true),
-            parse.GetValue(Normalization) == "caffe" ? Evaluation.Imaging.Normalization.Caffe : Evaluation.Imaging.Normalization.ImageNet,
-            parse.GetValue(FastDecode));
+    public JobSpec ToJobSpec(ParseResult parse, string modelPath, string dataPath, string devicePolicy) => new()
+    {
+        ModelPath = Path.GetFullPath(modelPath),
+        DataPath = Path.GetFullPath(dataPath),
+        LabelsFile = parse.GetValue(Labels)?.FullName,
+        LabelFormat = parse.GetValue(LabelFormat)!,
+        ClassListFile = parse.GetValue(ClassList)?.FullName,
+        ModelClassesFile = parse.GetValue(ModelClasses)?.FullName,
+        OnMissing = parse.GetValue(OnMissing)!,
+        BatchSize = parse.GetValue(BatchSize),
+        CropPct = parse.GetValue(CropPct),
+        Interpolation = parse.GetValue(Interpolation)!,
+        Normalization = parse.GetValue(Normalization)!,
+        FastDecode = parse.GetValue(FastDecode),
+        MaxPixels = parse.GetValue(MaxPixels),
+        ShardSize = parse.GetValue(ShardSize),
+        MaxFailed = FailureThreshold.Parse(parse.GetValue(MaxFailed)),
+        Name = parse.GetValue(Name),
+        OutputFolder = parse.GetValue(Output)?.FullName,
+        DevicePolicy = devicePolicy,
+    };
 
     private static Option<string> Choice(string name, string fallback, string description, params string[] values)
     {

@@ -26,6 +26,9 @@ public interface IEvaluationJobGrain : IGrainWithStringKey
     /// <summary>Gives a lease back at once (the worker could not run it), with the reason, so another worker takes the shard.</summary>
     Task ReleaseAsync(ShardLease lease, string reason);
 
+    /// <summary>A worker gives up on the job (e.g. its device cannot load the model); the job fails when no worker is left.</summary>
+    Task WorkerStoppedAsync(string worker, string reason);
+
     Task<JobStatus> CancelAsync();
 
     /// <summary>The report once the job is over; null while it runs.</summary>

@@ -10,4 +10,7 @@ public sealed class DeviceOptions
 
     /// <summary>CPU devices offered by a silo without a GPU; 0 makes a silo that coordinates but runs no shards.</summary>
     public int CpuDevices { get; set; } = 1;
+
+    /// <summary>ONNX Runtime threads per CPU device; 0 shares the cores evenly between the silo's CPU devices.</summary>
+    public int CpuThreads { get; set; }
 }

@@ -26,7 +26,8 @@ public static class SiloBuilderExtensions
         }
 
         var cpuDevices = offered.Count(d => d.StartsWith("cpu", StringComparison.Ordinal));
-        silo.Services.AddSingleton(_ => new SessionPool { CpuThreadsPerSession = cpuDevices > 0 ? Math.Max(1, Environment.ProcessorCount / cpuDevices) : 0 });
+        var cpuThreads = devices.CpuThreads > 0 ? devices.CpuThreads : cpuDevices > 0 ? Math.Max(1, Environment.ProcessorCount / cpuDevices) : 0;
+        silo.Services.AddSingleton(_ => new SessionPool { CpuThreadsPerSession = cpuThreads });
         silo.Services.AddSingleton<ShardRunner>();
         return silo;
     }

@@ -220,6 +220,28 @@ public sealed class EvaluationJobGrain(
         return Task.CompletedTask;
     }
 
+    public async Task WorkerStoppedAsync(string worker, string reason)
+    {
+        var tally = Tally(worker, WorkerKey.Parse(worker).Device);
+        tally.Stopped = true;
+        tally.LastError = reason;
+        foreach (var lease in _leases.Values.Where(l => l.Worker == worker).ToList())
+        {
+            _leases.Remove(lease.LeaseId);
+            Requeue(lease.ShardId);
+        }
+
+        if (Job.State == JobState.Running && _startedWorkers.All(w => Job.Workers.TryGetValue(w, out var t) && t.Stopped))
+        {
+            var reasons = Job.Workers.Where(w => w.Value.Stopped).Select(w => $"{w.Key}: {w.Value.LastError}").Distinct();
+            await FinishAsync(JobState.Failed, $"No worker could run the job. {string.Join(" ", reasons)}");
+        }
+        else
+        {
+            await record.WriteStateAsync();
+        }
+    }
+
     public async Task<JobStatus> CancelAsync()
     {
         if (Job.State == JobState.Running)

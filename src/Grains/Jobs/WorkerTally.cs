@@ -11,4 +11,7 @@ public sealed class WorkerTally
     [Id(2)] public int Shards { get; set; }
 
     [Id(3)] public string? LastError { get; set; }
+
+    /// <summary>The worker gave up on the job; <see cref="LastError"/> says why.</summary>
+    [Id(4)] public bool Stopped { get; set; }
 }

@@ -104,10 +104,11 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, ILocalSiloDetails s
                 {
                     // The shard goes back to the queue for another worker; a device that keeps failing stops asking.
                     logger.LogError(e, "Worker {Worker} failed shard {Shard} of job {Job}", key, lease.ShardId, jobId);
-                    await job.ReleaseAsync(lease, $"{key}: {e.GetType().Name}: {e.Message}");
+                    await job.ReleaseAsync(lease, e.Message);
                     if (++failures >= ConsecutiveFailuresBeforeGivingUp)
                     {
                         logger.LogError("Worker {Worker} stops taking shards of job {Job} after {Failures} failures in a row", key, jobId, failures);
+                        await job.WorkerStoppedAsync(key, $"gave up after {failures} failures in a row; last: {e.Message}");
                         return;
                     }
                 }

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace SENet.Client.Cluster;
+
+/// <summary>An Orleans client connected to a running cluster's gateway.</summary>
+public sealed class ClusterConnection(IHost host) : IAsyncDisposable
+{
+    public IGrainFactory Grains => host.Services.GetRequiredService<IClusterClient>();
+
+    public static async Task<ClusterConnection> ConnectAsync(int gatewayPort, string clusterId, string serviceId, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        // One try: a CLI should say at once that nothing listens, not retry for minutes.
+        builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort, serviceId, clusterId)
+            .UseConnectionRetryFilter((_, _) => Task.FromResult(false)));
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new IOException($"No SENet cluster answered at gateway 127.0.0.1:{gatewayPort} (cluster '{clusterId}'): {e.Message} Start a silo (dotnet run --project src/Silo) or pass --gateway.", e);
+        }
+
+        return new ClusterConnection(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync(CancellationToken.None);
+        host.Dispose();
+    }
+}

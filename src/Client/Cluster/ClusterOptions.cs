@@ -1,0 +1,23 @@
+using System.CommandLine;
+
+namespace SENet.Client.Cluster;
+
+/// <summary>Where the job verbs find the cluster: a gateway on this machine (localhost clustering).</summary>
+public sealed class ClusterOptions
+{
+    public Option<int> Gateway { get; } = new("--gateway") { Description = "Gateway port of a silo (localhost clustering).", DefaultValueFactory = _ => 30000 };
+
+    public Option<string> ClusterId { get; } = new("--cluster-id") { Description = "Cluster id of the silos.", DefaultValueFactory = _ => "senet" };
+
+    public Option<string> ServiceId { get; } = new("--service-id") { Description = "Service id of the silos.", DefaultValueFactory = _ => "senet" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Gateway);
+        command.Options.Add(ClusterId);
+        command.Options.Add(ServiceId);
+    }
+
+    public Task<ClusterConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        ClusterConnection.ConnectAsync(parse.GetValue(Gateway), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!, cancellationToken);
+}

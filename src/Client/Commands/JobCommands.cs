@@ -1,0 +1,153 @@
+using System.CommandLine;
+using SENet.Client.Cluster;
+using SENet.Contracts.Jobs;
+using SENet.Evaluation.Metrics;
+using Spectre.Console;
+
+namespace SENet.Client.Commands;
+
+/// <summary>The verbs over a running cluster: submit, status, watch, results, cancel, jobs.</summary>
+public static class JobCommands
+{
+    public static IEnumerable<Command> Create(CliConsole console)
+    {
+        yield return Submit(console);
+        yield return Status(console);
+        yield return Watch(console);
+        yield return Results(console);
+        yield return Cancel(console);
+        yield return Jobs(console);
+    }
+
+    private static Command Submit(CliConsole console)
+    {
+        var cluster = new ClusterOptions();
+        var data = new Option<string>("--data") { Description = "Dataset folder as every silo sees it.", Required = true };
+        var model = new Option<string>("--model") { Description = "ONNX classifier as every silo sees it.", Required = true };
+        var jobId = new Option<string?>("--job-id") { Description = "Job id (default: generated)." };
+        var policy = new Option<string>("--device-policy") { Description = "auto: each worker's own device; cpu: CPU everywhere.", DefaultValueFactory = _ => "auto" };
+        policy.AcceptOnlyFromAmong("auto", "cpu");
+        var options = new EvaluationOptions();
+        var command = new Command("submit", "Submit a job to the cluster; prints its id.") { data, model, jobId, policy };
+        options.AddTo(command);
+        cluster.AddTo(command);
+        command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
+        {
+            await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+            var id = parse.GetValue(jobId) ?? JobIds.New();
+            var status = await connection.Grains.GetGrain<IEvaluationJobGrain>(id).StartAsync(options.ToJobSpec(parse, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(policy)!));
+            console.Out.WriteLine(id);
+            await console.Error.WriteLineAsync($"submitted: {status.ImagesTotal} images in {status.ShardsTotal} shards");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Status(CliConsole console) => JobVerb(console, "status", "Show a job's state, progress and workers.", async (grains, id, _) =>
+    {
+        var status = await grains.GetGrain<IEvaluationJobGrain>(id).GetStatusAsync();
+        RequireJob(status);
+        console.Out.Write(JobWatcher.Render(status));
+        return 0;
+    });
+
+    private static Command Watch(CliConsole console) => JobVerb(console, "watch", "Follow a job live (per-worker images/s, queue, ETA); exits with the job's outcome.", async (grains, id, token) =>
+    {
+        var status = await JobWatcher.WatchAsync(console, grains, id, token);
+        RequireJob(status);
+        console.Out.Write(JobWatcher.Render(status));
+        return status.State == JobState.Completed ? 0 : 1;
+    });
+
+    private static Command Results(CliConsole console)
+    {
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Also write report.json and results.csv here." };
+        return JobVerb(console, "results", "Print a finished job's report (report.json, results.csv; predictions/ parts are in the job's output folder).", async (grains, id, token) =>
+        {
+            var job = grains.GetGrain<IEvaluationJobGrain>(id);
+            var results = await job.GetResultsAsync();
+            if (results is null)
+            {
+                var status = await job.GetStatusAsync();
+                RequireJob(status);
+                throw new InvalidOperationException($"Job {id} is still {status.State.ToString().ToLowerInvariant()}: {status.ImagesDone}/{status.ImagesTotal} images. Wait with 'senet watch {id}'.");
+            }
+
+            ReportPrinter.Print(console, ReportWriter.FromJson(results.ReportJson));
+            console.Out.MarkupLine($"outputs: [bold]{Markup.Escape(results.OutputFolder)}[/]");
+            return 0;
+        }, output, async (parse, results) =>
+        {
+            if (parse.GetValue(output) is { } folder && results is not null)
+            {
+                folder.Create();
+                await File.WriteAllTextAsync(Path.Combine(folder.FullName, "report.json"), results.ReportJson);
+                await File.WriteAllTextAsync(Path.Combine(folder.FullName, "results.csv"), results.ResultsCsv);
+            }
+        });
+    }
+
+    private static Command Cancel(CliConsole console) => JobVerb(console, "cancel", "Cancel a job; its report keeps what was done.", async (grains, id, _) =>
+    {
+        var status = await grains.GetGrain<IEvaluationJobGrain>(id).CancelAsync();
+        RequireJob(status);
+        console.Out.WriteLine($"{id}: {status.State.ToString().ToLowerInvariant()} ({status.ImagesDone}/{status.ImagesTotal} images done)");
+        return 0;
+    });
+
+    private static Command Jobs(CliConsole console)
+    {
+        var cluster = new ClusterOptions();
+        var command = new Command("jobs", "List the cluster's jobs.");
+        cluster.AddTo(command);
+        command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
+        {
+            await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("job", "name", "state", "images", "submitted");
+            foreach (var job in await connection.Grains.GetGrain<IJobRegistryGrain>(0).ListAsync())
+            {
+                var status = await connection.Grains.GetGrain<IEvaluationJobGrain>(job.JobId).GetStatusAsync();
+                table.AddRow(Markup.Escape(job.JobId), Markup.Escape(job.Name ?? ""), status.State.ToString().ToLowerInvariant(), $"{status.ImagesDone}/{status.ImagesTotal}", job.SubmittedUtc.ToString("u"));
+            }
+
+            console.Out.Write(table);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command JobVerb(CliConsole console, string name, string description, Func<IGrainFactory, string, CancellationToken, Task<int>> body,
+        Option? extra = null, Func<ParseResult, JobResults?, Task>? after = null)
+    {
+        var cluster = new ClusterOptions();
+        var jobId = new Argument<string>("job") { Description = "The job id that submit printed." };
+        var command = new Command(name, description) { jobId };
+        if (extra is not null)
+        {
+            command.Options.Add(extra);
+        }
+
+        cluster.AddTo(command);
+        command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
+        {
+            await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+            var id = parse.GetValue(jobId)!;
+            var code = await body(connection.Grains, id, cancellationToken);
+            if (after is not null)
+            {
+                await after(parse, await connection.Grains.GetGrain<IEvaluationJobGrain>(id).GetResultsAsync());
+            }
+
+            return code;
+        }));
+        return command;
+    }
+
+    private static void RequireJob(JobStatus status)
+    {
+        if (status.State == JobState.NotStarted)
+        {
+            throw new ArgumentException($"No job '{status.JobId}' in this cluster. 'senet jobs' lists them.");
+        }
+    }
+}

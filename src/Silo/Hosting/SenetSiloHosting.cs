@@ -1,0 +1,35 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using SENet.Grains.Devices;
+using SENet.Grains.Hosting;
+
+namespace SENet.Silo.Hosting;
+
+/// <summary>Hosting a SENet silo: the silo program and the client's embedded default both come through here.</summary>
+public static class SenetSiloHosting
+{
+    /// <summary>Adds a silo configured from <c>SENet:Silo</c> and <c>SENet:Devices</c>.</summary>
+    public static HostApplicationBuilder AddSenetSilo(this HostApplicationBuilder builder)
+    {
+        var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var devices = builder.Configuration.GetSection(DeviceOptions.Section).Get<DeviceOptions>() ?? new DeviceOptions();
+        return builder.AddSenetSilo(silo, devices);
+    }
+
+    public static HostApplicationBuilder AddSenetSilo(this HostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices)
+    {
+        if (!string.Equals(silo.Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Clustering '{silo.Clustering}' is not supported yet; use 'localhost'.");
+        }
+
+        builder.UseOrleans(orleans =>
+        {
+            var primary = silo.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
+            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, primary, silo.ServiceId, silo.ClusterId);
+            orleans.AddSenetGrains(devices);
+        });
+        return builder;
+    }
+}

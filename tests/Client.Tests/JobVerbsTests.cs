@@ -1,0 +1,72 @@
+using SENet.Evaluation.Metrics;
+
+namespace SENet.Client.Tests;
+
+public sealed class JobVerbsTests(EmbeddedClusterFixture fixture) : IClassFixture<EmbeddedClusterFixture>
+{
+    [Fact]
+    public async Task SubmitWatchStatusResultsAndJobsWorkAgainstARunningSilo()
+    {
+        var output = Path.Combine(fixture.Folder, "out-verbs");
+        var submit = await CliRunner.RunAsync(["submit", "--data", fixture.Data, "--model", fixture.Model, "--shard-size", "4", "--name", "verbs", "--device-policy", "cpu", "--out", output, .. fixture.Connection]);
+        Assert.True(submit.ExitCode == 0, submit.Error);
+        var jobId = submit.Output.Trim();
+        Assert.StartsWith("job-", jobId);
+
+        var watch = await CliRunner.RunAsync(["watch", jobId, .. fixture.Connection]);
+        var status = await CliRunner.RunAsync(["status", jobId, .. fixture.Connection]);
+        var results = await CliRunner.RunAsync(["results", jobId, "--out", Path.Combine(fixture.Folder, "fetched"), .. fixture.Connection]);
+        var jobs = await CliRunner.RunAsync(["jobs", .. fixture.Connection]);
+
+        Assert.True(watch.ExitCode == 0, watch.Error);
+        Assert.Contains("completed", watch.Output);
+        Assert.Contains("progress: 16/16 images (1 failed)", watch.Error);
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("cpu:1", status.Output);
+        Assert.Equal(0, results.ExitCode);
+        Assert.Contains("top-1 error", results.Output);
+        var fetched = ReportWriter.FromJson(await File.ReadAllTextAsync(Path.Combine(fixture.Folder, "fetched", "report.json")));
+        Assert.Equal((15L, 1L), (fetched.Images, fetched.Failed));
+        Assert.True(File.Exists(Path.Combine(output, "report.json")));
+        Assert.Contains(jobId, jobs.Output);
+        Assert.Contains("verbs", jobs.Output);
+    }
+
+    [Fact]
+    public async Task CancelEndsAJobAndItsReportSaysSo()
+    {
+        var submit = await CliRunner.RunAsync(["submit", "--data", fixture.Data, "--model", fixture.Model, "--shard-size", "1", "--device-policy", "cpu", .. fixture.Connection]);
+        var jobId = submit.Output.Trim();
+
+        var cancel = await CliRunner.RunAsync(["cancel", jobId, .. fixture.Connection]);
+        var watch = await CliRunner.RunAsync(["watch", jobId, .. fixture.Connection]);
+        var results = await CliRunner.RunAsync(["results", jobId, .. fixture.Connection]);
+
+        Assert.Equal(0, cancel.ExitCode);
+        Assert.True(cancel.Output.Contains("cancelled") || cancel.Output.Contains("completed"), cancel.Output);
+        Assert.Equal(cancel.Output.Contains("cancelled") ? 1 : 0, watch.ExitCode);
+        Assert.Equal(0, results.ExitCode);
+    }
+
+    [Fact]
+    public async Task ABadJobIsRefusedWithTheReasonAndUnknownJobsAreNamed()
+    {
+        var submit = await CliRunner.RunAsync(["submit", "--data", Path.Combine(fixture.Folder, "absent"), "--model", fixture.Model, .. fixture.Connection]);
+        var status = await CliRunner.RunAsync(["status", "no-such-job", .. fixture.Connection]);
+
+        Assert.Equal(1, submit.ExitCode);
+        Assert.Contains("error:", submit.Error);
+        Assert.Contains("absent", submit.Error);
+        Assert.Equal(1, status.ExitCode);
+        Assert.Contains("No job 'no-such-job'", status.Error);
+    }
+
+    [Fact]
+    public async Task NoClusterAtTheGatewayIsAClearError()
+    {
+        var (exitCode, _, error) = await CliRunner.RunAsync("jobs", "--gateway", "1", "--cluster-id", "nobody");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("No SENet cluster answered at gateway 127.0.0.1:1", error);
+    }
+}
