@@ -15,12 +15,21 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 };
         var endToEnd = new Option<int>("--e2e-images") { Description = "Images for the end-to-end figure.", DefaultValueFactory = _ => 128 };
         var batchSizes = new Option<int[]>("--batch-sizes") { Description = "Inference batch sizes.", DefaultValueFactory = _ => [1, 8, 32], AllowMultipleArgumentsPerToken = true };
+        var cluster = new Option<bool>("--cluster") { Description = "Instead: images/s of an in-process cluster against the engine alone (same images, same small model)." };
+        var silos = new Option<int>("--silos") { Description = "Silos of the --cluster benchmark.", DefaultValueFactory = _ => 3 };
+        var clusterImages = new Option<int>("--cluster-images") { Description = "Images of the --cluster benchmark.", DefaultValueFactory = _ => 600 };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
-            images, seconds, architecture, device, threads, endToEnd, batchSizes,
+            images, seconds, architecture, device, threads, endToEnd, batchSizes, cluster, silos, clusterImages,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
+            if (parse.GetValue(cluster))
+            {
+                await new ClusterBenchmark(console, parse.GetValue(silos), parse.GetValue(clusterImages), inputSize: 96, shardSize: 25).RunAsync(cancellationToken);
+                return 0;
+            }
+
             var options = new EngineBenchmarkOptions(parse.GetValue(images), parse.GetValue(seconds), parse.GetValue(architecture)!, parse.GetValue(device)!,
                 parse.GetValue(threads), parse.GetValue(endToEnd), parse.GetValue(batchSizes));
             await new EngineBenchmark(console, options).RunAsync(cancellationToken);

@@ -35,7 +35,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             {
                 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
                 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(logLevel)
-                    .AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+                    .AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
+                    .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
                 builder.AddSenetSilo(
                     new SiloOptions { ClusterId = clusterId, ServiceId = clusterId, SiloPort = ports[2 * i], GatewayPort = ports[2 * i + 1], PrimarySiloPort = i == 0 ? null : ports[0] },
                     devices);
