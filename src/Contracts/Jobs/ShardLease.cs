@@ -2,6 +2,7 @@ namespace SENet.Contracts.Jobs;
 
 /// <summary>The right to evaluate one shard until <see cref="DeadlineUtc"/>, renewed by progress.</summary>
 /// <param name="Duplicate">A tail duplicate of a shard another worker still holds: the first completion wins.</param>
+/// <param name="TraceParent">W3C traceparent of the job's span, so the shard's span joins the job's trace on any silo.</param>
 [GenerateSerializer, Immutable, Alias("senet.ShardLease")]
 public sealed record ShardLease(
     [property: Id(0)] string JobId,
@@ -10,4 +11,5 @@ public sealed record ShardLease(
     [property: Id(3)] string ManifestPath,
     [property: Id(4)] DateTime DeadlineUtc,
     [property: Id(5)] int Attempt,
-    [property: Id(6)] bool Duplicate);
+    [property: Id(6)] bool Duplicate,
+    [property: Id(7)] string? TraceParent = null);

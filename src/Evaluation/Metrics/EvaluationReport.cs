@@ -48,6 +48,9 @@ public sealed record EvaluationReport
 
     public IReadOnlyList<ImageFailure> Failures { get; init; } = [];
 
+    /// <summary>When and where each shard ran (cluster jobs); the report's throughput chart.</summary>
+    public IReadOnlyList<ShardTiming> Timeline { get; init; } = [];
+
     public static EvaluationReport Create(
         TopKCounts counts,
         string model,

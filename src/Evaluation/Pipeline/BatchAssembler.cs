@@ -49,6 +49,7 @@ internal sealed class BatchAssembler(Channel<PendingBatch> pool, ChannelWriter<P
             batch.Filled++;
             if (batch.Reserved == batch.Buffer.Capacity && batch.Filled == batch.Reserved)
             {
+                batch.FilledUtc = DateTime.UtcNow;
                 if (ReferenceEquals(_current, batch))
                 {
                     _current = null;
@@ -66,6 +67,7 @@ internal sealed class BatchAssembler(Channel<PendingBatch> pool, ChannelWriter<P
         {
             if (_current is { Reserved: > 0 } last)
             {
+                last.FilledUtc = DateTime.UtcNow;
                 ready.TryWrite(last);
             }
 

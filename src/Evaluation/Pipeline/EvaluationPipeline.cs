@@ -6,6 +6,7 @@ using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
+using SENet.Evaluation.Telemetry;
 
 namespace SENet.Evaluation.Pipeline;
 
@@ -41,11 +42,26 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         var reads = Channel.CreateBounded<(LabelledImage Image, IMemoryOwner<byte>? Bytes)>(
             new BoundedChannelOptions(_options.ReadConcurrency * 2) { SingleReader = false, SingleWriter = false });
         var pool = Channel.CreateUnbounded<PendingBatch>();
-        var ready = Channel.CreateUnbounded<PendingBatch>(new UnboundedChannelOptions { SingleReader = true });
+        var ready = Channel.CreateUnbounded<PendingBatch>();
         var buffers = Enumerable.Range(0, Math.Max(2, _options.BatchesInFlight)).Select(_ => new PendingBatch(session.CreateBatch())).ToList();
         buffers.ForEach(b => pool.Writer.TryWrite(b));
         var assembler = new BatchAssembler(pool, ready.Writer);
         var decodeOptions = preprocess.DecodeOptions(_options.MaxPixels);
+        var tags = _options.TelemetryTags ?? [];
+        var readTags = Tags(tags, TelemetryTags.Stage, "read");
+        var decodeTags = Tags(tags, TelemetryTags.Stage, "decode");
+        var preprocessTags = Tags(tags, TelemetryTags.Stage, "preprocess");
+        var inferenceTags = Tags(tags, TelemetryTags.Stage, "inference");
+        var batchTags = tags.ToArray();
+        var okTags = Tags(tags, TelemetryTags.Outcome, "ok");
+        var failedTags = Tags(tags, TelemetryTags.Outcome, "failed");
+        var decodeQueueTags = Tags(tags, TelemetryTags.Queue, "decode");
+        var inferenceQueueTags = Tags(tags, TelemetryTags.Queue, "inference");
+        void Fail(ImageFailure failure)
+        {
+            failures.Enqueue(failure);
+            EvaluationTelemetry.Images.Add(1, failedTags);
+        }
 
         async Task ReadAllAsync()
         {
@@ -61,13 +77,16 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        failures.Enqueue(new ImageFailure(image.Path, "read", e is FileNotFoundException ? "file not found" : e.Message));
+                        Fail(new ImageFailure(image.Path, "read", e is FileNotFoundException ? "file not found" : e.Message));
                     }
 
-                    Interlocked.Add(ref readTicks, Stopwatch.GetTimestamp() - started);
+                    var elapsed = Stopwatch.GetTimestamp() - started;
+                    Interlocked.Add(ref readTicks, elapsed);
+                    EvaluationTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, readTags);
                     if (bytes is not null)
                     {
                         await reads.Writer.WriteAsync((image, bytes), ct);
+                        EvaluationTelemetry.QueueDepth.Record(reads.Reader.Count, decodeQueueTags);
                     }
                 });
             }
@@ -89,12 +108,13 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                 }
                 catch (ImageDecodeException e)
                 {
-                    failures.Enqueue(new ImageFailure(image.Path, "decode", e.Message));
+                    Fail(new ImageFailure(image.Path, "decode", e.Message));
                 }
                 finally
                 {
                     bytes!.Dispose();
                     Interlocked.Add(ref decodeTicks, Stopwatch.GetTimestamp() - started);
+                    EvaluationTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, decodeTags);
                 }
 
                 if (decoded is null)
@@ -113,11 +133,12 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     }
                     catch (ImageDecodeException e)
                     {
-                        failures.Enqueue(new ImageFailure(image.Path, "preprocess", e.Message));
+                        Fail(new ImageFailure(image.Path, "preprocess", e.Message));
                         assembler.Complete(batch, slot, null);
                     }
 
                     Interlocked.Add(ref preprocessTicks, Stopwatch.GetTimestamp() - started);
+                    EvaluationTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, preprocessTags);
                 }
             }
         }
@@ -138,11 +159,18 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         {
             await foreach (var batch in ready.Reader.ReadAllAsync(token))
             {
+                EvaluationTelemetry.QueueDepth.Record(ready.Reader.Count, inferenceQueueTags);
+                using var span = EvaluationTelemetry.Source.StartActivity("senet.batch", ActivityKind.Internal, parentContext: default, tags, startTime: batch.StartedUtc);
+                span?.AddEvent(new ActivityEvent("decoded and preprocessed", batch.FilledUtc));
+                span?.AddEvent(new ActivityEvent("inference started"));
                 var started = Stopwatch.GetTimestamp();
                 batch.Buffer.Count = batch.Reserved;
                 session.Run(batch.Buffer);
                 inferenceTicks += Stopwatch.GetTimestamp() - started;
+                EvaluationTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, inferenceTags);
+                span?.AddEvent(new ActivityEvent("inference done"));
                 batches++;
+                var scored = 0;
                 for (var slot = 0; slot < batch.Reserved; slot++)
                 {
                     if (batch.Images[slot] is { } image)
@@ -150,9 +178,13 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                         var scores = batch.Buffer.Scores(slot);
                         counts.Add(image.Label, scores);
                         onPrediction?.Invoke(ImagePrediction.From(image.Path, image.Label, scores, session.OutputIsProbabilities));
+                        scored++;
                     }
                 }
 
+                EvaluationTelemetry.Batches.Add(1, batchTags);
+                EvaluationTelemetry.Images.Add(scored, okTags);
+                span?.SetTag("senet.batch.images", scored);
                 pool.Writer.TryWrite(batch);
                 progress?.Report(new EvaluationProgress(counts.Images, failures.Count, images.Count, stopwatch.Elapsed));
             }
@@ -179,6 +211,9 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
             TimeSpan.FromSeconds(readTicks / perSecond), TimeSpan.FromSeconds(decodeTicks / perSecond),
             TimeSpan.FromSeconds(preprocessTicks / perSecond), TimeSpan.FromSeconds(inferenceTicks / perSecond), batches));
     }
+
+    private static KeyValuePair<string, object?>[] Tags(IReadOnlyList<KeyValuePair<string, object?>> common, string key, string value) =>
+        [.. common, new(key, value)];
 
     /// <summary>Waits for every stage; the first to fault cancels the rest so none waits forever on a dead neighbour.</summary>
     private static async Task WhenAllOrFirstFault(Task[] stages, CancellationTokenSource stop)

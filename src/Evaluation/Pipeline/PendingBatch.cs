@@ -14,10 +14,16 @@ internal sealed class PendingBatch(InferenceBatch buffer)
 
     public int Filled { get; set; }
 
+    /// <summary>When the first slot was reserved, and when the last was written: the batch span's start and its "filled" event.</summary>
+    public DateTime StartedUtc { get; set; }
+
+    public DateTime FilledUtc { get; set; }
+
     public void Reset()
     {
         Array.Clear(Images);
         Reserved = 0;
         Filled = 0;
+        StartedUtc = DateTime.UtcNow;
     }
 }

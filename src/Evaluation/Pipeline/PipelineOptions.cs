@@ -5,7 +5,9 @@ namespace SENet.Evaluation.Pipeline;
 /// <param name="DecodeWorkers">Decode + preprocess workers; 0 means one per core.</param>
 /// <param name="BatchesInFlight">Batch buffers: one running, the others filling.</param>
 /// <param name="MaxPixels">Images declaring more pixels are failed before decoding.</param>
-public sealed record PipelineOptions(int ReadConcurrency = 8, int DecodeWorkers = 0, int BatchesInFlight = 3, long MaxPixels = 178_956_970)
+/// <param name="TelemetryTags">Attributes for every metric and span of the run (job, silo, device).</param>
+public sealed record PipelineOptions(int ReadConcurrency = 8, int DecodeWorkers = 0, int BatchesInFlight = 3, long MaxPixels = 178_956_970,
+    IReadOnlyList<KeyValuePair<string, object?>>? TelemetryTags = null)
 {
     public int EffectiveDecodeWorkers => DecodeWorkers > 0 ? DecodeWorkers : Environment.ProcessorCount;
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using SENet.Evaluation.Models;
+using SENet.Evaluation.Telemetry;
 
 namespace SENet.Grains.Devices;
 
@@ -25,8 +27,12 @@ public sealed class SessionPool : IDisposable
         var key = $"{file.FullName}|{file.Length}|{file.LastWriteTimeUtc.Ticks}|{device}|{batchSize}";
         var lazy = _sessions.GetOrAdd(key, _ => new Lazy<Task<SharedSession>>(() => Task.Run(async () =>
         {
+            var started = Stopwatch.GetTimestamp();
             var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
-            return new SharedSession(ClassifierSession.Create(bytes, new ClassifierSessionOptions(device, batchSize, device.Kind == DeviceKind.Cpu ? CpuThreadsPerSession : 0)));
+            var session = ClassifierSession.Create(bytes, new ClassifierSessionOptions(device, batchSize, device.Kind == DeviceKind.Cpu ? CpuThreadsPerSession : 0));
+            EvaluationTelemetry.ModelLoadDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>(TelemetryTags.Model, file.Name), new KeyValuePair<string, object?>(TelemetryTags.Device, device.ToString()));
+            return new SharedSession(session);
         })));
         try
         {

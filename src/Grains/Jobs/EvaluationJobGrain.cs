@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using SENet.Contracts.Jobs;
@@ -5,6 +6,7 @@ using SENet.Contracts.Workers;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
+using SENet.Evaluation.Telemetry;
 using SENet.Grains.Devices;
 
 namespace SENet.Grains.Jobs;
@@ -28,6 +30,7 @@ public sealed class EvaluationJobGrain(
     private readonly LinkedList<int> _pending = new();
     private readonly HashSet<string> _startedWorkers = [];
     private IGrainTimer? _tick;
+    private Activity? _jobSpan;
 
     private JobRecord Job => record.State;
 
@@ -109,6 +112,7 @@ public sealed class EvaluationJobGrain(
             _pending.AddLast(shard.Id);
         }
 
+        StartJobSpan();
         if (Job.Shards.Count == 0)
         {
             await FinishAsync(JobState.Completed, null);
@@ -180,6 +184,7 @@ public sealed class EvaluationJobGrain(
         {
             // Exactly once by shard id: a duplicate, a late completion or one after the job ended changes nothing.
             Job.IgnoredCompletions++;
+            CountShard("ignored");
             return false;
         }
 
@@ -190,6 +195,9 @@ public sealed class EvaluationJobGrain(
         var tally = Tally(result.Worker, result.Device);
         tally.Images += result.Counts.Images + result.Counts.Failed;
         tally.Shards++;
+        Job.Timeline.Add(new ShardTiming(result.Device, result.Worker, (result.StartedUtc - Job.StartedUtc).TotalSeconds,
+            (result.FinishedUtc - Job.StartedUtc).TotalSeconds, result.Counts.Images + result.Counts.Failed));
+        CountShard("completed");
         WithdrawLeases(lease.ShardId);
         _pending.Remove(lease.ShardId);
 
@@ -270,7 +278,9 @@ public sealed class EvaluationJobGrain(
         var active = new ActiveLease(Guid.NewGuid(), shardId, worker, duplicate, now, now + Job.Spec!.LeaseTimeout);
         _leases[active.LeaseId] = active;
         Tally(worker, WorkerKey.Parse(worker).Device);
-        return new ShardLease(JobId, shardId, active.LeaseId, Path.Combine(ManifestFolder(Job.Spec), ShardManifest.FileName(shardId)), active.DeadlineUtc, shard.Attempts, duplicate);
+        CountShard(duplicate ? "duplicated" : "leased");
+        return new ShardLease(JobId, shardId, active.LeaseId, Path.Combine(ManifestFolder(Job.Spec), ShardManifest.FileName(shardId)), active.DeadlineUtc, shard.Attempts, duplicate,
+            Job.TraceParent);
     }
 
     private void WithdrawLeases(int shardId)
@@ -288,6 +298,7 @@ public sealed class EvaluationJobGrain(
         {
             _pending.AddFirst(shardId);
             Job.ShardsRetried++;
+            CountShard("retried");
         }
     }
 
@@ -303,6 +314,7 @@ public sealed class EvaluationJobGrain(
             return;
         }
 
+        RecordJobGauges();
         var now = DateTime.UtcNow;
         var snapshot = membership.CurrentSnapshot;
         foreach (var lease in _leases.Values.ToList())
@@ -363,6 +375,16 @@ public sealed class EvaluationJobGrain(
         _leases.Clear();
         _pending.Clear();
         await record.WriteStateAsync();
+        RecordJobGauges();
+        if (_jobSpan is not null)
+        {
+            _jobSpan.SetTag("senet.job.state", state.ToString().ToLowerInvariant());
+            _jobSpan.SetTag("senet.job.images", Job.Counts?.Images);
+            _jobSpan.SetTag("senet.job.failed", Job.Counts?.Failed);
+            _jobSpan.SetStatus(state == JobState.Completed ? ActivityStatusCode.Ok : ActivityStatusCode.Error, error);
+            _jobSpan.Stop();
+            _jobSpan = null;
+        }
 
         var report = Report();
         var folder = Job.Spec!.OutputFolder!;
@@ -402,7 +424,38 @@ public sealed class EvaluationJobGrain(
             ImageSize = Job.CropSize,
             CropPct = spec.CropPct,
             Interpolation = spec.Interpolation,
+            Timeline = Job.Timeline,
         };
+    }
+
+    /// <summary>
+    /// The job's span lives as long as the job on this activation; every shard span joins its trace through the
+    /// traceparent that leases carry. It is not the ambient activity of this turn.
+    /// </summary>
+    private void StartJobSpan()
+    {
+        var ambient = Activity.Current;
+        _jobSpan = EvaluationTelemetry.Source.StartActivity("senet.job", ActivityKind.Internal, ambient?.Context ?? default,
+            [new(TelemetryTags.Job, JobId), new("senet.job.shards", Job.Shards.Count), new("senet.job.images", Job.TotalImages)]);
+        Activity.Current = ambient;
+        Job.TraceParent = _jobSpan?.Id;
+    }
+
+    private void CountShard(string @event) =>
+        EvaluationTelemetry.Shards.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Job, JobId), new KeyValuePair<string, object?>(TelemetryTags.ShardEvent, @event));
+
+    private void RecordJobGauges()
+    {
+        var status = Status();
+        var job = new KeyValuePair<string, object?>(TelemetryTags.Job, JobId);
+        EvaluationTelemetry.JobProgress.Record(status.ImagesTotal > 0 ? (double)status.ImagesDone / status.ImagesTotal : 0, job);
+        EvaluationTelemetry.JobEta.Record(status.Eta?.TotalSeconds ?? 0, job);
+        EvaluationTelemetry.JobThroughput.Record(status.ImagesPerSecond, job);
+        if (Job.Counts is { Images: > 0 } counts)
+        {
+            EvaluationTelemetry.JobTop1Error.Record(counts.Top1Error, job);
+            EvaluationTelemetry.JobTop5Error.Record(counts.Top5Error, job);
+        }
     }
 
     private JobStatus Status()

@@ -49,4 +49,10 @@ public sealed class JobRecord
     [Id(18)] public string ExecutionProvider { get; set; } = "";
 
     [Id(19)] public int LeasesReclaimed { get; set; }
+
+    /// <summary>W3C traceparent of the job's span.</summary>
+    [Id(20)] public string? TraceParent { get; set; }
+
+    /// <summary>When and where each shard ran: the throughput-over-time chart of the report.</summary>
+    [Id(21)] public List<ShardTiming> Timeline { get; set; } = [];
 }

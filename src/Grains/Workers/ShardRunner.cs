@@ -5,6 +5,7 @@ using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Pipeline;
+using SENet.Evaluation.Telemetry;
 using SENet.Grains.Devices;
 using SENet.Grains.Jobs;
 
@@ -15,13 +16,24 @@ namespace SENet.Grains.Workers;
 /// silo's shared session, renews the lease as images complete, and writes the shard's predictions part (once, by
 /// rename, so a retried or duplicated shard replaces its own part and never adds rows).
 /// </summary>
-public sealed class ShardRunner(SessionPool sessions, IGrainFactory grains, ILogger<ShardRunner> logger)
+public sealed class ShardRunner(SessionPool sessions, IGrainFactory grains, ILocalSiloDetails silo, ILogger<ShardRunner> logger)
 {
     private static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(2);
 
     public async Task<ShardResult> RunAsync(string worker, string device, JobSpec spec, ShardLease lease, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
+        KeyValuePair<string, object?>[] tags =
+        [
+            new(TelemetryTags.Job, lease.JobId),
+            new(TelemetryTags.Silo, silo.Name),
+            new(TelemetryTags.Device, device),
+        ];
+        ActivityContext.TryParse(lease.TraceParent, null, out var jobContext);
+        using var span = EvaluationTelemetry.Source.StartActivity("senet.shard", ActivityKind.Internal, jobContext, tags);
+        span?.SetTag("senet.shard", lease.ShardId);
+        span?.SetTag("senet.shard.attempt", lease.Attempt);
+        span?.SetTag("senet.shard.duplicate", lease.Duplicate);
         var job = grains.GetGrain<IEvaluationJobGrain>(lease.JobId);
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var images = await ShardManifest.ReadAsync(lease.ManifestPath, cancellationToken);
@@ -29,7 +41,7 @@ public sealed class ShardRunner(SessionPool sessions, IGrainFactory grains, ILog
         var session = use.Session;
         using var decoder = new ImageDecoder();
         var pipeline = new EvaluationPipeline(session, new LocalFolderSource(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
-            new PipelineOptions(MaxPixels: spec.MaxPixels));
+            new PipelineOptions(MaxPixels: spec.MaxPixels, TelemetryTags: tags));
 
         var renewal = new LeaseRenewal(job, lease, leaseLost, logger);
         var predictionsFolder = Path.Combine(spec.OutputFolder!, "predictions");
@@ -50,6 +62,7 @@ public sealed class ShardRunner(SessionPool sessions, IGrainFactory grains, ILog
             File.Delete(partial);
         }
 
+        span?.SetTag("senet.shard.images", images.Count);
         logger.LogInformation("Shard {Shard} of job {Job}: {Images} images on {Device} in {Seconds:F1} s", lease.ShardId, lease.JobId, images.Count, device, (DateTime.UtcNow - started).TotalSeconds);
         return new ShardResult(result.Counts, result.Failures, worker, device, started, DateTime.UtcNow);
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using SENet.Grains.Devices;
 using SENet.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SENet.Silo.Hosting;
 
@@ -14,10 +15,11 @@ public static class SenetSiloHosting
     {
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         var devices = builder.Configuration.GetSection(DeviceOptions.Section).Get<DeviceOptions>() ?? new DeviceOptions();
-        return builder.AddSenetSilo(silo, devices);
+        var telemetry = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        return builder.AddSenetSilo(silo, devices, telemetry);
     }
 
-    public static HostApplicationBuilder AddSenetSilo(this HostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices)
+    public static HostApplicationBuilder AddSenetSilo(this HostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices, TelemetryOptions? telemetry = null)
     {
         if (!string.Equals(silo.Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
         {
@@ -29,7 +31,10 @@ public static class SenetSiloHosting
             var primary = silo.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, primary, silo.ServiceId, silo.ClusterId);
             orleans.AddSenetGrains(devices);
+            // Trace context flows through grain calls, so one trace shows a job across silos.
+            orleans.AddActivityPropagation();
         });
+        builder.Services.AddSenetTelemetry(telemetry ?? new TelemetryOptions(), $"{silo.ClusterId}/{silo.SiloPort}");
         return builder;
     }
 }

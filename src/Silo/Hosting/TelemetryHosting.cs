@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using SENet.Evaluation.Telemetry;
+
+namespace SENet.Silo.Hosting;
+
+/// <summary>OpenTelemetry for a silo: SENet's meter and spans, Orleans' own meter and activity sources, .NET runtime metrics.</summary>
+public static class TelemetryHosting
+{
+    public static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Lifecycle", "Microsoft.Orleans.Storage"];
+
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    public static IServiceCollection AddSenetTelemetry(this IServiceCollection services, TelemetryOptions options, string instance)
+    {
+        if (!options.Enabled)
+        {
+            return services;
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(options.ServiceName, serviceInstanceId: instance))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(EvaluationTelemetry.Name, OrleansMeter).AddRuntimeInstrumentation();
+                if (options.PrometheusPort is { } port)
+                {
+                    metrics.AddPrometheusHttpListener(o =>
+                    {
+                        o.Host = options.PrometheusOnAllInterfaces ? "+" : "localhost";
+                        o.Port = port;
+                    });
+                }
+
+                if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))
+                {
+                    metrics.AddOtlpExporter(o => o.Endpoint = new Uri(options.OtlpEndpoint));
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(EvaluationTelemetry.Name).AddSource(OrleansActivitySources);
+                if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))
+                {
+                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(options.OtlpEndpoint));
+                }
+            });
+        return services;
+    }
+}
