@@ -4,11 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# libjpeg-turbo's TurboJPEG library: the engine's JPEG decoder (the exactness tests compare it with PIL's).
-if ! ldconfig -p | grep -q 'libturbojpeg.so.0'; then
-  echo "test.sh: installing libturbojpeg0"
+# Debian packages the tests use: libjpeg-turbo's TurboJPEG library (the engine's JPEG decoder, compared with
+# PIL's by the exactness tests) and Chromium (the HTML report is rendered and screenshotted headless).
+missing=()
+ldconfig -p | grep -q 'libturbojpeg.so.0' || missing+=(libturbojpeg0)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libturbojpeg0 >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 dotnet test SENet.sln --configuration Release "$@"

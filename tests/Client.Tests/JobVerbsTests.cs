@@ -15,7 +15,8 @@ public sealed class JobVerbsTests(EmbeddedClusterFixture fixture) : IClassFixtur
 
         var watch = await CliRunner.RunAsync(["watch", jobId, .. fixture.Connection]);
         var status = await CliRunner.RunAsync(["status", jobId, .. fixture.Connection]);
-        var results = await CliRunner.RunAsync(["results", jobId, "--out", Path.Combine(fixture.Folder, "fetched"), .. fixture.Connection]);
+        var html = Path.Combine(fixture.Folder, "fetched", "report.html");
+        var results = await CliRunner.RunAsync(["results", jobId, "--out", Path.Combine(fixture.Folder, "fetched"), "--html", html, .. fixture.Connection]);
         var jobs = await CliRunner.RunAsync(["jobs", .. fixture.Connection]);
 
         Assert.True(watch.ExitCode == 0, watch.Error);
@@ -23,11 +24,18 @@ public sealed class JobVerbsTests(EmbeddedClusterFixture fixture) : IClassFixtur
         Assert.Contains("progress: 16/16 images (1 failed)", watch.Error);
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("cpu:1", status.Output);
+        Assert.Contains("queue: 0 shards waiting", status.Output);
         Assert.Equal(0, results.ExitCode);
         Assert.Contains("top-1 error", results.Output);
         var fetched = ReportWriter.FromJson(await File.ReadAllTextAsync(Path.Combine(fixture.Folder, "fetched", "report.json")));
         Assert.Equal((15L, 1L), (fetched.Images, fetched.Failed));
         Assert.True(File.Exists(Path.Combine(output, "report.json")));
+        Assert.True(File.Exists(Path.Combine(output, "report.html")));
+        var page = await File.ReadAllTextAsync(html);
+        Assert.Contains("<svg id=\"throughput\"", page);
+        Assert.Contains("<svg id=\"accuracy\"", page);
+        Assert.Contains("truncated_000.jpg", page);
+        Assert.Contains("cpu:1", page);
         Assert.Contains(jobId, jobs.Output);
         Assert.Contains("verbs", jobs.Output);
     }

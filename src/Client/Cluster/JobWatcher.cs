@@ -53,7 +53,8 @@ public static class JobWatcher
                 worker.ShardsCompleted.ToString(CultureInfo.InvariantCulture), worker.ShardsHeld.ToString(CultureInfo.InvariantCulture));
         }
 
-        table.Caption(Markup.Escape($"shards {status.ShardsDone}/{status.ShardsTotal} done, {status.ShardsLeased} leased, {status.ShardsRetried} retried, {status.DuplicateLeases} duplicated; {status.ImagesFailed:N0} failed images"
+        var waiting = Math.Max(0, status.ShardsTotal - status.ShardsDone - status.ShardsLeased);
+        table.Caption(Markup.Escape($"queue: {waiting} shards waiting, {status.ShardsLeased} running, {status.ShardsDone}/{status.ShardsTotal} done; {status.ShardsRetried} retried, {status.DuplicateLeases} duplicated; {status.ImagesFailed:N0} failed images"
             + (status.Error is null ? "" : $"; {status.Error}")));
         return table;
     }

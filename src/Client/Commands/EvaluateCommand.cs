@@ -75,7 +75,7 @@ public static class EvaluateCommand
         var results = await job.GetResultsAsync() ?? throw new InvalidOperationException($"Job {jobId} ended without a report.");
         var report = ReportWriter.FromJson(results.ReportJson);
         ReportPrinter.Print(console, report);
-        console.Out.MarkupLine($"written: [bold]{Markup.Escape(results.OutputFolder)}[/] (report.json, results.csv, predictions/)");
+        console.Out.MarkupLine($"written: [bold]{Markup.Escape(results.OutputFolder)}[/] (report.json, results.csv, report.html, predictions/)");
         var status = await job.GetStatusAsync();
         if (status.Error is not null)
         {

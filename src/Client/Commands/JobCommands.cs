@@ -62,6 +62,7 @@ public static class JobCommands
     private static Command Results(CliConsole console)
     {
         var output = new Option<DirectoryInfo?>("--out") { Description = "Also write report.json and results.csv here." };
+        var html = new Option<FileInfo?>("--html") { Description = "Also write the report as one self-contained HTML file (charts included)." };
         return JobVerb(console, "results", "Print a finished job's report (report.json, results.csv; predictions/ parts are in the job's output folder).", async (grains, id, token) =>
         {
             var job = grains.GetGrain<IEvaluationJobGrain>(id);
@@ -76,13 +77,20 @@ public static class JobCommands
             ReportPrinter.Print(console, ReportWriter.FromJson(results.ReportJson));
             console.Out.MarkupLine($"outputs: [bold]{Markup.Escape(results.OutputFolder)}[/]");
             return 0;
-        }, output, async (parse, results) =>
+        }, [output, html], async (parse, id, results) =>
         {
             if (parse.GetValue(output) is { } folder && results is not null)
             {
                 folder.Create();
                 await File.WriteAllTextAsync(Path.Combine(folder.FullName, "report.json"), results.ReportJson);
                 await File.WriteAllTextAsync(Path.Combine(folder.FullName, "results.csv"), results.ResultsCsv);
+            }
+
+            if (parse.GetValue(html) is { } file && results is not null)
+            {
+                file.Directory?.Create();
+                await File.WriteAllTextAsync(file.FullName, HtmlReportWriter.Write(ReportWriter.FromJson(results.ReportJson), $"SENet Eval: {id}"));
+                console.Out.MarkupLine($"html report: [bold]{Markup.Escape(file.FullName)}[/]");
             }
         });
     }
@@ -117,14 +125,14 @@ public static class JobCommands
     }
 
     private static Command JobVerb(CliConsole console, string name, string description, Func<IGrainFactory, string, CancellationToken, Task<int>> body,
-        Option? extra = null, Func<ParseResult, JobResults?, Task>? after = null)
+        Option[]? extra = null, Func<ParseResult, string, JobResults?, Task>? after = null)
     {
         var cluster = new ClusterOptions();
         var jobId = new Argument<string>("job") { Description = "The job id that submit printed." };
         var command = new Command(name, description) { jobId };
-        if (extra is not null)
+        foreach (var option in extra ?? [])
         {
-            command.Options.Add(extra);
+            command.Options.Add(option);
         }
 
         cluster.AddTo(command);
@@ -135,7 +143,7 @@ public static class JobCommands
             var code = await body(connection.Grains, id, cancellationToken);
             if (after is not null)
             {
-                await after(parse, await connection.Grains.GetGrain<IEvaluationJobGrain>(id).GetResultsAsync());
+                await after(parse, id, await connection.Grains.GetGrain<IEvaluationJobGrain>(id).GetResultsAsync());
             }
 
             return code;

@@ -391,6 +391,7 @@ public sealed class EvaluationJobGrain(
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "report.json"), ReportWriter.ToJson(report));
         await File.WriteAllTextAsync(Path.Combine(folder, "results.csv"), ReportWriter.ToResultsCsv(report));
+        await File.WriteAllTextAsync(Path.Combine(folder, "report.html"), HtmlReportWriter.Write(report, $"SENet Eval: {Job.Spec.Name ?? JobId}"));
         if (state != JobState.Completed)
         {
             // Stop running shards now rather than at their next renewal.
