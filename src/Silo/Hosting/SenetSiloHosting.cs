@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using SENet.Grains.Devices;
+using Orleans.Dashboard;
 using SENet.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +12,7 @@ namespace SENet.Silo.Hosting;
 public static class SenetSiloHosting
 {
     /// <summary>Adds a silo configured from <c>SENet:Silo</c> and <c>SENet:Devices</c>.</summary>
-    public static HostApplicationBuilder AddSenetSilo(this HostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddSenetSilo(this IHostApplicationBuilder builder)
     {
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         var devices = builder.Configuration.GetSection(DeviceOptions.Section).Get<DeviceOptions>() ?? new DeviceOptions();
@@ -19,7 +20,7 @@ public static class SenetSiloHosting
         return builder.AddSenetSilo(silo, devices, telemetry);
     }
 
-    public static HostApplicationBuilder AddSenetSilo(this HostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices, TelemetryOptions? telemetry = null)
+    public static IHostApplicationBuilder AddSenetSilo(this IHostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices, TelemetryOptions? telemetry = null)
     {
         if (!string.Equals(silo.Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
         {
@@ -33,6 +34,10 @@ public static class SenetSiloHosting
             orleans.AddSenetGrains(devices);
             // Trace context flows through grain calls, so one trace shows a job across silos.
             orleans.AddActivityPropagation();
+            if (telemetry?.DashboardPort is not null)
+            {
+                orleans.AddDashboard();
+            }
         });
         builder.Services.AddSenetTelemetry(telemetry ?? new TelemetryOptions(), $"{silo.ClusterId}/{silo.SiloPort}");
         return builder;

@@ -16,5 +16,8 @@ public sealed class TelemetryOptions
 
     public string ServiceName { get; set; } = "senet-silo";
 
+    /// <summary>Serve the Orleans dashboard at <c>http://localhost:PORT/</c> (grains, silos, calls).</summary>
+    public int? DashboardPort { get; set; }
+
     public bool Enabled => PrometheusPort is not null || !string.IsNullOrWhiteSpace(OtlpEndpoint);
 }
