@@ -15,4 +15,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# Azurite, the Azure Storage emulator, pinned, in the repository's own folder; each test fixture starts its own
+# instance on free loopback ports (with --skipApiVersionCheck: SDK 12.30.1 speaks a newer API than Azurite 3.37).
+if [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
+  echo "test.sh: installing azurite 3.37.0 into .tools/azurite"
+  npm install --prefix .tools/azurite azurite@3.37.0 --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 dotnet test SENet.sln --configuration Release "$@"

@@ -1,3 +1,5 @@
+using SENet.Evaluation.Storage;
+
 namespace SENet.Evaluation.Datasets;
 
 /// <summary>
@@ -65,21 +67,17 @@ public static class DatasetPlanner
         IDatasetSource source, DatasetSpec spec, List<string> files, List<DatasetIssue> issues, CancellationToken cancellationToken)
     {
         var labelsFile = spec.LabelsFile ?? throw new DatasetException("A flat dataset needs a labels file: pass --labels (Caffe val.txt, Kaggle LOC_val_solution.csv, or a path,label CSV).");
-        var text = await ReadTextAsync(source, labelsFile, cancellationToken);
+        var text = await ReadTextAsync(source, spec, labelsFile, cancellationToken);
         var format = spec.LabelFormat == LabelFormat.Auto ? LabelFileParser.Detect(labelsFile, text) : spec.LabelFormat;
         var entries = LabelFileParser.Parse(labelsFile, text, format);
 
         var classListFile = spec.ClassListFile;
         if (classListFile is null && format == LabelFormat.KaggleSolution)
         {
-            classListFile = Path.Combine(Path.GetDirectoryName(labelsFile) ?? "", "LOC_synset_mapping.txt");
-            if (!File.Exists(classListFile) && !await source.ExistsAsync(classListFile, cancellationToken))
-            {
-                throw new DatasetException($"Kaggle labels need the class order of LOC_synset_mapping.txt: none beside '{labelsFile}'. Pass it with --class-list.");
-            }
+            classListFile = StorageLocation.Sibling(labelsFile, "LOC_synset_mapping.txt");
         }
 
-        var classes = classListFile is null ? null : LabelFileParser.ParseClassList(await ReadTextAsync(source, classListFile, cancellationToken));
+        var classes = classListFile is null ? null : LabelFileParser.ParseClassList(await ReadTextAsync(source, spec, classListFile, cancellationToken));
         if (classes is null && entries.Any(e => e.ClassName is not null))
         {
             // Class names without a class list: sorted names become indices, as ImageFolder does with folders.
@@ -134,7 +132,7 @@ public static class DatasetPlanner
     {
         if (spec.ModelClassesFile is { } modelClassesFile)
         {
-            var modelOrder = LabelFileParser.ParseClassList(await ReadTextAsync(source, modelClassesFile, cancellationToken));
+            var modelOrder = LabelFileParser.ParseClassList(await ReadTextAsync(source, spec, modelClassesFile, cancellationToken));
             if (modelOrder.Count != modelClasses)
             {
                 throw new DatasetException($"The model class list '{modelClassesFile}' names {modelOrder.Count} classes but the model outputs {modelClasses}. Pass the list of the model's output order.");
@@ -171,11 +169,23 @@ public static class DatasetPlanner
         return images;
     }
 
-    private static async Task<string> ReadTextAsync(IDatasetSource source, string path, CancellationToken cancellationToken)
+    private static async Task<string> ReadTextAsync(IDatasetSource source, DatasetSpec spec, string path, CancellationToken cancellationToken)
     {
         if (File.Exists(path))
         {
             return await File.ReadAllTextAsync(path, cancellationToken);
+        }
+
+        if (StorageLocation.LooksLikeBlob(path))
+        {
+            try
+            {
+                return await StorageLocation.ReadTextAsync(path, spec.Storage ?? new StorageOptions(), cancellationToken);
+            }
+            catch (FileNotFoundException)
+            {
+                throw new DatasetException($"File '{StorageLocation.Redact(path)}' was not found in blob storage.");
+            }
         }
 
         if (await source.ExistsAsync(path, cancellationToken))

@@ -4,10 +4,12 @@ namespace SENet.Evaluation.Datasets;
 /// <param name="LabelsFile">A labels file (local path, or a path inside the source); none for ImageFolder.</param>
 /// <param name="ClassListFile">The dataset's classes in label order, one per line, first word used (e.g. LOC_synset_mapping.txt).</param>
 /// <param name="ModelClassesFile">The model's classes in output order, for a model whose order differs from the dataset's.</param>
+/// <param name="Storage">How to reach label and class files given as blob URLs.</param>
 public sealed record DatasetSpec(
     DatasetLayout Layout = DatasetLayout.Auto,
     string? LabelsFile = null,
     LabelFormat LabelFormat = LabelFormat.Auto,
     string? ClassListFile = null,
     string? ModelClassesFile = null,
-    MissingPolicy OnMissing = MissingPolicy.Fail);
+    MissingPolicy OnMissing = MissingPolicy.Fail,
+    Storage.StorageOptions? Storage = null);

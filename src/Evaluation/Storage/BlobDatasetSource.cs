@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using SENet.Evaluation.Datasets;
+
+namespace SENet.Evaluation.Storage;
+
+/// <summary>
+/// A dataset under a blob prefix: ImageFolder as virtual folders, labels as blobs. Listing is paged and streamed;
+/// transient failures are retried by the client (exponential back-off with jitter); a missing (404) or forbidden
+/// (403) blob is an error for that image at once, without retry.
+/// </summary>
+public sealed class BlobDatasetSource(BlobContainerClient container, string prefix, string description) : IDatasetSource
+{
+    private const int PageSize = 5000;
+
+    public BlobDatasetSource(StorageLocation location)
+        : this(location.Container ?? throw new ArgumentException("Not a blob location.", nameof(location)), location.Prefix, location.Display)
+    {
+    }
+
+    public string Description => description;
+
+    public async IAsyncEnumerable<string> ListFilesAsync(string subPrefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var root = prefix.Length == 0 ? "" : prefix + "/";
+        var pages = Guard(() => container.GetBlobsAsync(new GetBlobsOptions { Prefix = root + subPrefix }, cancellationToken).AsPages(pageSizeHint: PageSize), "list");
+        await foreach (var page in pages.WithCancellation(cancellationToken))
+        {
+            foreach (var blob in page.Values)
+            {
+                yield return blob.Name[root.Length..];
+            }
+        }
+    }
+
+    public async Task<bool> ExistsAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Blob(path).ExistsAsync(cancellationToken)).Value;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Translate(e, path);
+        }
+    }
+
+    public async Task<IMemoryOwner<byte>> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await Blob(path).DownloadStreamingAsync(cancellationToken: cancellationToken);
+            await using var stream = response.Value.Content;
+            var length = checked((int)response.Value.Details.ContentLength);
+            var buffer = new PooledBytes(length);
+            try
+            {
+                var read = 0;
+                while (read < length)
+                {
+                    var n = await stream.ReadAsync(buffer.Memory[read..], cancellationToken);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    read += n;
+                }
+
+                buffer.Length = read;
+                return buffer;
+            }
+            catch
+            {
+                buffer.Dispose();
+                throw;
+            }
+        }
+        catch (RequestFailedException e)
+        {
+            throw Translate(e, path);
+        }
+    }
+
+    public async Task<string> ReadTextAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Blob(path).DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+        }
+        catch (RequestFailedException e)
+        {
+            throw Translate(e, path);
+        }
+    }
+
+    private BlobClient Blob(string path) => container.GetBlobClient(prefix.Length == 0 ? path : $"{prefix}/{path}");
+
+    private async IAsyncEnumerable<Page<BlobItem>> Guard(Func<IAsyncEnumerable<Page<BlobItem>>> pages, string what)
+    {
+        await using var enumerator = pages().GetAsyncEnumerator();
+        while (true)
+        {
+            Page<BlobItem> page;
+            try
+            {
+                if (!await enumerator.MoveNextAsync())
+                {
+                    yield break;
+                }
+
+                page = enumerator.Current;
+            }
+            catch (RequestFailedException e)
+            {
+                throw Translate(e, what == "list" ? prefix : what);
+            }
+
+            yield return page;
+        }
+    }
+
+    /// <summary>The storage error in words, naming the blob and never a credential.</summary>
+    private Exception Translate(RequestFailedException e, string path) => e.Status switch
+    {
+        404 => new FileNotFoundException($"blob '{path}' not found under {description} ({e.ErrorCode ?? "404"})"),
+        403 => new UnauthorizedAccessException($"access to '{path}' under {description} was refused (403 {e.ErrorCode}): check the connection string, SAS or identity's role"),
+        _ => new IOException($"storage request for '{path}' under {description} failed with {e.Status} {e.ErrorCode}: {FirstLine(e.Message)}", e),
+    };
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+}

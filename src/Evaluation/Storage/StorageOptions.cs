@@ -1,0 +1,21 @@
+namespace SENet.Evaluation.Storage;
+
+/// <summary>
+/// How to reach Azure Blob Storage (configuration section <c>SENet:Storage</c>). A SAS in a location's URL wins;
+/// otherwise the connection string; otherwise <c>DefaultAzureCredential</c> (managed identity in a cluster).
+/// Never logged: <see cref="ToString"/> hides the secret.
+/// </summary>
+public sealed class StorageOptions
+{
+    public const string Section = "SENet:Storage";
+
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The account <c>az://CONTAINER/PREFIX</c> resolves against when there is no connection string, e.g. <c>https://acct.blob.core.windows.net</c>.</summary>
+    public string? AccountUrl { get; set; }
+
+    /// <summary>Retries of a storage request after a transient failure (exponential back-off with jitter).</summary>
+    public int MaxRetries { get; set; } = 6;
+
+    public override string ToString() => $"StorageOptions(account {AccountUrl ?? "from connection string"}, connection string {(ConnectionString is null ? "unset" : "set")})";
+}
