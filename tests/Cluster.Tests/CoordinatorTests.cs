@@ -129,9 +129,11 @@ public sealed class CoordinatorTests(CoordinatorOnlyFixture fixture) : IClassFix
     }
 
     /// <summary>Scores a leased shard's images with made-up rankings: the coordinator only counts.</summary>
-    private static async Task<ShardResult> ResultAsync(ShardLease lease)
+    private string Folder => fixture.Data.Folder;
+
+    private async Task<ShardResult> ResultAsync(ShardLease lease)
     {
-        var images = await ShardManifest.ReadAsync(lease.ManifestPath, CancellationToken.None);
+        var images = await ShardManifest.ReadAsync(new Evaluation.Storage.LocalOutputStore(Path.Combine(Folder, "out", lease.JobId)), lease.ShardId, CancellationToken.None);
         var counts = new TopKCounts(5);
         foreach (var image in images)
         {

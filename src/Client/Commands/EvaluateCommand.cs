@@ -17,8 +17,8 @@ public static class EvaluateCommand
 {
     public static Command Create(CliConsole console)
     {
-        var data = new Option<DirectoryInfo>("--data") { Description = "Dataset folder: ImageFolder (a sub-folder per class) or flat with --labels.", Required = true };
-        var model = new Option<FileInfo>("--model") { Description = "ONNX classifier: input [N,3,H,W], output [N,C].", Required = true };
+        var data = new Option<string>("--data") { Description = "Dataset folder or blob URL: ImageFolder (a sub-folder per class) or flat with --labels.", Required = true };
+        var model = new Option<string>("--model") { Description = "ONNX classifier (path or blob URL): input [N,3,H,W], output [N,C].", Required = true };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads on the CPU (0: every core).", DefaultValueFactory = _ => 0 };
         var options = new EvaluationOptions();
@@ -29,14 +29,14 @@ public static class EvaluateCommand
         options.AddTo(command);
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
-            var dataFolder = parse.GetValue(data)!;
-            if (!dataFolder.Exists)
+            var dataLocation = parse.GetValue(data)!;
+            if (!Evaluation.Storage.StorageLocation.LooksLikeBlob(dataLocation) && !Directory.Exists(dataLocation))
             {
-                throw new DirectoryNotFoundException($"Dataset folder '{dataFolder.FullName}' does not exist. Pass --data with the folder that holds the images.");
+                throw new DirectoryNotFoundException($"Dataset folder '{Path.GetFullPath(dataLocation)}' does not exist. Pass --data with the folder that holds the images.");
             }
 
             var (devices, policy) = EmbeddedDevices(parse.GetValue(device)!, parse.GetValue(threads));
-            var spec = options.ToJobSpec(parse, parse.GetValue(model)!.FullName, dataFolder.FullName, policy);
+            var spec = options.ToJobSpec(parse, parse.GetValue(model)!, dataLocation, policy);
             var report = await RunEmbeddedAsync(console, spec, devices, cancellationToken);
             return report.State == "completed" ? 0 : 1;
         }));
@@ -58,7 +58,7 @@ public static class EvaluateCommand
     /// <summary>Starts the in-process silo, submits the job, follows it and prints the report; Ctrl+C cancels the job.</summary>
     public static async Task<EvaluationReport> RunEmbeddedAsync(CliConsole console, JobSpec spec, DeviceOptions devices, CancellationToken cancellationToken)
     {
-        await using var cluster = await EmbeddedCluster.StartAsync(devices, cancellationToken: CancellationToken.None);
+        await using var cluster = await EmbeddedCluster.StartAsync(devices, storage: CliStorage.FromEnvironment(), cancellationToken: CancellationToken.None);
         var jobId = JobIds.New();
         var job = cluster.Grains.GetGrain<IEvaluationJobGrain>(jobId);
         var started = await job.StartAsync(spec);

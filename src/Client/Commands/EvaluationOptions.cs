@@ -6,13 +6,13 @@ namespace SENet.Client.Commands;
 /// <summary>The options of every verb that describes a job: labels, preprocessing, batching, sharding, failures, outputs.</summary>
 public sealed class EvaluationOptions
 {
-    public Option<FileInfo?> Labels { get; } = new("--labels") { Description = "Labels file: Caffe val.txt, Kaggle LOC_val_solution.csv, or path,label CSV." };
+    public Option<string?> Labels { get; } = new("--labels") { Description = "Labels file (path or blob URL): Caffe val.txt, Kaggle LOC_val_solution.csv, or path,label CSV." };
 
     public Option<string> LabelFormat { get; } = Choice("--label-format", "auto", "Labels format.", "auto", "caffe", "kaggle", "csv");
 
-    public Option<FileInfo?> ClassList { get; } = new("--class-list") { Description = "The dataset's classes in label order (e.g. LOC_synset_mapping.txt)." };
+    public Option<string?> ClassList { get; } = new("--class-list") { Description = "The dataset's classes in label order (e.g. LOC_synset_mapping.txt)." };
 
-    public Option<FileInfo?> ModelClasses { get; } = new("--model-classes") { Description = "The model's classes in output order, when it differs from the dataset's (e.g. the paper's Caffe release)." };
+    public Option<string?> ModelClasses { get; } = new("--model-classes") { Description = "The model's classes in output order, when it differs from the dataset's (e.g. the paper's Caffe release)." };
 
     public Option<string> OnMissing { get; } = Choice("--on-missing", "fail", "Missing labels, unknown classes, duplicates, missing images: fail before reading, or skip and report each.", "fail", "skip-and-report");
 
@@ -34,7 +34,7 @@ public sealed class EvaluationOptions
 
     public Option<string?> Name { get; } = new("--name") { Description = "A name to recognise the job by." };
 
-    public Option<DirectoryInfo?> Output { get; } = new("--out") { Description = "Folder for report.json, results.csv, predictions/ parts and the shard manifest." };
+    public Option<string?> Output { get; } = new("--out") { Description = "Folder or blob prefix for report.json, results.csv, report.html, predictions/ parts, logs/ and the shard manifest." };
 
     public void AddTo(Command command)
     {
@@ -46,12 +46,12 @@ public sealed class EvaluationOptions
 
     public JobSpec ToJobSpec(ParseResult parse, string modelPath, string dataPath, string devicePolicy) => new()
     {
-        ModelPath = Path.GetFullPath(modelPath),
-        DataPath = Path.GetFullPath(dataPath),
-        LabelsFile = parse.GetValue(Labels)?.FullName,
+        ModelPath = Location(modelPath),
+        DataPath = Location(dataPath),
+        LabelsFile = parse.GetValue(Labels) is { } labels ? Location(labels) : null,
         LabelFormat = parse.GetValue(LabelFormat)!,
-        ClassListFile = parse.GetValue(ClassList)?.FullName,
-        ModelClassesFile = parse.GetValue(ModelClasses)?.FullName,
+        ClassListFile = parse.GetValue(ClassList) is { } classes ? Location(classes) : null,
+        ModelClassesFile = parse.GetValue(ModelClasses) is { } modelClasses ? Location(modelClasses) : null,
         OnMissing = parse.GetValue(OnMissing)!,
         BatchSize = parse.GetValue(BatchSize),
         CropPct = parse.GetValue(CropPct),
@@ -62,9 +62,12 @@ public sealed class EvaluationOptions
         ShardSize = parse.GetValue(ShardSize),
         MaxFailed = FailureThreshold.Parse(parse.GetValue(MaxFailed)),
         Name = parse.GetValue(Name),
-        OutputFolder = parse.GetValue(Output)?.FullName,
+        OutputFolder = parse.GetValue(Output) is { } output ? Location(output) : null,
         DevicePolicy = devicePolicy,
     };
+
+    /// <summary>Blob locations pass through as they are; local paths become absolute, as every silo must see them.</summary>
+    public static string Location(string location) => Evaluation.Storage.StorageLocation.LooksLikeBlob(location) ? location : Path.GetFullPath(location);
 
     private static Option<string> Choice(string name, string fallback, string description, params string[] values)
     {

@@ -8,7 +8,6 @@ public sealed record ShardLease(
     [property: Id(0)] string JobId,
     [property: Id(1)] int ShardId,
     [property: Id(2)] Guid LeaseId,
-    [property: Id(3)] string ManifestPath,
     [property: Id(4)] DateTime DeadlineUtc,
     [property: Id(5)] int Attempt,
     [property: Id(6)] bool Duplicate,

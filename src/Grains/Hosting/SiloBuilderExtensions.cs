@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using SENet.Contracts.Workers;
+using SENet.Evaluation.Storage;
 using SENet.Grains.Devices;
 using SENet.Grains.Jobs;
 using SENet.Grains.Placement;
@@ -15,7 +16,7 @@ public static class SiloBuilderExtensions
     /// the silo's session pool and shard runner. <paramref name="useMemoryStorage"/> adds in-memory job storage
     /// (development and the embedded default); clusters configure a durable <see cref="StorageNames.Jobs"/> provider instead.
     /// </summary>
-    public static ISiloBuilder AddSenetGrains(this ISiloBuilder silo, DeviceOptions devices, bool useMemoryStorage = true)
+    public static ISiloBuilder AddSenetGrains(this ISiloBuilder silo, DeviceOptions devices, bool useMemoryStorage = true, StorageOptions? storage = null)
     {
         var offered = DeviceInventory.Discover(devices);
         silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceMetadata.Key] = string.Join(',', offered) });
@@ -28,6 +29,8 @@ public static class SiloBuilderExtensions
         var cpuDevices = offered.Count(d => d.StartsWith("cpu", StringComparison.Ordinal));
         var cpuThreads = devices.CpuThreads > 0 ? devices.CpuThreads : cpuDevices > 0 ? Math.Max(1, Environment.ProcessorCount / cpuDevices) : 0;
         silo.Services.AddSingleton(_ => new SessionPool { CpuThreadsPerSession = cpuThreads });
+        silo.Services.AddSingleton(storage ?? new StorageOptions());
+        silo.Services.AddSingleton<ModelCache>();
         silo.Services.AddSingleton<ShardRunner>();
         return silo;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using SENet.Contracts.Jobs;
@@ -6,6 +7,7 @@ using SENet.Contracts.Workers;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
+using SENet.Evaluation.Storage;
 using SENet.Evaluation.Telemetry;
 using SENet.Grains.Devices;
 
@@ -19,6 +21,8 @@ namespace SENet.Grains.Jobs;
 public sealed class EvaluationJobGrain(
     [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobRecord> record,
     SessionPool sessions,
+    ModelCache models,
+    StorageOptions storage,
     IClusterMembershipService membership,
     ISiloMetadataCache siloMetadata,
     ILocalSiloDetails localSilo,
@@ -64,19 +68,20 @@ public sealed class EvaluationJobGrain(
             return Status();
         }
 
-        var effective = spec with { OutputFolder = spec.OutputFolder ?? Path.Combine(Path.GetTempPath(), "senet-jobs", JobId) };
+        JobSpec effective;
         SessionUse use;
         DatasetPlan plan;
         try
         {
+            effective = spec with { OutputFolder = spec.OutputFolder ?? DefaultOutput(spec) };
             // Validation, before any work: the model loads and is a classifier, the dataset lists, labels parse, classes agree.
             if (spec.ShardSize < 1 || spec.BatchSize < 1)
             {
                 throw new ArgumentException($"Shard size ({spec.ShardSize}) and batch size ({spec.BatchSize}) must be at least 1.");
             }
 
-            use = await sessions.GetAsync(effective.ModelPath, InferenceDevice.Cpu, 1);
-            plan = await DatasetPlanner.PlanAsync(new LocalFolderSource(effective.DataPath), effective.ToDatasetSpec(), use.Session.Classes);
+            use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath), InferenceDevice.Cpu, 1);
+            plan = await DatasetPlanner.PlanAsync(DatasetSources.Open(effective.DataPath, storage), effective.ToDatasetSpec() with { Storage = storage }, use.Session.Classes);
             _ = effective.ToPreprocessSpec(use.Session.InputHeight);
         }
         catch (Exception e) when (e is DatasetException or ModelValidationException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
@@ -87,7 +92,7 @@ public sealed class EvaluationJobGrain(
 
         using var held = use;
         var session = use.Session;
-        var shardSizes = await ShardManifest.WriteAsync(ManifestFolder(effective), plan.Images, effective.ShardSize, CancellationToken.None);
+        var shardSizes = await ShardManifest.WriteAsync(OutputStores.Open(effective.OutputFolder!, storage), plan.Images, effective.ShardSize, CancellationToken.None);
 
         var counts = new TopKCounts(session.Classes);
         var datasetFailures = plan.Issues.Where(i => i.CountsAsFailure).Select(i => new ImageFailure(i.Path, "dataset", i.Detail)).ToList();
@@ -279,8 +284,7 @@ public sealed class EvaluationJobGrain(
         _leases[active.LeaseId] = active;
         Tally(worker, WorkerKey.Parse(worker).Device);
         CountShard(duplicate ? "duplicated" : "leased");
-        return new ShardLease(JobId, shardId, active.LeaseId, Path.Combine(ManifestFolder(Job.Spec), ShardManifest.FileName(shardId)), active.DeadlineUtc, shard.Attempts, duplicate,
-            Job.TraceParent);
+        return new ShardLease(JobId, shardId, active.LeaseId, active.DeadlineUtc, shard.Attempts, duplicate, Job.TraceParent);
     }
 
     private void WithdrawLeases(int shardId)
@@ -387,11 +391,18 @@ public sealed class EvaluationJobGrain(
         }
 
         var report = Report();
-        var folder = Job.Spec!.OutputFolder!;
-        Directory.CreateDirectory(folder);
-        await File.WriteAllTextAsync(Path.Combine(folder, "report.json"), ReportWriter.ToJson(report));
-        await File.WriteAllTextAsync(Path.Combine(folder, "results.csv"), ReportWriter.ToResultsCsv(report));
-        await File.WriteAllTextAsync(Path.Combine(folder, "report.html"), HtmlReportWriter.Write(report, $"SENet Eval: {Job.Spec.Name ?? JobId}"));
+        var outputs = OutputStores.Open(Job.Spec!.OutputFolder!, storage);
+        try
+        {
+            await outputs.WriteAsync("report.json", Encoding.UTF8.GetBytes(ReportWriter.ToJson(report)), CancellationToken.None);
+            await outputs.WriteAsync("results.csv", Encoding.UTF8.GetBytes(ReportWriter.ToResultsCsv(report)), CancellationToken.None);
+            await outputs.WriteAsync("report.html", Encoding.UTF8.GetBytes(HtmlReportWriter.Write(report, $"SENet Eval: {Job.Spec.Name ?? JobId}")), CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The report stays available through GetResultsAsync; the files can be written again with 'senet results --out'.
+            logger.LogError(e, "Job {Job}: writing the report to {Outputs} failed", JobId, outputs.Display);
+        }
         if (state != JobState.Completed)
         {
             // Stop running shards now rather than at their next renewal.
@@ -507,5 +518,8 @@ public sealed class EvaluationJobGrain(
         return tally;
     }
 
-    private static string ManifestFolder(JobSpec spec) => Path.Combine(spec.OutputFolder!, "manifest");
+    /// <summary>Local data keeps its outputs in a local temporary folder; blob data needs an output every silo can reach.</summary>
+    private string DefaultOutput(JobSpec spec) => StorageLocation.LooksLikeBlob(spec.DataPath)
+        ? throw new ArgumentException("A dataset in blob storage needs an output location every silo can reach: pass --out with a blob prefix.")
+        : Path.Combine(Path.GetTempPath(), "senet-jobs", JobId);
 }

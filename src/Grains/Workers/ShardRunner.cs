@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SENet.Contracts.Jobs;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Pipeline;
+using SENet.Evaluation.Storage;
 using SENet.Evaluation.Telemetry;
 using SENet.Grains.Devices;
 using SENet.Grains.Jobs;
@@ -16,7 +19,7 @@ namespace SENet.Grains.Workers;
 /// silo's shared session, renews the lease as images complete, and writes the shard's predictions part (once, by
 /// rename, so a retried or duplicated shard replaces its own part and never adds rows).
 /// </summary>
-public sealed class ShardRunner(SessionPool sessions, IGrainFactory grains, ILocalSiloDetails silo, ILogger<ShardRunner> logger)
+public sealed class ShardRunner(SessionPool sessions, ModelCache models, StorageOptions storage, IGrainFactory grains, ILocalSiloDetails silo, ILogger<ShardRunner> logger)
 {
     private static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(2);
 
@@ -36,31 +39,38 @@ public sealed class ShardRunner(SessionPool sessions, IGrainFactory grains, ILoc
         span?.SetTag("senet.shard.duplicate", lease.Duplicate);
         var job = grains.GetGrain<IEvaluationJobGrain>(lease.JobId);
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var images = await ShardManifest.ReadAsync(lease.ManifestPath, cancellationToken);
-        using var use = await sessions.GetAsync(spec.ModelPath, DeviceInventory.ToInferenceDevice(device, spec.DevicePolicy), spec.BatchSize, cancellationToken);
+        var outputs = OutputStores.Open(spec.OutputFolder!, storage);
+        var images = await ShardManifest.ReadAsync(outputs, lease.ShardId, cancellationToken);
+        var modelPath = await models.ResolveAsync(spec.ModelPath, cancellationToken);
+        using var use = await sessions.GetAsync(modelPath, DeviceInventory.ToInferenceDevice(device, spec.DevicePolicy), spec.BatchSize, cancellationToken);
         var session = use.Session;
         using var decoder = new ImageDecoder();
-        var pipeline = new EvaluationPipeline(session, new LocalFolderSource(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
+        var pipeline = new EvaluationPipeline(session, DatasetSources.Open(spec.DataPath, storage), decoder, spec.ToPreprocessSpec(session.InputHeight),
             new PipelineOptions(MaxPixels: spec.MaxPixels, TelemetryTags: tags));
 
         var renewal = new LeaseRenewal(job, lease, leaseLost, logger);
-        var predictionsFolder = Path.Combine(spec.OutputFolder!, "predictions");
-        Directory.CreateDirectory(predictionsFolder);
-        var partial = Path.Combine(predictionsFolder, $".{lease.LeaseId:N}.tmp");
+        var csv = new StringWriter();
         EvaluationResult result;
-        try
+        using (var predictions = new PredictionsCsvWriter(csv))
         {
-            using (var predictions = new PredictionsCsvWriter(new StreamWriter(partial)))
-            {
-                result = await pipeline.RunAsync(images, predictions.Write, renewal, leaseLost.Token);
-            }
+            result = await pipeline.RunAsync(images, predictions.Write, renewal, leaseLost.Token);
+        }
 
-            File.Move(partial, Path.Combine(predictionsFolder, $"shard-{lease.ShardId:D6}.csv"), overwrite: true);
-        }
-        finally
+        // One part per shard, written whole: a retried or duplicated shard replaces its own part, never adds rows.
+        await outputs.WriteAsync($"predictions/shard-{lease.ShardId:D6}.csv", Encoding.UTF8.GetBytes(csv.ToString()), cancellationToken);
+        await outputs.WriteAsync($"logs/shard-{lease.ShardId:D6}.json", JsonSerializer.SerializeToUtf8Bytes(new
         {
-            File.Delete(partial);
-        }
+            shard = lease.ShardId,
+            attempt = lease.Attempt,
+            duplicate = lease.Duplicate,
+            worker,
+            silo = silo.SiloAddress.ToParsableString(),
+            device,
+            start = started,
+            end = DateTime.UtcNow,
+            images = images.Count,
+            failures = result.Failures.Count,
+        }), cancellationToken);
 
         span?.SetTag("senet.shard.images", images.Count);
         logger.LogInformation("Shard {Shard} of job {Job}: {Images} images on {Device} in {Seconds:F1} s", lease.ShardId, lease.JobId, images.Count, device, (DateTime.UtcNow - started).TotalSeconds);

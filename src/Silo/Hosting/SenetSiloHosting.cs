@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using SENet.Grains.Devices;
 using Orleans.Dashboard;
+using SENet.Evaluation.Storage;
 using SENet.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,10 +18,11 @@ public static class SenetSiloHosting
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         var devices = builder.Configuration.GetSection(DeviceOptions.Section).Get<DeviceOptions>() ?? new DeviceOptions();
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        return builder.AddSenetSilo(silo, devices, telemetry);
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        return builder.AddSenetSilo(silo, devices, telemetry, storage);
     }
 
-    public static IHostApplicationBuilder AddSenetSilo(this IHostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices, TelemetryOptions? telemetry = null)
+    public static IHostApplicationBuilder AddSenetSilo(this IHostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices, TelemetryOptions? telemetry = null, StorageOptions? storage = null)
     {
         if (!string.Equals(silo.Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
         {
@@ -31,7 +33,7 @@ public static class SenetSiloHosting
         {
             var primary = silo.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, primary, silo.ServiceId, silo.ClusterId);
-            orleans.AddSenetGrains(devices);
+            orleans.AddSenetGrains(devices, storage: storage);
             // Trace context flows through grain calls, so one trace shows a job across silos.
             orleans.AddActivityPropagation();
             if (telemetry?.DashboardPort is not null)

@@ -1,0 +1,52 @@
+using Azure;
+using Azure.Storage.Blobs;
+
+namespace SENet.Evaluation.Storage;
+
+/// <summary>Outputs under a blob prefix; a blob upload replaces the whole blob at once.</summary>
+public sealed class BlobOutputStore(BlobContainerClient container, string prefix, string display) : IOutputStore
+{
+    private bool _containerChecked;
+
+    public string Display => display;
+
+    public async Task WriteAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!_containerChecked)
+            {
+                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                _containerChecked = true;
+            }
+
+            await Blob(name).UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken);
+        }
+        catch (RequestFailedException e)
+        {
+            throw new IOException($"writing '{name}' under {display} failed with {e.Status} {e.ErrorCode}", e);
+        }
+    }
+
+    public async Task<byte[]> ReadAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Blob(name).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new FileNotFoundException($"'{name}' not found under {display}");
+        }
+    }
+
+    private BlobClient Blob(string name)
+    {
+        if (name.Split('/').Any(part => part is ".." or "."))
+        {
+            throw new UnauthorizedAccessException($"Output '{name}' would leave the job's output prefix {display}.");
+        }
+
+        return container.GetBlobClient(prefix.Length == 0 ? name : $"{prefix}/{name}");
+    }
+}
