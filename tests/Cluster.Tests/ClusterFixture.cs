@@ -21,14 +21,22 @@ public class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public async Task InitializeAsync()
+    /// <summary>How silos reach blob storage; none unless a fixture starts Azurite.</summary>
+    protected virtual SENet.Evaluation.Storage.StorageOptions? Storage => null;
+
+    public virtual async Task InitializeAsync()
     {
         Data = await TestData.CreateAsync(classes: 5, ImagesPerClass, InputSize);
+        await DeployAsync();
+    }
+
+    protected async Task DeployAsync()
+    {
         var builder = new InProcessTestClusterBuilder(SiloCount);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddSenetGrains(new DeviceOptions { CpuDevices = DevicesPerSilo }, useMemoryStorage: false);
+            silo.AddSenetGrains(new DeviceOptions { CpuDevices = DevicesPerSilo }, useMemoryStorage: false, storage: Storage);
             // One storage grain: tests that kill a silo can spare the one that holds job state (blob storage makes this moot).
             silo.AddMemoryGrainStorage(SENet.Grains.Jobs.StorageNames.Jobs, o => o.NumStorageGrains = 1);
         });
@@ -36,7 +44,7 @@ public class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
         Data.Dispose();

@@ -72,18 +72,35 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills it outright: a SIGTERM'd Azurite may busy a core for minutes before it exits.</summary>
+    /// <summary>
+    /// Stops it with SIGINT, so that it saves its metadata (blobs written just before would be lost to a kill), and
+    /// kills it if it has not exited after a few seconds: a stopping Azurite may otherwise busy a core for minutes.
+    /// </summary>
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } process)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            _ = SendSignal(process.Id, Interrupt);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
         }
 
         _process?.Dispose();
         _process = null;
     }
+
+    private const int Interrupt = 2;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int SendSignal(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {
