@@ -30,6 +30,37 @@ public sealed class ClusterConnection(IHost host) : IAsyncDisposable
         return new ClusterConnection(host);
     }
 
+    public static async Task<ClusterConnection> ConnectToAzureAsync(Evaluation.Storage.StorageOptions storage, string clusterId, string serviceId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(storage.ConnectionString))
+        {
+            throw new ArgumentException("--clustering azure needs the storage connection string in the environment: SENet__Storage__ConnectionString.");
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.UseOrleansClient(client => client
+            .Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = clusterId;
+                o.ServiceId = serviceId;
+            })
+            .UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(storage.ConnectionString))
+            .UseConnectionRetryFilter((_, _) => Task.FromResult(false)));
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new IOException($"No SENet silo of cluster '{clusterId}' answered through Azure Table membership: {e.Message}", e);
+        }
+
+        return new ClusterConnection(host);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync(CancellationToken.None);

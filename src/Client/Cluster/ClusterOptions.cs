@@ -11,13 +11,19 @@ public sealed class ClusterOptions
 
     public Option<string> ServiceId { get; } = new("--service-id") { Description = "Service id of the silos.", DefaultValueFactory = _ => "senet" };
 
+    public Option<string> Clustering { get; } = new("--clustering") { Description = "localhost (gateway port on this machine) or azure (membership in Azure Table storage; SENet__Storage__ConnectionString).", DefaultValueFactory = _ => "localhost" };
+
     public void AddTo(Command command)
     {
+        Clustering.AcceptOnlyFromAmong("localhost", "azure");
+        command.Options.Add(Clustering);
         command.Options.Add(Gateway);
         command.Options.Add(ClusterId);
         command.Options.Add(ServiceId);
     }
 
     public Task<ClusterConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken) =>
-        ClusterConnection.ConnectAsync(parse.GetValue(Gateway), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!, cancellationToken);
+        parse.GetValue(Clustering) == "azure"
+            ? ClusterConnection.ConnectToAzureAsync(CliStorage.FromEnvironment(), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!, cancellationToken)
+            : ClusterConnection.ConnectAsync(parse.GetValue(Gateway), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!, cancellationToken);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using SENet.Grains.Devices;
+using Orleans.Configuration;
 using Orleans.Dashboard;
 using SENet.Evaluation.Storage;
 using SENet.Grains.Hosting;
@@ -24,16 +25,46 @@ public static class SenetSiloHosting
 
     public static IHostApplicationBuilder AddSenetSilo(this IHostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices, TelemetryOptions? telemetry = null, StorageOptions? storage = null)
     {
-        if (!string.Equals(silo.Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
+        var azure = string.Equals(silo.Clustering, "azure", StringComparison.OrdinalIgnoreCase);
+        if (!azure && !string.Equals(silo.Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"Clustering '{silo.Clustering}' is not supported yet; use 'localhost'.");
+            throw new InvalidOperationException($"Clustering '{silo.Clustering}' is unknown: use 'localhost' or 'azure'.");
+        }
+
+        if (azure && string.IsNullOrWhiteSpace(storage?.ConnectionString))
+        {
+            throw new InvalidOperationException("Azure clustering needs SENet:Storage:ConnectionString (environment SENet__Storage__ConnectionString).");
         }
 
         builder.UseOrleans(orleans =>
         {
-            var primary = silo.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
-            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, primary, silo.ServiceId, silo.ClusterId);
-            orleans.AddSenetGrains(devices, storage: storage);
+            if (azure)
+            {
+                var connectionString = storage!.ConnectionString!;
+                orleans.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = silo.ClusterId;
+                    o.ServiceId = silo.ServiceId;
+                });
+                if (silo.AdvertisedAddress is { Length: > 0 } address)
+                {
+                    orleans.ConfigureEndpoints(IPAddress.Parse(address), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+                }
+                else
+                {
+                    orleans.ConfigureEndpoints(silo.SiloPort, silo.GatewayPort);
+                }
+
+                orleans.UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(connectionString));
+                orleans.AddAzureBlobGrainStorage(SENet.Grains.Jobs.StorageNames.Jobs, o => o.BlobServiceClient = new Azure.Storage.Blobs.BlobServiceClient(connectionString));
+            }
+            else
+            {
+                var primary = silo.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
+                orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, primary, silo.ServiceId, silo.ClusterId);
+            }
+
+            orleans.AddSenetGrains(devices, useMemoryStorage: !azure, storage: storage);
             // Trace context flows through grain calls, so one trace shows a job across silos.
             orleans.AddActivityPropagation();
             if (telemetry?.DashboardPort is not null)

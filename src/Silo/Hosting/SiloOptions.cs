@@ -9,8 +9,14 @@ public sealed class SiloOptions
 
     public string ServiceId { get; set; } = "senet";
 
-    /// <summary>localhost (development: the primary silo keeps membership). Cloud providers arrive with the blob issue.</summary>
+    /// <summary>
+    /// <c>localhost</c> (development: the primary silo keeps membership, job state in memory) or <c>azure</c>
+    /// (membership in Azure Table storage, job state in Azure Blob storage, both through <c>SENet:Storage</c>).
+    /// </summary>
     public string Clustering { get; set; } = "localhost";
+
+    /// <summary>The address other silos and clients reach this silo at (azure clustering); unset lets Orleans pick the host's.</summary>
+    public string? AdvertisedAddress { get; set; }
 
     public int SiloPort { get; set; } = 11111;
 

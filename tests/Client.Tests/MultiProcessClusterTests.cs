@@ -1,0 +1,88 @@
+using System.Globalization;
+using Azure.Storage.Blobs;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Metrics;
+using SENet.Evaluation.Models;
+using SENet.Silo.Hosting;
+using SENet.Tests.Storage;
+
+namespace SENet.Client.Tests;
+
+/// <summary>
+/// Two silo processes and the senet client as separate processes on loopback, clustered through Azure Table
+/// storage in Azurite, evaluating a dataset held in Azurite's blobs.
+/// </summary>
+public sealed class MultiProcessClusterTests
+{
+    [Fact]
+    public async Task TwoSiloProcessesAndTheClientRunABlobJobThroughAzureStorage()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("senet-multiprocess-").FullName;
+        var processes = new List<DotnetProcess>();
+        try
+        {
+            await SyntheticImages.WriteImageFolderAsync(Path.Combine(folder, "data"), classes: 3, imagesPerClass: 8, truncatedImages: 1);
+            var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("multiproc");
+            await container.CreateIfNotExistsAsync();
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(folder, "data"), "*", SearchOption.AllDirectories))
+            {
+                await container.UploadBlobAsync("data/" + Path.GetRelativePath(Path.Combine(folder, "data"), file).Replace('\\', '/'), BinaryData.FromBytes(await File.ReadAllBytesAsync(file)));
+            }
+
+            await container.UploadBlobAsync("model.onnx", BinaryData.FromBytes(SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 3, InputSize: 64))));
+            var environment = new Dictionary<string, string> { ["SENet__Storage__ConnectionString"] = azurite.ConnectionString, ["Logging__LogLevel__Default"] = "Warning" };
+            var clusterId = $"mp-{Guid.NewGuid():N}";
+            var ports = FreePorts.Take(4).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
+            for (var i = 0; i < 2; i++)
+            {
+                processes.Add(DotnetProcess.Start("senet-silo.dll",
+                [
+                    "--SENet:Silo:Clustering=azure", $"--SENet:Silo:ClusterId={clusterId}", "--SENet:Silo:AdvertisedAddress=127.0.0.1",
+                    $"--SENet:Silo:SiloPort={ports[2 * i]}", $"--SENet:Silo:GatewayPort={ports[2 * i + 1]}", "--SENet:Devices:List=cpu:0",
+                ], environment));
+            }
+
+            string[] cluster = ["--clustering", "azure", "--cluster-id", clusterId, "--service-id", "senet"];
+            var jobId = "multi-process";
+            var submitted = false;
+            for (var attempt = 0; attempt < 60 && !submitted; attempt++)
+            {
+                Assert.All(processes, p => Assert.False(p.HasExited, $"a silo exited: {p.Output}"));
+                await using var submit = DotnetProcess.Start("senet.dll",
+                    ["submit", "--job-id", jobId, "--data", azurite.BlobUrl("multiproc", "data"), "--model", azurite.BlobUrl("multiproc", "model.onnx"), "--out", azurite.BlobUrl("multiproc", "out"),
+                     "--shard-size", "3", "--device-policy", "cpu", .. cluster], environment);
+                submitted = await submit.WaitAsync(TimeSpan.FromSeconds(60)) == 0;
+                if (!submitted)
+                {
+                    await Task.Delay(1000);
+                }
+            }
+
+            Assert.True(submitted, "no submit reached the cluster");
+            await using var watch = DotnetProcess.Start("senet.dll", ["watch", jobId, .. cluster], environment);
+            Assert.True(await watch.WaitAsync(TimeSpan.FromMinutes(3)) == 0, watch.Output);
+            await using var status = DotnetProcess.Start("senet.dll", ["status", jobId, .. cluster], environment);
+            Assert.Equal(0, await status.WaitAsync(TimeSpan.FromSeconds(60)));
+            var results = Path.Combine(folder, "results");
+            await using var fetch = DotnetProcess.Start("senet.dll", ["results", jobId, "--out", results, .. cluster], environment);
+            Assert.True(await fetch.WaitAsync(TimeSpan.FromSeconds(60)) == 0, fetch.Output);
+
+            var report = ReportWriter.FromJson(await File.ReadAllTextAsync(Path.Combine(results, "report.json")));
+            Assert.Equal((24L, 1L), (report.Images, report.Failed));
+            Assert.Equal("completed", report.State);
+            Assert.Contains(ports[0], status.Output);
+            Assert.Contains(ports[2], status.Output);
+            Assert.DoesNotContain(Azurite.AccountKey, string.Concat(processes.Select(p => p.Output)) + watch.Output + status.Output + fetch.Output);
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
