@@ -17,6 +17,26 @@ public static class JobCommands
         yield return Results(console);
         yield return Cancel(console);
         yield return Jobs(console);
+        yield return Silos(console);
+    }
+
+    private static Command Silos(CliConsole console)
+    {
+        var cluster = new ClusterOptions();
+        var command = new Command("silos", "List the cluster's active silos.");
+        cluster.AddTo(command);
+        command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
+        {
+            await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+            var hosts = await connection.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+            foreach (var silo in hosts.Keys.Select(s => s.ToParsableString()).Order(StringComparer.Ordinal))
+            {
+                console.Out.WriteLine(silo);
+            }
+
+            return 0;
+        }));
+        return command;
     }
 
     private static Command Submit(CliConsole console)
