@@ -130,6 +130,27 @@ public static class DatasetPlanner
     private static async Task<List<LabelledImage>> MapToModelOrderAsync(
         IDatasetSource source, DatasetSpec spec, List<LabelledImage> images, List<string>? datasetClasses, int modelClasses, CancellationToken cancellationToken)
     {
+        var mapping = await ModelOrderAsync(source, spec, datasetClasses, modelClasses, cancellationToken);
+        if (mapping is not null)
+        {
+            return images.Select(i => i with { Label = mapping[i.Label] }).ToList();
+        }
+
+        var outOfRange = images.FirstOrDefault(i => i.Label >= modelClasses);
+        if (outOfRange is not null)
+        {
+            throw new DatasetException($"Image '{outOfRange.Path}' has label {outOfRange.Label}, outside the model's {modelClasses} classes (0–{modelClasses - 1}). Check that the labels and the model use the same class set.");
+        }
+
+        return images;
+    }
+
+    /// <summary>
+    /// Checks the dataset's classes against the model's before any image is read, and returns the model output
+    /// index of each dataset class when a model class list reorders them (null: dataset order is model order).
+    /// </summary>
+    public static async Task<int[]?> ModelOrderAsync(IDatasetSource source, DatasetSpec spec, IReadOnlyList<string>? datasetClasses, int modelClasses, CancellationToken cancellationToken)
+    {
         if (spec.ModelClassesFile is { } modelClassesFile)
         {
             var modelOrder = LabelFileParser.ParseClassList(await ReadTextAsync(source, spec, modelClassesFile, cancellationToken));
@@ -150,7 +171,7 @@ public static class DatasetPlanner
                 throw new DatasetException($"{unknown.Count} dataset class(es) are not in the model class list '{modelClassesFile}': {string.Join(", ", unknown.Take(10))}. The list must name every dataset class.");
             }
 
-            return images.Select(i => i with { Label = modelIndex[datasetClasses[i.Label]] }).ToList();
+            return datasetClasses.Select(c => modelIndex[c]).ToArray();
         }
 
         if (datasetClasses is not null && datasetClasses.Count != modelClasses)
@@ -160,13 +181,7 @@ public static class DatasetPlanner
                 "Use a model with as many classes as the dataset, or pass --model-classes with the model's class order to map between them.");
         }
 
-        var outOfRange = images.FirstOrDefault(i => i.Label >= modelClasses);
-        if (outOfRange is not null)
-        {
-            throw new DatasetException($"Image '{outOfRange.Path}' has label {outOfRange.Label}, outside the model's {modelClasses} classes (0–{modelClasses - 1}). Check that the labels and the model use the same class set.");
-        }
-
-        return images;
+        return null;
     }
 
     private static async Task<string> ReadTextAsync(IDatasetSource source, DatasetSpec spec, string path, CancellationToken cancellationToken)

@@ -14,6 +14,9 @@ public interface IDatasetSource
     /// <summary>Every file under <paramref name="prefix"/> (empty for all), in ordinal order of path.</summary>
     IAsyncEnumerable<string> ListFilesAsync(string prefix, CancellationToken cancellationToken);
 
+    /// <summary>The folders (virtual folders, for blobs) directly under the root, in ordinal order.</summary>
+    IAsyncEnumerable<string> ListFoldersAsync(CancellationToken cancellationToken);
+
     Task<bool> ExistsAsync(string path, CancellationToken cancellationToken);
 
     /// <summary>The file's bytes in a pooled buffer; dispose it when done.</summary>

@@ -39,6 +39,17 @@ public sealed class LocalFolderSource : IDatasetSource
         await Task.CompletedTask;
     }
 
+    public async IAsyncEnumerable<string> ListFoldersAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(_root).Select(Path.GetFileName).OfType<string>().Where(f => !f.StartsWith('.')).Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return folder;
+        }
+
+        await Task.CompletedTask;
+    }
+
     public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => Task.FromResult(File.Exists(FullPath(path)));
 
     public async Task<IMemoryOwner<byte>> ReadAsync(string path, CancellationToken cancellationToken)

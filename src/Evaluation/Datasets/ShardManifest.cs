@@ -18,12 +18,18 @@ public static class ShardManifest
         var sizes = new List<int>();
         for (int start = 0, shard = 0; start < images.Count; start += shardSize, shard++)
         {
-            var slice = images.Skip(start).Take(shardSize).Select(i => new[] { i.Path, i.Label.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList();
-            await store.WriteAsync(Name(shard), JsonSerializer.SerializeToUtf8Bytes(slice), cancellationToken);
-            sizes.Add(slice.Count);
+            sizes.Add(await WriteShardAsync(store, shard, images.Skip(start).Take(shardSize), cancellationToken));
         }
 
         return sizes;
+    }
+
+    /// <summary>Writes one shard's manifest; returns its image count.</summary>
+    public static async Task<int> WriteShardAsync(IOutputStore store, int shardId, IEnumerable<LabelledImage> images, CancellationToken cancellationToken)
+    {
+        var rows = images.Select(i => new[] { i.Path, i.Label.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList();
+        await store.WriteAsync(Name(shardId), JsonSerializer.SerializeToUtf8Bytes(rows), cancellationToken);
+        return rows.Count;
     }
 
     public static async Task<IReadOnlyList<LabelledImage>> ReadAsync(IOutputStore store, int shardId, CancellationToken cancellationToken)

@@ -36,6 +36,32 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
         }
     }
 
+    public async IAsyncEnumerable<string> ListFoldersAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var root = prefix.Length == 0 ? "" : prefix + "/";
+        var pages = container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Prefix = root, Delimiter = "/" }, cancellationToken).AsPages(pageSizeHint: PageSize);
+        await using var enumerator = pages.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await enumerator.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (RequestFailedException e)
+            {
+                throw Translate(e, prefix);
+            }
+
+            foreach (var item in enumerator.Current.Values.Where(v => v.IsPrefix))
+            {
+                yield return item.Prefix[root.Length..].TrimEnd('/');
+            }
+        }
+    }
+
     public async Task<bool> ExistsAsync(string path, CancellationToken cancellationToken)
     {
         try

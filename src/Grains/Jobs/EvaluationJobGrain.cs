@@ -70,7 +70,9 @@ public sealed class EvaluationJobGrain(
 
         JobSpec effective;
         SessionUse use;
-        DatasetPlan plan;
+        IReadOnlyList<int> shardSizes;
+        IReadOnlyList<string> classNames;
+        IReadOnlyList<DatasetIssue> issues = [];
         try
         {
             effective = spec with { OutputFolder = spec.OutputFolder ?? DefaultOutput(spec) };
@@ -81,8 +83,23 @@ public sealed class EvaluationJobGrain(
             }
 
             use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath), InferenceDevice.Cpu, 1);
-            plan = await DatasetPlanner.PlanAsync(DatasetSources.Open(effective.DataPath, storage), effective.ToDatasetSpec() with { Storage = storage }, use.Session.Classes);
             _ = effective.ToPreprocessSpec(use.Session.InputHeight);
+            var source = DatasetSources.Open(effective.DataPath, storage);
+            var datasetSpec = effective.ToDatasetSpec() with { Storage = storage };
+            var outputs = OutputStores.Open(effective.OutputFolder!, storage);
+            if (effective.LabelsFile is null)
+            {
+                // ImageFolder: planned while the listing streams, so the coordinator never holds the dataset's names.
+                var sharded = await ImageFolderSharder.PlanAsync(source, datasetSpec, use.Session.Classes, outputs, effective.ShardSize, CancellationToken.None);
+                (shardSizes, classNames) = (sharded.ShardSizes, sharded.ClassNames);
+            }
+            else
+            {
+                // A labels file must be read whole to match names to labels; the plan is dropped once the manifest is written.
+                var plan = await DatasetPlanner.PlanAsync(source, datasetSpec, use.Session.Classes);
+                shardSizes = await ShardManifest.WriteAsync(outputs, plan.Images, effective.ShardSize, CancellationToken.None);
+                (classNames, issues) = (plan.ClassNames, plan.Issues);
+            }
         }
         catch (Exception e) when (e is DatasetException or ModelValidationException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
@@ -92,10 +109,8 @@ public sealed class EvaluationJobGrain(
 
         using var held = use;
         var session = use.Session;
-        var shardSizes = await ShardManifest.WriteAsync(OutputStores.Open(effective.OutputFolder!, storage), plan.Images, effective.ShardSize, CancellationToken.None);
-
         var counts = new TopKCounts(session.Classes);
-        var datasetFailures = plan.Issues.Where(i => i.CountsAsFailure).Select(i => new ImageFailure(i.Path, "dataset", i.Detail)).ToList();
+        var datasetFailures = issues.Where(i => i.CountsAsFailure).Select(i => new ImageFailure(i.Path, "dataset", i.Detail)).ToList();
         counts.AddFailures(datasetFailures.Count);
         record.State = new JobRecord
         {
@@ -103,9 +118,9 @@ public sealed class EvaluationJobGrain(
             State = JobState.Running,
             Shards = shardSizes.Select((images, id) => new ShardRecord { Id = id, Images = images }).ToList(),
             Counts = counts,
-            Failures = [.. datasetFailures, .. plan.Issues.Where(i => !i.CountsAsFailure).Select(i => new ImageFailure(i.Path, "dataset", i.Detail))],
-            ClassNames = [.. plan.ClassNames],
-            TotalImages = plan.Images.Count + datasetFailures.Count,
+            Failures = [.. datasetFailures, .. issues.Where(i => !i.CountsAsFailure).Select(i => new ImageFailure(i.Path, "dataset", i.Detail))],
+            ClassNames = [.. classNames],
+            TotalImages = shardSizes.Sum(s => (long)s) + datasetFailures.Count,
             StartedUtc = DateTime.UtcNow,
             ModelName = session.Description.GetMetadata(ModelMetadataKeys.Architecture) ?? Path.GetFileNameWithoutExtension(effective.ModelPath),
             ModelParameters = session.Description.Parameters,
@@ -130,7 +145,7 @@ public sealed class EvaluationJobGrain(
         }
 
         await GrainFactory.GetGrain<IJobRegistryGrain>(0).RegisterAsync(new JobSummary(JobId, spec.Name, spec.ModelPath, spec.DataPath, Job.StartedUtc));
-        logger.LogInformation("Job {Job}: {Images} images in {Shards} shards", JobId, plan.Images.Count, Job.Shards.Count);
+        logger.LogInformation("Job {Job}: {Images} images in {Shards} shards", JobId, Job.TotalImages, Job.Shards.Count);
         return Status();
     }
 
