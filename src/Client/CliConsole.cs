@@ -54,5 +54,5 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
 
     private static bool UserFacing(Exception e) =>
         e is Evaluation.Models.ModelValidationException or Evaluation.Models.DeviceUnavailableException
-            or Evaluation.Datasets.DatasetException or Contracts.Jobs.JobRejectedException or InvalidOperationException or ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException;
+            or Evaluation.Datasets.DatasetException or Contracts.Jobs.JobRejectedException or Azure.RequestFailedException or AggregateException or InvalidOperationException or ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException;
 }

@@ -18,12 +18,20 @@ public static class BenchCommand
         var cluster = new Option<bool>("--cluster") { Description = "Instead: images/s of an in-process cluster against the engine alone (same images, same small model)." };
         var silos = new Option<int>("--silos") { Description = "Silos of the --cluster benchmark.", DefaultValueFactory = _ => 3 };
         var clusterImages = new Option<int>("--cluster-images") { Description = "Images of the --cluster benchmark.", DefaultValueFactory = _ => 600 };
+        var blob = new Option<bool>("--blob") { Description = "Instead: blob listing, planning, memory and read figures against SENet__Storage__ConnectionString." };
+        var blobCount = new Option<int>("--blobs") { Description = "Blobs of the --blob listing benchmark.", DefaultValueFactory = _ => 100_000 };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
-            images, seconds, architecture, device, threads, endToEnd, batchSizes, cluster, silos, clusterImages,
+            images, seconds, architecture, device, threads, endToEnd, batchSizes, cluster, silos, clusterImages, blob, blobCount,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
+            if (parse.GetValue(blob))
+            {
+                await new BlobBenchmark(console, parse.GetValue(blobCount), images: 500).RunAsync(cancellationToken);
+                return 0;
+            }
+
             if (parse.GetValue(cluster))
             {
                 await new ClusterBenchmark(console, parse.GetValue(silos), parse.GetValue(clusterImages), inputSize: 96, shardSize: 25).RunAsync(cancellationToken);
