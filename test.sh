@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 # Debian packages the tests use: libjpeg-turbo's TurboJPEG library (the engine's JPEG decoder, compared with
 # PIL's by the exactness tests) and Chromium (the HTML report is rendered and screenshotted headless).
 missing=()
-ldconfig -p | grep -q 'libturbojpeg.so.0' || missing+=(libturbojpeg0)
+ldconfig -p | grep 'libturbojpeg.so.0' >/dev/null || missing+=(libturbojpeg0)  # no grep -q: with pipefail its early exit fails the pipe
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
