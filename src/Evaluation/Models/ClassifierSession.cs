@@ -107,11 +107,42 @@ public sealed class ClassifierSession : IDisposable
         _runOptions.Dispose();
     }
 
+    /// <summary>
+    /// Runs one image of seeded noise: the first run pays ONNX Runtime's lazy initialisation, and a model whose
+    /// outputs are not finite numbers is refused before it scores anything.
+    /// </summary>
     private void WarmUp()
     {
         using var batch = CreateBatch(1);
         batch.Count = 1;
+        var image = batch.Image(0);
+        var state = 12345u;
+        for (var i = 0; i < image.Length; i++)
+        {
+            state = state * 1664525 + 1013904223;
+            image[i] = (state >> 8) / (float)(1 << 24) * 4 - 2;
+        }
+
         Run(batch);
+        if (!AllFinite(batch.Scores(0)))
+        {
+            throw new ModelValidationException(
+                $"The model's output '{Description.Outputs[0].Name}' holds NaN or infinite values for a test image, so no ranking of its scores means anything. " +
+                "Check the exported weights (e.g. re-export with fp32, or fix the layer that overflows).");
+        }
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static (SessionOptions Options, string Provider, string? FallbackReason) CreateSessionOptions(ClassifierSessionOptions options)

@@ -63,6 +63,15 @@ public sealed class ClassifierSessionTests
     }
 
     [Fact]
+    public void AModelWhoseOutputsAreNaNIsRefusedBeforeScoringAnything()
+    {
+        var error = Assert.Throws<ModelValidationException>(() => ClassifierSession.Create(NaNModel(), new ClassifierSessionOptions(InferenceDevice.Cpu)));
+
+        Assert.Contains("NaN or infinite", error.Message);
+        Assert.Contains("'scores'", error.Message);
+    }
+
+    [Fact]
     public void ExplicitCudaEitherRunsOnCudaOrFailsWithTheLoadersReason()
     {
         try
@@ -109,6 +118,32 @@ public sealed class ClassifierSessionTests
     [InlineData("cuda:x")]
     public void UnknownDevicesAreRefused(string text) =>
         Assert.Contains("auto, cpu, cuda or cuda:N", Assert.Throws<FormatException>(() => InferenceDevice.Parse(text)).Message);
+
+    /// <summary>A classifier head whose weights are NaN: [N,3,8,8] → Flatten → Gemm → [N,4].</summary>
+    private static byte[] NaNModel()
+    {
+        var graph = new GraphProto { Name = "nan" };
+        graph.Input.Add(Value("pixels", 3, 8, 8));
+        graph.Output.Add(Value("scores", 4));
+        var weights = new float[4 * 192];
+        Array.Fill(weights, float.NaN);
+        var weight = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan())) };
+        weight.Dims.AddRange([4, 192]);
+        graph.Initializer.Add(weight);
+        graph.Node.Add(new NodeProto { OpType = "Flatten", Input = { "pixels" }, Output = { "flat" } });
+        graph.Node.Add(new NodeProto { OpType = "Gemm", Input = { "flat", "w" }, Output = { "scores" }, Attribute = { new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 } } });
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
+        return model.ToByteArray();
+
+        static ValueInfoProto Value(string name, params int[] dims)
+        {
+            var shape = new TensorShapeProto();
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "N" });
+            shape.Dim.AddRange(dims.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
+            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
+        }
+    }
 
     private static byte[] FeatureMapModel()
     {
