@@ -66,6 +66,41 @@ public sealed class ClusterTests(ClusterFixture cluster, SingleSiloFixture singl
     }
 
     [Fact]
+    public async Task PastTheFailureThresholdTheJobFailsSaysSoAndKeepsWhatItHad()
+    {
+        var job = cluster.Grains.GetGrain<IEvaluationJobGrain>("threshold-count");
+        await job.StartAsync(cluster.Data.Spec("threshold-count", shardSize: 2) with { MaxFailed = FailureThreshold.Parse("1") });
+
+        var status = await JobDriver.WaitAsync(cluster.Grains, "threshold-count");
+        var report = await JobDriver.ReportAsync(cluster.Grains, "threshold-count");
+
+        Assert.Equal(JobState.Failed, status.State);
+        Assert.Contains("exceed the threshold of 1", status.Error);
+        Assert.Equal("failed", report.State);
+        Assert.Equal(2, report.Failed);
+        Assert.Equal(report.Failures.Count, report.Failed);
+    }
+
+    [Fact]
+    public async Task BelowTheFailureThresholdTheReportListsEveryFailure()
+    {
+        var report = await JobDriver.RunAsync(cluster.Grains, "threshold-share", cluster.Data.Spec("threshold-share") with { MaxFailed = FailureThreshold.Parse("5%") });
+
+        Assert.Equal("completed", report.State);
+        Assert.Equal(["class_00/truncated.jpg", "class_01/not-an-image.png"], report.Failures.Select(f => f.ImageId).Order());
+    }
+
+    [Theory]
+    [InlineData("12", 12L, null)]
+    [InlineData("2.5%", null, 2.5)]
+    public void FailureThresholdsParseAsCountsOrShares(string text, long? count, double? percent) =>
+        Assert.Equal(new FailureThreshold(count, percent), FailureThreshold.Parse(text));
+
+    [Fact]
+    public void AMalformedFailureThresholdSaysHowToWriteOne() =>
+        Assert.Contains("a count (e.g. 100) or a percentage (e.g. 5%)", Assert.Throws<FormatException>(() => FailureThreshold.Parse("lots")).Message);
+
+    [Fact]
     public async Task TenJobsAtOnceAllCompleteWithExactCounts()
     {
         var reference = await JobDriver.RunAsync(cluster.Grains, "ten-reference", cluster.Data.Spec("ten-reference"));
