@@ -37,12 +37,18 @@ public class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddSenetGrains(new DeviceOptions { CpuDevices = DevicesPerSilo }, useMemoryStorage: false, storage: Storage);
-            // One storage grain: tests that kill a silo can spare the one that holds job state (blob storage makes this moot).
-            silo.AddMemoryGrainStorage(SENet.Grains.Jobs.StorageNames.Jobs, o => o.NumStorageGrains = 1);
+            ConfigureJobStorage(silo);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>
+    /// In memory, with one storage grain, so that tests that kill a silo can spare the one holding job state;
+    /// fixtures that kill the coordinator keep job state in blob storage instead.
+    /// </summary>
+    protected virtual void ConfigureJobStorage(ISiloBuilder silo) =>
+        silo.AddMemoryGrainStorage(SENet.Grains.Jobs.StorageNames.Jobs, o => o.NumStorageGrains = 1);
 
     public virtual async Task DisposeAsync()
     {

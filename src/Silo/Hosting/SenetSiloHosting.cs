@@ -56,7 +56,7 @@ public static class SenetSiloHosting
                 }
 
                 orleans.UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(connectionString));
-                orleans.AddAzureBlobGrainStorage(SENet.Grains.Jobs.StorageNames.Jobs, o => o.BlobServiceClient = new Azure.Storage.Blobs.BlobServiceClient(connectionString));
+                orleans.AddSenetBlobJobStorage(connectionString);
             }
             else
             {
