@@ -5,7 +5,7 @@ using SENet.Tests.Storage;
 namespace SENet.Cluster.Tests;
 
 /// <summary>A 2-silo cluster whose dataset and outputs live in Azurite, the real storage emulator.</summary>
-public sealed class BlobClusterFixture : ClusterFixture
+public class BlobClusterFixture : ClusterFixture
 {
     private StorageOptions? _storage;
 

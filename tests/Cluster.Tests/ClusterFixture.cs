@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
 using SENet.Grains.Devices;
 using SENet.Grains.Hosting;
@@ -21,6 +22,8 @@ public class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    public CapturedLogs Logs { get; } = new();
+
     /// <summary>How silos reach blob storage; none unless a fixture starts Azurite.</summary>
     protected virtual SENet.Evaluation.Storage.StorageOptions? Storage => null;
 
@@ -39,6 +42,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.AddSenetGrains(new DeviceOptions { CpuDevices = DevicesPerSilo }, useMemoryStorage: false, storage: Storage);
             ConfigureJobStorage(silo);
         });
+        builder.ConfigureSiloHost((_, host) => host.Logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

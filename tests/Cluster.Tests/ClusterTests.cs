@@ -101,14 +101,14 @@ public sealed class ClusterTests(ClusterFixture cluster, SingleSiloFixture singl
         Assert.Contains("a count (e.g. 100) or a percentage (e.g. 5%)", Assert.Throws<FormatException>(() => FailureThreshold.Parse("lots")).Message);
 
     [Fact]
-    public async Task TenJobsAtOnceAllCompleteWithExactCounts()
+    public async Task TwentyJobsAtOnceAllCompleteWithExactCounts()
     {
-        var reference = await JobDriver.RunAsync(cluster.Grains, "ten-reference", cluster.Data.Spec("ten-reference"));
+        var reference = await JobDriver.RunAsync(cluster.Grains, "load-reference", cluster.Data.Spec("load-reference"));
 
-        var reports = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => JobDriver.RunAsync(cluster.Grains, $"ten-{i}", cluster.Data.Spec($"ten-{i}", shardSize: 8))));
+        var reports = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => JobDriver.RunAsync(cluster.Grains, $"load-{i}", cluster.Data.Spec($"load-{i}", shardSize: 8))));
 
         Assert.All(reports, r => JobDriver.AssertSameCounts(reference, r));
         var listed = await cluster.Grains.GetGrain<IJobRegistryGrain>(0).ListAsync();
-        Assert.Superset(Enumerable.Range(0, 10).Select(i => $"ten-{i}").ToHashSet(), listed.Select(j => j.JobId).ToHashSet());
+        Assert.Superset(Enumerable.Range(0, 20).Select(i => $"load-{i}").ToHashSet(), listed.Select(j => j.JobId).ToHashSet());
     }
 }

@@ -66,15 +66,17 @@ public static class DatasetPlanner
     private static async Task<(List<LabelledImage> Images, List<string>? Classes)> PlanFlatAsync(
         IDatasetSource source, DatasetSpec spec, List<string> files, List<DatasetIssue> issues, CancellationToken cancellationToken)
     {
-        var labelsFile = spec.LabelsFile ?? throw new DatasetException("A flat dataset needs a labels file: pass --labels (Caffe val.txt, Kaggle LOC_val_solution.csv, or a path,label CSV).");
-        var text = await ReadTextAsync(source, spec, labelsFile, cancellationToken);
+        var labelsLocation = spec.LabelsFile ?? throw new DatasetException("A flat dataset needs a labels file: pass --labels (Caffe val.txt, Kaggle LOC_val_solution.csv, or a path,label CSV).");
+        var text = await ReadTextAsync(source, spec, labelsLocation, cancellationToken);
+        // Shown in messages and reports: a SAS in a labels URL is a secret.
+        var labelsFile = StorageLocation.Redact(labelsLocation);
         var format = spec.LabelFormat == LabelFormat.Auto ? LabelFileParser.Detect(labelsFile, text) : spec.LabelFormat;
         var entries = LabelFileParser.Parse(labelsFile, text, format);
 
         var classListFile = spec.ClassListFile;
         if (classListFile is null && format == LabelFormat.KaggleSolution)
         {
-            classListFile = StorageLocation.Sibling(labelsFile, "LOC_synset_mapping.txt");
+            classListFile = StorageLocation.Sibling(labelsLocation, "LOC_synset_mapping.txt");
         }
 
         var classes = classListFile is null ? null : LabelFileParser.ParseClassList(await ReadTextAsync(source, spec, classListFile, cancellationToken));
@@ -156,7 +158,7 @@ public static class DatasetPlanner
             var modelOrder = LabelFileParser.ParseClassList(await ReadTextAsync(source, spec, modelClassesFile, cancellationToken));
             if (modelOrder.Count != modelClasses)
             {
-                throw new DatasetException($"The model class list '{modelClassesFile}' names {modelOrder.Count} classes but the model outputs {modelClasses}. Pass the list of the model's output order.");
+                throw new DatasetException($"The model class list '{StorageLocation.Redact(modelClassesFile)}' names {modelOrder.Count} classes but the model outputs {modelClasses}. Pass the list of the model's output order.");
             }
 
             if (datasetClasses is null)
@@ -168,7 +170,7 @@ public static class DatasetPlanner
             var unknown = datasetClasses.Where(c => !modelIndex.ContainsKey(c)).ToList();
             if (unknown.Count > 0)
             {
-                throw new DatasetException($"{unknown.Count} dataset class(es) are not in the model class list '{modelClassesFile}': {string.Join(", ", unknown.Take(10))}. The list must name every dataset class.");
+                throw new DatasetException($"{unknown.Count} dataset class(es) are not in the model class list '{StorageLocation.Redact(modelClassesFile)}': {string.Join(", ", unknown.Take(10))}. The list must name every dataset class.");
             }
 
             return datasetClasses.Select(c => modelIndex[c]).ToArray();
@@ -208,6 +210,6 @@ public static class DatasetPlanner
             return await source.ReadTextAsync(path, cancellationToken);
         }
 
-        throw new DatasetException($"File '{path}' was not found, neither locally nor in '{source.Description}'.");
+        throw new DatasetException($"File '{StorageLocation.Redact(path)}' was not found, neither locally nor in '{source.Description}'.");
     }
 }

@@ -122,7 +122,7 @@ public sealed class EvaluationJobGrain(
             ClassNames = [.. classNames],
             TotalImages = shardSizes.Sum(s => (long)s) + datasetFailures.Count,
             StartedUtc = DateTime.UtcNow,
-            ModelName = session.Description.GetMetadata(ModelMetadataKeys.Architecture) ?? Path.GetFileNameWithoutExtension(effective.ModelPath),
+            ModelName = session.Description.GetMetadata(ModelMetadataKeys.Architecture) ?? Path.GetFileNameWithoutExtension(StorageLocation.Redact(effective.ModelPath).Split('?')[0]),
             ModelParameters = session.Description.Parameters,
             ModelMultiplyAccumulates = session.Description.MultiplyAccumulates,
             CropSize = session.InputHeight,
@@ -144,7 +144,7 @@ public sealed class EvaluationJobGrain(
             await StartWorkersAsync();
         }
 
-        await GrainFactory.GetGrain<IJobRegistryGrain>(0).RegisterAsync(new JobSummary(JobId, spec.Name, spec.ModelPath, spec.DataPath, Job.StartedUtc));
+        await GrainFactory.GetGrain<IJobRegistryGrain>(0).RegisterAsync(new JobSummary(JobId, spec.Name, StorageLocation.Redact(spec.ModelPath), StorageLocation.Redact(spec.DataPath), Job.StartedUtc));
         logger.LogInformation("Job {Job}: {Images} images in {Shards} shards", JobId, Job.TotalImages, Job.Shards.Count);
         return Status();
     }
@@ -442,7 +442,7 @@ public sealed class EvaluationJobGrain(
         var spec = Job.Spec!;
         var duration = (Job.FinishedUtc ?? DateTime.UtcNow) - Job.StartedUtc;
         var devices = Job.Workers.Values.Select(w => w.Device).Distinct().Order().ToList();
-        return EvaluationReport.Create(Job.Counts!, Job.ModelName, spec.DataPath, devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
+        return EvaluationReport.Create(Job.Counts!, Job.ModelName, StorageLocation.Redact(spec.DataPath), devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
             Job.ClassNames, Job.Failures, duration) with
         {
             State = Job.State.ToString().ToLowerInvariant(),
