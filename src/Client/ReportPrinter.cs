@@ -23,6 +23,10 @@ public static class ReportPrinter
         Row("preprocess", $"{report.ImageSize}px, crop_pct {report.CropPct.ToString(CultureInfo.InvariantCulture)}, {report.Interpolation}");
         Row("duration", $"{report.DurationSeconds:F1} s, {report.ImagesPerSecond:F1} images/s");
         console.Out.Write(headline);
+        foreach (var note in report.Notes)
+        {
+            console.Out.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
+        }
 
         var worst = report.PerClass.Where(c => c.Images > 0).OrderBy(c => c.Top1Accuracy).ThenBy(c => c.ClassIndex).Take(Shown).ToList();
         if (worst.Count > 0)

@@ -37,15 +37,18 @@ public class ClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(SiloCount);
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSilo((options, silo) =>
         {
-            silo.AddSenetGrains(new DeviceOptions { CpuDevices = DevicesPerSilo }, useMemoryStorage: false, storage: Storage);
+            silo.AddSenetGrains(DevicesFor(options.SiloName), useMemoryStorage: false, storage: Storage);
             ConfigureJobStorage(silo);
         });
         builder.ConfigureSiloHost((_, host) => host.Logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>The devices a silo offers (by silo name: Silo_0, Silo_1, …).</summary>
+    protected virtual DeviceOptions DevicesFor(string siloName) => new() { CpuDevices = DevicesPerSilo };
 
     /// <summary>
     /// In memory, with one storage grain, so that tests that kill a silo can spare the one holding job state;

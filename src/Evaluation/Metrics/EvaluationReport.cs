@@ -48,6 +48,9 @@ public sealed record EvaluationReport
 
     public IReadOnlyList<ImageFailure> Failures { get; init; } = [];
 
+    /// <summary>What an operator should know that the counts do not say (e.g. a silo whose device could not load the model).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>When and where each shard ran (cluster jobs); the report's throughput chart.</summary>
     public IReadOnlyList<ShardTiming> Timeline { get; init; } = [];
 

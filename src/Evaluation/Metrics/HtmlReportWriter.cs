@@ -29,6 +29,11 @@ public static class HtmlReportWriter
             .Append("</style></head><body>");
         html.Append("<h1>").Append(E(title)).Append("</h1>");
         Headline(html, report);
+        foreach (var note in report.Notes)
+        {
+            html.Append("<p><strong>Note:</strong> ").Append(E(note)).Append("</p>");
+        }
+
         html.Append("<h2>Throughput over time, per device</h2>");
         Throughput(html, report.Timeline);
         html.Append("<h2>Per-class accuracy (top-1, sorted)</h2>");

@@ -452,6 +452,8 @@ public sealed class EvaluationJobGrain(
             CropPct = spec.CropPct,
             Interpolation = spec.Interpolation,
             Timeline = Job.Timeline,
+            Notes = Job.Workers.Where(w => w.Value.Stopped)
+                .Select(w => $"Worker {w.Key} did not work: {w.Value.LastError}").Order(StringComparer.Ordinal).ToList(),
         };
     }
 

@@ -76,6 +76,17 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, ILocalSiloDetails s
         try
         {
             var spec = await job.GetSpecAsync() ?? throw new InvalidOperationException($"Job {jobId} has no spec.");
+            try
+            {
+                await runner.PrepareAsync(device, spec, stop);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Worker {Worker} cannot run job {Job}: its model does not load", key, jobId);
+                await job.WorkerStoppedAsync(key, $"the model did not load on {device}: {e.Message}");
+                return;
+            }
+
             while (!stop.IsCancellationRequested)
             {
                 var response = await job.LeaseAsync(key);

@@ -23,6 +23,13 @@ public sealed class ShardRunner(SessionPool sessions, ModelCache models, Storage
 {
     private static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(2);
 
+    /// <summary>Loads the job's model on this worker's device (once per silo); a device that cannot must not take leases.</summary>
+    public async Task PrepareAsync(string device, JobSpec spec, CancellationToken cancellationToken)
+    {
+        var modelPath = await models.ResolveAsync(spec.ModelPath, cancellationToken);
+        using var use = await sessions.GetAsync(modelPath, DeviceInventory.ToInferenceDevice(device, spec.DevicePolicy), spec.BatchSize, cancellationToken);
+    }
+
     public async Task<ShardResult> RunAsync(string worker, string device, JobSpec spec, ShardLease lease, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
