@@ -14,7 +14,7 @@ public sealed class TraceTests(ClusterFixture cluster) : IClassFixture<ClusterFi
         using (Sdk.CreateTracerProviderBuilder().AddSource(EvaluationTelemetry.Name).AddInMemoryExporter(spans).Build())
         {
             // No tail duplicates: a duplicate still running when the job ends would leave batch spans whose shard span never ends.
-            await JobDriver.RunAsync(cluster.Grains, "traced", cluster.Data.Spec("traced", shardSize: 8) with { TailDuplicates = false });
+            await JobDriver.RunAsync(cluster.Grains, "traced", cluster.Data.Spec("traced", shardSize: 4) with { TailDuplicates = false });
         }
 
         var mine = spans.Where(s => Equals(s.GetTagItem(TelemetryTags.Job), "traced")).ToList();
