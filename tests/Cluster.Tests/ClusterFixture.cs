@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using SENet.Contracts.Workers;
 using Orleans.TestingHost;
 using SENet.Grains.Devices;
 using SENet.Grains.Hosting;
@@ -45,6 +48,31 @@ public class ClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) => host.Logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        await WaitForDeviceMetadataAsync();
+    }
+
+    /// <summary>
+    /// Silos learn each other's devices from metadata fetched in the background after they join; jobs started
+    /// before that use only the devices already known. Tests start from a cluster where every silo knows every other's.
+    /// </summary>
+    private async Task WaitForDeviceMetadataAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var silos = Cluster.Silos.Where(s => s.IsActive).ToList();
+            var known = silos.All(observer =>
+            {
+                var cache = observer.ServiceProvider.GetRequiredService<ISiloMetadataCache>();
+                return silos.All(other => cache.GetSiloMetadata(other.SiloAddress).Metadata.ContainsKey(DeviceMetadata.Key));
+            });
+            if (known || DateTime.UtcNow > deadline)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>The devices a silo offers (by silo name: Silo_0, Silo_1, …).</summary>
