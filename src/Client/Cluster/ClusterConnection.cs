@@ -9,13 +9,20 @@ public sealed class ClusterConnection(IHost host) : IAsyncDisposable
 {
     public IGrainFactory Grains => host.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<ClusterConnection> ConnectAsync(int gatewayPort, string clusterId, string serviceId, CancellationToken cancellationToken)
+    public static async Task<ClusterConnection> ConnectAsync(int gatewayPort, string clusterId, string serviceId, CancellationToken cancellationToken,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         // One try: a CLI should say at once that nothing listens, not retry for minutes.
-        builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort, serviceId, clusterId)
-            .UseConnectionRetryFilter((_, _) => Task.FromResult(false)));
+        builder.UseOrleansClient(client =>
+        {
+            client.UseLocalhostClustering(gatewayPort, serviceId, clusterId).UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+            if (tls is not null)
+            {
+                client.UseTls(tls, options => Silo.Hosting.ClusterTls.Configure(options, tls));
+            }
+        });
         var host = builder.Build();
         try
         {

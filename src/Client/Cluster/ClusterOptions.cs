@@ -13,8 +13,11 @@ public sealed class ClusterOptions
 
     public Option<string> Clustering { get; } = new("--clustering") { Description = "localhost (gateway port on this machine) or azure (membership in Azure Table storage; SENet__Storage__ConnectionString).", DefaultValueFactory = _ => "localhost" };
 
+    public Option<string?> TlsCertificate { get; } = new("--tls-certificate") { Description = "The cluster's TLS certificate (PKCS#12) when silos run with SENet:Tls; password from SENet__Tls__CertificatePassword." };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(TlsCertificate);
         Clustering.AcceptOnlyFromAmong("localhost", "azure");
         command.Options.Add(Clustering);
         command.Options.Add(Gateway);
@@ -25,5 +28,10 @@ public sealed class ClusterOptions
     public Task<ClusterConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken) =>
         parse.GetValue(Clustering) == "azure"
             ? ClusterConnection.ConnectToAzureAsync(CliStorage.FromEnvironment(), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!, cancellationToken)
-            : ClusterConnection.ConnectAsync(parse.GetValue(Gateway), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!, cancellationToken);
+            : ClusterConnection.ConnectAsync(parse.GetValue(Gateway), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!, cancellationToken, LoadTls(parse));
+
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? LoadTls(ParseResult parse) =>
+        parse.GetValue(TlsCertificate) is { } path
+            ? new Silo.Hosting.TlsSettings { CertificatePath = path, CertificatePassword = Environment.GetEnvironmentVariable("SENet__Tls__CertificatePassword") }.Load()
+            : null;
 }

@@ -23,7 +23,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>Cluster and service id (the same, unique per embedded cluster), for clients that connect through the gateway.</summary>
     public string ClusterId { get; private init; } = "";
 
-    public static async Task<EmbeddedCluster> StartAsync(DeviceOptions devices, int silos = 1, LogLevel logLevel = LogLevel.Warning, TelemetryOptions? telemetry = null, Evaluation.Storage.StorageOptions? storage = null, CancellationToken cancellationToken = default)
+    public static async Task<EmbeddedCluster> StartAsync(DeviceOptions devices, int silos = 1, LogLevel logLevel = LogLevel.Warning, TelemetryOptions? telemetry = null, Evaluation.Storage.StorageOptions? storage = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
         var ports = FreePorts.Take(2 * silos);
@@ -41,7 +42,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                     new SiloOptions { ClusterId = clusterId, ServiceId = clusterId, SiloPort = ports[2 * i], GatewayPort = ports[2 * i + 1], PrimarySiloPort = i == 0 ? null : ports[0] },
                     devices,
                     i == 0 ? telemetry : null,
-                    storage);
+                    storage,
+                    tls);
                 var host = builder.Build();
                 await host.StartAsync(cancellationToken);
                 hosts.Add(host);

@@ -20,10 +20,12 @@ public static class SenetSiloHosting
         var devices = builder.Configuration.GetSection(DeviceOptions.Section).Get<DeviceOptions>() ?? new DeviceOptions();
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        return builder.AddSenetSilo(silo, devices, telemetry, storage);
+        var tls = (builder.Configuration.GetSection(TlsSettings.Section).Get<TlsSettings>() ?? new TlsSettings()).Load();
+        return builder.AddSenetSilo(silo, devices, telemetry, storage, tls);
     }
 
-    public static IHostApplicationBuilder AddSenetSilo(this IHostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices, TelemetryOptions? telemetry = null, StorageOptions? storage = null)
+    public static IHostApplicationBuilder AddSenetSilo(this IHostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices, TelemetryOptions? telemetry = null,
+        StorageOptions? storage = null, System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
     {
         var azure = string.Equals(silo.Clustering, "azure", StringComparison.OrdinalIgnoreCase);
         if (!azure && !string.Equals(silo.Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
@@ -65,6 +67,11 @@ public static class SenetSiloHosting
             }
 
             orleans.AddSenetGrains(devices, useMemoryStorage: !azure, storage: storage);
+            if (tls is not null)
+            {
+                orleans.UseTls(tls, options => ClusterTls.Configure(options, tls));
+            }
+
             // Trace context flows through grain calls, so one trace shows a job across silos.
             orleans.AddActivityPropagation();
             if (telemetry?.DashboardPort is not null)

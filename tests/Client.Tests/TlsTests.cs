@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SENet.Grains.Devices;
+using SENet.Silo.Hosting;
+
+namespace SENet.Client.Tests;
+
+/// <summary>Two silos and the client over TLS with a certificate the test makes: silo-to-silo and client-to-gateway.</summary>
+public sealed class TlsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("senet-tls-").FullName;
+
+    [Fact]
+    public async Task OnlyAClientWithTheClusterCertificateGetsIn()
+    {
+        var (certificate, path) = MakeCertificate("senet-cluster");
+        var (_, strangerPath) = MakeCertificate("stranger");
+        await using var cluster = await EmbeddedCluster.StartAsync(new DeviceOptions { List = "cpu:0" }, silos: 2, tls: certificate);
+        string[] connection = ["--gateway", cluster.GatewayPort.ToString(CultureInfo.InvariantCulture), "--cluster-id", cluster.ClusterId, "--service-id", cluster.ClusterId];
+
+        var trusted = await CliRunner.RunAsync(["silos", "--tls-certificate", path, .. connection]);
+        var plain = await CliRunner.RunAsync(["silos", .. connection]);
+        var stranger = await CliRunner.RunAsync(["silos", "--tls-certificate", strangerPath, .. connection]);
+
+        Assert.True(trusted.ExitCode == 0, trusted.Error);
+        Assert.Equal(2, trusted.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(1, plain.ExitCode);
+        Assert.Equal(1, stranger.ExitCode);
+        Assert.Contains("No SENet cluster answered", stranger.Error);
+    }
+
+    private (X509Certificate2 Certificate, string Path) MakeCertificate(string name)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var path = Path.Combine(_folder, $"{name}.pfx");
+        File.WriteAllBytes(path, created.Export(X509ContentType.Pkcs12));
+        return (X509CertificateLoader.LoadPkcs12FromFile(path, null), path);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
