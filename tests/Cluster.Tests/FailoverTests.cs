@@ -12,7 +12,7 @@ public sealed class FailoverTests(KillableClusterFixture fixture) : IClassFixtur
         var reference = await JobDriver.RunAsync(fixture.Grains, "kill-reference", fixture.Data.Spec("kill-reference", shardSize: 16));
         var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("kill");
         // No tail duplicates: what the victim held comes back through lease reclaim (or was completed before it died).
-        var started = await job.StartAsync(fixture.Data.Spec("kill", shardSize: 40) with { TailDuplicates = false });
+        var started = await job.StartAsync(fixture.Data.Spec("kill", shardSize: 20) with { TailDuplicates = false });
 
         // The victim hosts neither the coordinator nor job storage, and holds a lease right now.
         var management = fixture.Grains.GetGrain<IManagementGrain>(0);
