@@ -83,6 +83,24 @@ public sealed class BlobDatasetSourceTests : IAsyncLifetime
         Assert.DoesNotContain(Azurite.AccountKey, error.ToString());
     }
 
+    [Fact]
+    public async Task ASasWithAWrongSignatureIsRefused()
+    {
+        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("datasets");
+        var sas = container.GenerateSasUri(Azure.Storage.Sas.BlobContainerSasPermissions.Read | Azure.Storage.Sas.BlobContainerSasPermissions.List, DateTimeOffset.UtcNow.AddHours(1));
+        var signature = System.Web.HttpUtility.ParseQueryString(sas.Query)["sig"]!;
+        var good = $"{sas.GetLeftPart(UriPartial.Path)}/val{sas.Query}";
+        var tampered = good.Replace(Uri.EscapeDataString(signature), Uri.EscapeDataString(Convert.ToBase64String(new byte[32])), StringComparison.Ordinal);
+        Assert.NotEqual(good, tampered);
+
+        var listed = await DatasetPlanner.PlanAsync(DatasetSources.Open(good, new StorageOptions()), new DatasetSpec(), 3);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => DatasetPlanner.PlanAsync(DatasetSources.Open(tampered, new StorageOptions { MaxRetries = 0 }), new DatasetSpec(), 3));
+
+        Assert.Equal(13, listed.Images.Count);
+        Assert.Contains("403", error.Message);
+        Assert.DoesNotContain(signature, error.ToString());
+    }
+
     [Theory]
     [InlineData("az://c/p?sig=SECRET", "az://c/p?<redacted>")]
     [InlineData("https://acct.blob.core.windows.net/c/p", "https://acct.blob.core.windows.net/c/p")]
