@@ -44,6 +44,40 @@ public sealed class BlobJobTests(BlobClusterFixture fixture) : IClassFixture<Blo
         Assert.Equal(fromBlobs.Top1Correct, stored.Top1Correct);
     }
 
+    [Theory]
+    [InlineData("model")]
+    [InlineData("listing")]
+    public async Task CancelWhileTheModelLoadsOrTheDatasetIsListedStopsTheStart(string stage)
+    {
+        // With storage down the model download (or, with a local model, the listing) waits on retries: a cancel must not.
+        var spec = fixture.Data.Spec($"cancel-{stage}") with
+        {
+            DataPath = fixture.DataUrl,
+            ModelPath = stage == "model" ? fixture.Azurite.BlobUrl("datasets", "models/model.onnx") : fixture.Data.ModelPath,
+            OutputFolder = fixture.OutputUrl($"cancel-{stage}"),
+        };
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>($"cancel-{stage}");
+        await fixture.Azurite.StopAsync();
+        try
+        {
+            var start = job.StartAsync(spec);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.False(start.IsCompleted, "the start should still be waiting on storage");
+
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            var cancelled = await job.CancelAsync();
+            var started = await start;
+
+            Assert.Equal(JobState.Cancelled, cancelled.State);
+            Assert.Equal(JobState.Cancelled, started.State);
+            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"the start took {stopwatch.Elapsed} to stop");
+        }
+        finally
+        {
+            await fixture.Azurite.StartAgainAsync();
+        }
+    }
+
     [Fact]
     public async Task StorageDownForAFewSecondsMidJobStillGivesExactCounts()
     {

@@ -29,6 +29,8 @@ public interface IEvaluationJobGrain : IGrainWithStringKey
     /// <summary>A worker gives up on the job (e.g. its device cannot load the model); the job fails when no worker is left.</summary>
     Task WorkerStoppedAsync(string worker, string reason);
 
+    /// <summary>Cancels the job, also while <see cref="StartAsync"/> is still loading the model or listing the dataset.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<JobStatus> CancelAsync();
 
     /// <summary>The report once the job is over; null while it runs.</summary>

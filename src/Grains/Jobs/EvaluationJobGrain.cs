@@ -36,6 +36,9 @@ public sealed class EvaluationJobGrain(
     private IGrainTimer? _tick;
     private Activity? _jobSpan;
 
+    // Set while StartAsync validates and plans, so that an interleaved CancelAsync can stop a slow model load or listing.
+    private CancellationTokenSource? _starting;
+
     private JobRecord Job => record.State;
 
     private string JobId => this.GetPrimaryKeyString();
@@ -68,6 +71,8 @@ public sealed class EvaluationJobGrain(
             return Status();
         }
 
+        using var starting = _starting = new CancellationTokenSource();
+        var token = starting.Token;
         JobSpec effective;
         SessionUse use;
         IReadOnlyList<int> shardSizes;
@@ -82,7 +87,7 @@ public sealed class EvaluationJobGrain(
                 throw new ArgumentException($"Shard size ({spec.ShardSize}) and batch size ({spec.BatchSize}) must be at least 1.");
             }
 
-            use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath), InferenceDevice.Cpu, 1);
+            use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath, token), InferenceDevice.Cpu, 1, token);
             _ = effective.ToPreprocessSpec(use.Session.InputHeight);
             var source = DatasetSources.Open(effective.DataPath, storage);
             var datasetSpec = effective.ToDatasetSpec() with { Storage = storage };
@@ -90,21 +95,30 @@ public sealed class EvaluationJobGrain(
             if (effective.LabelsFile is null)
             {
                 // ImageFolder: planned while the listing streams, so the coordinator never holds the dataset's names.
-                var sharded = await ImageFolderSharder.PlanAsync(source, datasetSpec, use.Session.Classes, outputs, effective.ShardSize, CancellationToken.None);
+                var sharded = await ImageFolderSharder.PlanAsync(source, datasetSpec, use.Session.Classes, outputs, effective.ShardSize, token);
                 (shardSizes, classNames) = (sharded.ShardSizes, sharded.ClassNames);
             }
             else
             {
                 // A labels file must be read whole to match names to labels; the plan is dropped once the manifest is written.
-                var plan = await DatasetPlanner.PlanAsync(source, datasetSpec, use.Session.Classes);
-                shardSizes = await ShardManifest.WriteAsync(outputs, plan.Images, effective.ShardSize, CancellationToken.None);
+                var plan = await DatasetPlanner.PlanAsync(source, datasetSpec, use.Session.Classes, token);
+                shardSizes = await ShardManifest.WriteAsync(outputs, plan.Images, effective.ShardSize, token);
                 (classNames, issues) = (plan.ClassNames, plan.Issues);
             }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            logger.LogInformation("Job {Job} cancelled before it started", JobId);
+            return Status() with { State = JobState.Cancelled, Error = "cancelled while the model loaded or the dataset was listed" };
         }
         catch (Exception e) when (e is DatasetException or ModelValidationException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
             logger.LogInformation("Job {Job} refused: {Reason}", JobId, e.Message);
             throw new JobRejectedException(e.Message);
+        }
+        finally
+        {
+            _starting = null;
         }
 
         using var held = use;
@@ -272,6 +286,12 @@ public sealed class EvaluationJobGrain(
 
     public async Task<JobStatus> CancelAsync()
     {
+        if (_starting is { } starting && Job.State == JobState.NotStarted)
+        {
+            await starting.CancelAsync();
+            return Status() with { State = JobState.Cancelled, Error = "cancelled while the model loaded or the dataset was listed" };
+        }
+
         if (Job.State == JobState.Running)
         {
             await FinishAsync(JobState.Cancelled, "cancelled by the user");
