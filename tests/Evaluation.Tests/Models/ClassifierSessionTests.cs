@@ -72,6 +72,19 @@ public sealed class ClassifierSessionTests
     }
 
     [Fact]
+    public void AModelNeedingACustomOperatorLibraryIsRefused()
+    {
+        var model = ModelInspector.Load(SmallModel);
+        model.Graph.Node[0].Domain = "com.example.custom";
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.example.custom", Version = 1 });
+
+        var error = Assert.Throws<ModelValidationException>(() => ClassifierSession.Create(model.ToByteArray(), new ClassifierSessionOptions(InferenceDevice.Cpu)));
+
+        Assert.Contains("ONNX Runtime cannot load the model", error.Message);
+        Assert.Contains("com.example.custom", error.Message);
+    }
+
+    [Fact]
     public void ExplicitCudaEitherRunsOnCudaOrFailsWithTheLoadersReason()
     {
         try
