@@ -23,18 +23,7 @@ public sealed class ClusterConnection(IHost host) : IAsyncDisposable
                 client.UseTls(tls, options => Silo.Hosting.ClusterTls.Configure(options, tls));
             }
         });
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            host.Dispose();
-            throw new IOException($"No SENet cluster answered at gateway 127.0.0.1:{gatewayPort} (cluster '{clusterId}'): {e.Message} Start a silo (dotnet run --project src/Silo) or pass --gateway.", e);
-        }
-
-        return new ClusterConnection(host);
+        return await StartAsync(builder, $"No SENet cluster answered at gateway 127.0.0.1:{gatewayPort} (cluster '{clusterId}')", " Start a silo (dotnet run --project src/Silo) or pass --gateway.", cancellationToken);
     }
 
     public static async Task<ClusterConnection> ConnectToAzureAsync(Evaluation.Storage.StorageOptions storage, string clusterId, string serviceId, CancellationToken cancellationToken)
@@ -54,6 +43,11 @@ public sealed class ClusterConnection(IHost host) : IAsyncDisposable
             })
             .UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(storage.ConnectionString))
             .UseConnectionRetryFilter((_, _) => Task.FromResult(false)));
+        return await StartAsync(builder, $"No SENet silo of cluster '{clusterId}' answered through Azure Table membership", "", cancellationToken);
+    }
+
+    private static async Task<ClusterConnection> StartAsync(HostApplicationBuilder builder, string failure, string hint, CancellationToken cancellationToken)
+    {
         var host = builder.Build();
         try
         {
@@ -62,7 +56,7 @@ public sealed class ClusterConnection(IHost host) : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException)
         {
             host.Dispose();
-            throw new IOException($"No SENet silo of cluster '{clusterId}' answered through Azure Table membership: {e.Message}", e);
+            throw new IOException($"{failure}: {e.Message}{hint}", e);
         }
 
         return new ClusterConnection(host);

@@ -55,30 +55,7 @@ public sealed class LocalFolderSource : IDatasetSource
     public async Task<IMemoryOwner<byte>> ReadAsync(string path, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var length = checked((int)stream.Length);
-        var buffer = new PooledBytes(length);
-        try
-        {
-            var read = 0;
-            while (read < length)
-            {
-                var n = await stream.ReadAsync(buffer.Memory[read..], cancellationToken);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
-
-            buffer.Length = read;
-            return buffer;
-        }
-        catch
-        {
-            buffer.Dispose();
-            throw;
-        }
+        return await PooledBytes.ReadAsync(stream, checked((int)stream.Length), cancellationToken);
     }
 
     public Task<string> ReadTextAsync(string path, CancellationToken cancellationToken) => File.ReadAllTextAsync(FullPath(path), cancellationToken);

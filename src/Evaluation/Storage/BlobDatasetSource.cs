@@ -80,30 +80,7 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
         {
             var response = await Blob(path).DownloadStreamingAsync(cancellationToken: cancellationToken);
             await using var stream = response.Value.Content;
-            var length = checked((int)response.Value.Details.ContentLength);
-            var buffer = new PooledBytes(length);
-            try
-            {
-                var read = 0;
-                while (read < length)
-                {
-                    var n = await stream.ReadAsync(buffer.Memory[read..], cancellationToken);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    read += n;
-                }
-
-                buffer.Length = read;
-                return buffer;
-            }
-            catch
-            {
-                buffer.Dispose();
-                throw;
-            }
+            return await PooledBytes.ReadAsync(stream, checked((int)response.Value.Details.ContentLength), cancellationToken);
         }
         catch (RequestFailedException e)
         {
