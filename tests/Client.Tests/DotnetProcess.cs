@@ -68,6 +68,12 @@ public sealed class DotnetProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -76,6 +82,8 @@ public sealed class DotnetProcess : IAsyncDisposable
 
         _process.Dispose();
     }
+
+    private bool _disposed;
 
     private void Append(string? line)
     {

@@ -15,6 +15,96 @@ namespace SENet.Client.Tests;
 public sealed class MultiProcessClusterTests
 {
     [Fact]
+    public async Task TheWholeClusterStoppedAndStartedAgainFinishesTheJobWithExactCounts()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("senet-restart-").FullName;
+        var processes = new List<DotnetProcess>();
+        try
+        {
+            await SyntheticImages.WriteImageFolderAsync(Path.Combine(folder, "data"), classes: 3, imagesPerClass: 60, truncatedImages: 1);
+            var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("restart");
+            await container.CreateIfNotExistsAsync();
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(folder, "data"), "*", SearchOption.AllDirectories))
+            {
+                await container.UploadBlobAsync("data/" + Path.GetRelativePath(Path.Combine(folder, "data"), file).Replace('\\', '/'), BinaryData.FromBytes(await File.ReadAllBytesAsync(file)));
+            }
+
+            await container.UploadBlobAsync("model.onnx", BinaryData.FromBytes(SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 3, InputSize: 96))));
+            var environment = new Dictionary<string, string> { ["SENet__Storage__ConnectionString"] = azurite.ConnectionString, ["Logging__LogLevel__Default"] = "Warning" };
+            var clusterId = $"restart-{Guid.NewGuid():N}";
+            string[] cluster = ["--clustering", "azure", "--cluster-id", clusterId, "--service-id", "senet"];
+            var first = await StartSilosAsync(processes, clusterId, environment, cluster);
+
+            await using (var submit = DotnetProcess.Start("senet.dll",
+                ["submit", "--job-id", "restart", "--data", azurite.BlobUrl("restart", "data"), "--model", azurite.BlobUrl("restart", "model.onnx"),
+                 "--out", azurite.BlobUrl("restart", "out"), "--shard-size", "4", "--device-policy", "cpu", .. cluster], environment))
+            {
+                Assert.True(await submit.WaitAsync(TimeSpan.FromSeconds(60)) == 0, submit.Output);
+            }
+
+            var done = 0;
+            for (var attempt = 0; attempt < 200 && done < 3; attempt++)
+            {
+                await using var status = DotnetProcess.Start("senet.dll", ["status", "restart", .. cluster], environment);
+                await status.WaitAsync(TimeSpan.FromSeconds(60));
+                var match = System.Text.RegularExpressions.Regex.Match(status.Output, @"running, (\d+)/(\d+) done");
+                done = match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+                Assert.DoesNotContain("completed", status.Output);
+            }
+
+            Assert.True(done >= 3, "the job made no progress before the cluster was stopped");
+            foreach (var silo in first)
+            {
+                await silo.DisposeAsync();
+            }
+
+            await StartSilosAsync(processes, clusterId, environment, cluster);
+            await using var watch = DotnetProcess.Start("senet.dll", ["watch", "restart", .. cluster], environment);
+            Assert.True(await watch.WaitAsync(TimeSpan.FromMinutes(4)) == 0, watch.Output);
+            var results = Path.Combine(folder, "results");
+            await using var fetch = DotnetProcess.Start("senet.dll", ["results", "restart", "--out", results, .. cluster], environment);
+            Assert.True(await fetch.WaitAsync(TimeSpan.FromSeconds(60)) == 0, fetch.Output);
+
+            var report = ReportWriter.FromJson(await File.ReadAllTextAsync(Path.Combine(results, "report.json")));
+            Assert.Equal((180L, 1L), (report.Images, report.Failed));
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<List<DotnetProcess>> StartSilosAsync(List<DotnetProcess> all, string clusterId, Dictionary<string, string> environment, string[] cluster)
+    {
+        var ports = FreePorts.Take(4).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var started = Enumerable.Range(0, 2).Select(i => DotnetProcess.Start("senet-silo.dll",
+        [
+            "--SENet:Silo:Clustering=azure", $"--SENet:Silo:ClusterId={clusterId}", "--SENet:Silo:AdvertisedAddress=127.0.0.1",
+            $"--SENet:Silo:SiloPort={ports[2 * i]}", $"--SENet:Silo:GatewayPort={ports[2 * i + 1]}", "--SENet:Devices:List=cpu:0",
+        ], environment)).ToList();
+        all.AddRange(started);
+        var joined = "";
+        for (var attempt = 0; attempt < 120 && !(joined.Contains($":{ports[0]}@") && joined.Contains($":{ports[2]}@")); attempt++)
+        {
+            Assert.All(started, p => Assert.False(p.HasExited, $"a silo exited: {p.Output}"));
+            await using var silos = DotnetProcess.Start("senet.dll", ["silos", .. cluster], environment);
+            await silos.WaitAsync(TimeSpan.FromSeconds(60));
+            joined = silos.Output;
+            await Task.Delay(500);
+        }
+
+        Assert.Contains($":{ports[0]}@", joined);
+        Assert.Contains($":{ports[2]}@", joined);
+        return started;
+    }
+
+    [Fact]
     public async Task TwoSiloProcessesAndTheClientRunABlobJobThroughAzureStorage()
     {
         await using var azurite = await Azurite.StartAsync();

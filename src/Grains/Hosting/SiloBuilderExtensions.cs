@@ -32,6 +32,7 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton(storage ?? new StorageOptions());
         silo.Services.AddSingleton<ModelCache>();
         silo.Services.AddSingleton<ShardRunner>();
+        silo.Services.AddHostedService<JobResumer>();
         return silo;
     }
 }
