@@ -6,4 +6,7 @@ public sealed class CoordinatorOnlyFixture : ClusterFixture
     protected override short SiloCount => 1;
 
     protected override int DevicesPerSilo => 0;
+
+    /// <summary>Outputs must go under the fixture's out folder, where <see cref="TestData.Spec"/> puts them.</summary>
+    protected override SENet.Evaluation.Storage.StorageOptions? Storage => new() { OutputRoot = Path.Combine(Data.Folder, "out") };
 }

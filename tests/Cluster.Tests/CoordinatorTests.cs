@@ -115,6 +115,22 @@ public sealed class CoordinatorTests(CoordinatorOnlyFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task AnOutputLocationOutsideTheClustersOutputRootIsRefused()
+    {
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("escape");
+
+        var outside = await Assert.ThrowsAsync<JobRejectedException>(() => job.StartAsync(fixture.Data.Spec("escape") with { OutputFolder = Path.Combine(fixture.Data.Folder, "elsewhere") }));
+        var climbing = await Assert.ThrowsAsync<JobRejectedException>(() => job.StartAsync(fixture.Data.Spec("escape") with { OutputFolder = Path.Combine(fixture.Data.Folder, "out", "..", "data") }));
+        var defaulted = await fixture.Grains.GetGrain<IEvaluationJobGrain>("defaulted").StartAsync(fixture.Data.Spec("defaulted") with { OutputFolder = null });
+
+        Assert.Contains("outside this cluster's output root", outside.Message);
+        Assert.Contains("outside this cluster's output root", climbing.Message);
+        Assert.Equal(JobState.Running, defaulted.State);
+        Assert.True(Directory.Exists(Path.Combine(fixture.Data.Folder, "out", "defaulted", "manifest")));
+        await fixture.Grains.GetGrain<IEvaluationJobGrain>("defaulted").CancelAsync();
+    }
+
+    [Fact]
     public async Task StartingTheSameJobTwiceIsIdempotentAndADifferentSpecIsRefused()
     {
         var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("twice");

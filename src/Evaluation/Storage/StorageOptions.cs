@@ -14,6 +14,12 @@ public sealed class StorageOptions
     /// <summary>The account <c>az://CONTAINER/PREFIX</c> resolves against when there is no connection string, e.g. <c>https://acct.blob.core.windows.net</c>.</summary>
     public string? AccountUrl { get; set; }
 
+    /// <summary>
+    /// Where job outputs may go (a folder or blob prefix). When set, a job's output must lie under it (default:
+    /// OutputRoot/JOB), so no job writes over another's results or anywhere else.
+    /// </summary>
+    public string? OutputRoot { get; set; }
+
     /// <summary>Retries of a storage request after a transient failure (exponential back-off with jitter).</summary>
     public int MaxRetries { get; set; } = 6;
 

@@ -80,7 +80,7 @@ public sealed class EvaluationJobGrain(
         IReadOnlyList<DatasetIssue> issues = [];
         try
         {
-            effective = spec with { OutputFolder = spec.OutputFolder ?? DefaultOutput(spec) };
+            effective = spec with { OutputFolder = OutputFor(spec) };
             // Validation, before any work: the model loads and is a classifier, the dataset lists, labels parse, classes agree.
             if (spec.ShardSize < 1 || spec.BatchSize < 1)
             {
@@ -555,8 +555,33 @@ public sealed class EvaluationJobGrain(
         return tally;
     }
 
-    /// <summary>Local data keeps its outputs in a local temporary folder; blob data needs an output every silo can reach.</summary>
-    private string DefaultOutput(JobSpec spec) => StorageLocation.LooksLikeBlob(spec.DataPath)
-        ? throw new ArgumentException("A dataset in blob storage needs an output location every silo can reach: pass --out with a blob prefix.")
-        : Path.Combine(Path.GetTempPath(), "senet-jobs", JobId);
+    /// <summary>
+    /// The job's output: under the configured output root (refused elsewhere); without a root, a local temporary
+    /// folder for local data, while blob data needs an output every silo can reach.
+    /// </summary>
+    private string OutputFor(JobSpec spec)
+    {
+        if (storage.OutputRoot is { Length: > 0 } root)
+        {
+            var output = spec.OutputFolder ?? $"{root.TrimEnd('/')}/{JobId}";
+            if (!IsUnder(output, root))
+            {
+                throw new ArgumentException($"Output location '{StorageLocation.Redact(output)}' is outside this cluster's output root '{StorageLocation.Redact(root)}'. Pass --out under it, or leave --out out to use {StorageLocation.Redact(root)}/{JobId}.");
+            }
+
+            return output;
+        }
+
+        return spec.OutputFolder ?? (StorageLocation.LooksLikeBlob(spec.DataPath)
+            ? throw new ArgumentException("A dataset in blob storage needs an output location every silo can reach: pass --out with a blob prefix.")
+            : Path.Combine(Path.GetTempPath(), "senet-jobs", JobId));
+    }
+
+    private static bool IsUnder(string location, string root)
+    {
+        static string Normal(string path) => (StorageLocation.LooksLikeBlob(path) ? path.Split('?')[0] : Path.GetFullPath(path)).TrimEnd('/', Path.DirectorySeparatorChar);
+        var (candidate, parent) = (Normal(location), Normal(root));
+        return !candidate.Split('/', Path.DirectorySeparatorChar).Contains("..")
+            && candidate.StartsWith(parent + "/", StringComparison.Ordinal);
+    }
 }
