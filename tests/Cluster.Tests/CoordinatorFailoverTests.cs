@@ -38,5 +38,9 @@ public sealed class CoordinatorFailoverTests(DurableClusterFixture fixture) : IC
         Assert.True(done.ShardsDone == done.ShardsTotal);
         Assert.Equal(fixture.Data.Images, done.ImagesDone);
         JobDriver.AssertSameCounts(reference, await JobDriver.ReportAsync(fixture.Grains, jobId));
+        // Shards merged before the kill were not run again: their processing logs still record a first attempt.
+        var firstAttempts = Directory.GetFiles(Path.Combine(fixture.Data.Folder, "out", jobId, "logs"), "shard-*.json")
+            .Count(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("attempt").GetInt32() == 1);
+        Assert.True(firstAttempts >= before.ShardsDone, $"{firstAttempts} shards on a first attempt, {before.ShardsDone} were merged before the kill");
     }
 }

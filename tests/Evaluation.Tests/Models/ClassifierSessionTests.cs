@@ -63,6 +63,22 @@ public sealed class ClassifierSessionTests
     }
 
     [Fact]
+    public void AModelWithTheWrongInputChannelCountIsRefusedNamingIt()
+    {
+        var model = ModelInspector.Load(SmallModel);
+        var dims = model.Graph.Input[0].Type.TensorType.Shape.Dim;
+        dims[1].DimValue = 1;
+        var weights = model.Graph.Initializer.Single(t => t.Name == "conv1.weight");
+        weights.Dims[1] = 1;
+        weights.RawData = ByteString.CopyFrom(weights.RawData.Span[..(weights.RawData.Length / 3)]);
+
+        var error = Assert.Throws<ModelValidationException>(() => ClassifierSession.Create(model.ToByteArray(), new ClassifierSessionOptions(InferenceDevice.Cpu)));
+
+        Assert.Contains("input: float[N,1,64,64]", error.Message);
+        Assert.Contains("[N,3,H,W]", error.Message);
+    }
+
+    [Fact]
     public void AModelWhoseOutputsAreNaNIsRefusedBeforeScoringAnything()
     {
         var error = Assert.Throws<ModelValidationException>(() => ClassifierSession.Create(NaNModel(), new ClassifierSessionOptions(InferenceDevice.Cpu)));
