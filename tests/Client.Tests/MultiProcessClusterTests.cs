@@ -22,19 +22,10 @@ public sealed class MultiProcessClusterTests
         var processes = new List<DotnetProcess>();
         try
         {
-            await SyntheticImages.WriteImageFolderAsync(Path.Combine(folder, "data"), classes: 3, imagesPerClass: 60, truncatedImages: 1);
-            var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("restart");
-            await container.CreateIfNotExistsAsync();
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(folder, "data"), "*", SearchOption.AllDirectories))
-            {
-                await container.UploadBlobAsync("data/" + Path.GetRelativePath(Path.Combine(folder, "data"), file).Replace('\\', '/'), BinaryData.FromBytes(await File.ReadAllBytesAsync(file)));
-            }
-
-            await container.UploadBlobAsync("model.onnx", BinaryData.FromBytes(SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 3, InputSize: 96))));
-            var environment = new Dictionary<string, string> { ["SENet__Storage__ConnectionString"] = azurite.ConnectionString, ["Logging__LogLevel__Default"] = "Warning" };
+            var environment = await UploadAsync(azurite, "restart", folder, imagesPerClass: 60, inputSize: 96);
             var clusterId = $"restart-{Guid.NewGuid():N}";
             string[] cluster = ["--clustering", "azure", "--cluster-id", clusterId, "--service-id", "senet"];
-            var first = await StartSilosAsync(processes, clusterId, environment, cluster);
+            var first = await StartSilosAsync(processes, clusterId, environment, cluster, joinAttempts: 120);
 
             await using (var submit = DotnetProcess.Start("senet.dll",
                 ["submit", "--job-id", "restart", "--data", azurite.BlobUrl("restart", "data"), "--model", azurite.BlobUrl("restart", "model.onnx"),
@@ -59,7 +50,7 @@ public sealed class MultiProcessClusterTests
                 await silo.DisposeAsync();
             }
 
-            await StartSilosAsync(processes, clusterId, environment, cluster);
+            await StartSilosAsync(processes, clusterId, environment, cluster, joinAttempts: 120);
             await using var watch = DotnetProcess.Start("senet.dll", ["watch", "restart", .. cluster], environment);
             Assert.True(await watch.WaitAsync(TimeSpan.FromMinutes(4)) == 0, watch.Output);
             var results = Path.Combine(folder, "results");
@@ -80,7 +71,24 @@ public sealed class MultiProcessClusterTests
         }
     }
 
-    private static async Task<List<DotnetProcess>> StartSilosAsync(List<DotnetProcess> all, string clusterId, Dictionary<string, string> environment, string[] cluster)
+    /// <summary>Writes a 3-class ImageFolder (one truncated file) and a seeded model into a container; returns the processes' environment.</summary>
+    private static async Task<Dictionary<string, string>> UploadAsync(Azurite azurite, string containerName, string folder, int imagesPerClass, int inputSize)
+    {
+        var data = Path.Combine(folder, "data");
+        await SyntheticImages.WriteImageFolderAsync(data, classes: 3, imagesPerClass, truncatedImages: 1);
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(containerName);
+        await container.CreateIfNotExistsAsync();
+        foreach (var file in Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories))
+        {
+            await container.UploadBlobAsync("data/" + Path.GetRelativePath(data, file).Replace('\\', '/'), BinaryData.FromBytes(await File.ReadAllBytesAsync(file)));
+        }
+
+        await container.UploadBlobAsync("model.onnx", BinaryData.FromBytes(SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 3, InputSize: inputSize))));
+        return new Dictionary<string, string> { ["SENet__Storage__ConnectionString"] = azurite.ConnectionString, ["Logging__LogLevel__Default"] = "Warning" };
+    }
+
+    /// <summary>Starts two silo processes on free ports and waits until both have joined the cluster.</summary>
+    private static async Task<List<DotnetProcess>> StartSilosAsync(List<DotnetProcess> all, string clusterId, Dictionary<string, string> environment, string[] cluster, int joinAttempts)
     {
         var ports = FreePorts.Take(4).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
         var started = Enumerable.Range(0, 2).Select(i => DotnetProcess.Start("senet-silo.dll",
@@ -90,7 +98,7 @@ public sealed class MultiProcessClusterTests
         ], environment)).ToList();
         all.AddRange(started);
         var joined = "";
-        for (var attempt = 0; attempt < 120 && !(joined.Contains($":{ports[0]}@") && joined.Contains($":{ports[2]}@")); attempt++)
+        for (var attempt = 0; attempt < joinAttempts && !(joined.Contains($":{ports[0]}@") && joined.Contains($":{ports[2]}@")); attempt++)
         {
             Assert.All(started, p => Assert.False(p.HasExited, $"a silo exited: {p.Output}"));
             await using var silos = DotnetProcess.Start("senet.dll", ["silos", .. cluster], environment);
@@ -112,40 +120,10 @@ public sealed class MultiProcessClusterTests
         var processes = new List<DotnetProcess>();
         try
         {
-            await SyntheticImages.WriteImageFolderAsync(Path.Combine(folder, "data"), classes: 3, imagesPerClass: 8, truncatedImages: 1);
-            var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("multiproc");
-            await container.CreateIfNotExistsAsync();
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(folder, "data"), "*", SearchOption.AllDirectories))
-            {
-                await container.UploadBlobAsync("data/" + Path.GetRelativePath(Path.Combine(folder, "data"), file).Replace('\\', '/'), BinaryData.FromBytes(await File.ReadAllBytesAsync(file)));
-            }
-
-            await container.UploadBlobAsync("model.onnx", BinaryData.FromBytes(SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 3, InputSize: 64))));
-            var environment = new Dictionary<string, string> { ["SENet__Storage__ConnectionString"] = azurite.ConnectionString, ["Logging__LogLevel__Default"] = "Warning" };
+            var environment = await UploadAsync(azurite, "multiproc", folder, imagesPerClass: 8, inputSize: 64);
             var clusterId = $"mp-{Guid.NewGuid():N}";
-            var ports = FreePorts.Take(4).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
-            for (var i = 0; i < 2; i++)
-            {
-                processes.Add(DotnetProcess.Start("senet-silo.dll",
-                [
-                    "--SENet:Silo:Clustering=azure", $"--SENet:Silo:ClusterId={clusterId}", "--SENet:Silo:AdvertisedAddress=127.0.0.1",
-                    $"--SENet:Silo:SiloPort={ports[2 * i]}", $"--SENet:Silo:GatewayPort={ports[2 * i + 1]}", "--SENet:Devices:List=cpu:0",
-                ], environment));
-            }
-
             string[] cluster = ["--clustering", "azure", "--cluster-id", clusterId, "--service-id", "senet"];
-            var joined = "";
-            for (var attempt = 0; attempt < 60 && !(joined.Contains($":{ports[0]}@") && joined.Contains($":{ports[2]}@")); attempt++)
-            {
-                Assert.All(processes, p => Assert.False(p.HasExited, $"a silo exited: {p.Output}"));
-                await using var silos = DotnetProcess.Start("senet.dll", ["silos", .. cluster], environment);
-                await silos.WaitAsync(TimeSpan.FromSeconds(60));
-                joined = silos.Output;
-                await Task.Delay(500);
-            }
-
-            Assert.Contains($":{ports[0]}@", joined);
-            Assert.Contains($":{ports[2]}@", joined);
+            await StartSilosAsync(processes, clusterId, environment, cluster, joinAttempts: 60);
             var jobId = "multi-process";
             var submitted = false;
             for (var attempt = 0; attempt < 60 && !submitted; attempt++)
