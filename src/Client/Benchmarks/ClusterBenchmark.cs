@@ -47,7 +47,7 @@ public sealed class ClusterBenchmark(CliConsole console, int silos, int images, 
                 var stopwatch = Stopwatch.StartNew();
                 var status = await RunJobAsync(cluster, "measured", spec with { OutputFolder = Path.Combine(folder, "measured") }, cancellationToken);
                 ClusterImagesPerSecond = status.ImagesDone / stopwatch.Elapsed.TotalSeconds;
-                SilosUsed = status.Workers.Select(w => w.Silo).Distinct().Count();
+                SilosUsed = status.Workers.Where(w => w.ShardsCompleted > 0).Select(w => w.Silo).Distinct().Count();
             }
 
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]senet bench --cluster[/] ({Environment.ProcessorCount} cores)").AddColumns("measure", "figure", "detail");

@@ -384,6 +384,8 @@ public sealed class EvaluationJobGrain(
                 var key = WorkerKey.Format(member.SiloAddress.ToParsableString(), device);
                 if (_startedWorkers.Add(key))
                 {
+                    // Tallied on start, so status shows a worker that joined but has not taken a shard yet.
+                    Tally(key, device);
                     starts.Add(StartWorkerAsync(key));
                 }
             }
@@ -402,6 +404,7 @@ public sealed class EvaluationJobGrain(
         {
             logger.LogWarning(e, "Job {Job}: worker {Worker} did not start", JobId, key);
             _startedWorkers.Remove(key);
+            Tally(key, WorkerKey.Parse(key).Device).LastError = $"did not start: {e.Message}";
         }
     }
 
