@@ -1,24 +1,33 @@
+using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 
 namespace SENet.Evaluation.Models;
 
 /// <summary>
-/// An ONNX Runtime session of an image classifier: one float input [N,3,H,W], an output [N,C] of logits or
-/// probabilities. Chooses its device, validates the model's interface and warms up before it is handed out.
+/// An image classifier on one device: one float input [N,3,H,W], an output [N,C] of logits or probabilities. Holds
+/// <see cref="Streams"/> ONNX Runtime sessions of the model (each its own CUDA stream on a GPU) and runs every batch
+/// through IOBinding on buffers it allocates (<see cref="CreateBatch"/>). Chooses its device, validates the model's
+/// interface and warms up before it is handed out.
 /// </summary>
 public sealed class ClassifierSession : IDisposable
 {
     public const string CpuProvider = "CPUExecutionProvider";
     public const string CudaProvider = "CUDAExecutionProvider";
 
-    private readonly InferenceSession _session;
+    private readonly InferenceSession[] _sessions;
+    private readonly ConcurrentQueue<InferenceSession> _idle;
+    private readonly SemaphoreSlim _idleCount;
     private readonly RunOptions _runOptions = new();
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
+    private readonly OrtAllocator? _pinnedAllocator;
+    private readonly string _inputName;
+    private readonly string _outputName;
 
-    private ClassifierSession(InferenceSession session, ModelDescription description, string provider, string? fallbackReason, int height, int width, int classes, int maxBatchSize)
+    private ClassifierSession(InferenceSession[] sessions, ModelDescription description, string provider, string? fallbackReason, int height, int width, int classes, int maxBatchSize, OrtAllocator? pinnedAllocator)
     {
-        _session = session;
+        _sessions = sessions;
+        _idle = new ConcurrentQueue<InferenceSession>(sessions);
+        _idleCount = new SemaphoreSlim(sessions.Length, sessions.Length);
+        _pinnedAllocator = pinnedAllocator;
         Description = description;
         ExecutionProvider = provider;
         FallbackReason = fallbackReason;
@@ -26,8 +35,8 @@ public sealed class ClassifierSession : IDisposable
         InputWidth = width;
         Classes = classes;
         MaxBatchSize = maxBatchSize;
-        _inputNames = [description.Inputs[0].Name];
-        _outputNames = [description.Outputs[0].Name];
+        _inputName = description.Inputs[0].Name;
+        _outputName = description.Outputs[0].Name;
     }
 
     public ModelDescription Description { get; }
@@ -48,6 +57,12 @@ public sealed class ClassifierSession : IDisposable
 
     public bool OutputIsProbabilities => Description.OutputIsProbabilities;
 
+    /// <summary>Sessions that run batches concurrently: run this many batches at once to keep the device busy.</summary>
+    public int Streams => _sessions.Length;
+
+    /// <summary>Batches live in page-locked host memory (a CUDA session), so copies to the GPU are direct.</summary>
+    public bool PinnedHostMemory => _pinnedAllocator is not null;
+
     public static ClassifierSession Create(byte[] onnx, ClassifierSessionOptions? options = null)
     {
         options ??= new ClassifierSessionOptions();
@@ -56,38 +71,55 @@ public sealed class ClassifierSession : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxBatchSize, "The batch size must be at least 1.");
         }
 
+        if (options.Streams < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Streams, "A device needs at least one session (stream).");
+        }
+
         var description = ModelInspector.Inspect(ModelInspector.Load(onnx));
         var (sessionOptions, provider, fallbackReason) = CreateSessionOptions(options);
-        InferenceSession session;
+        var sessions = new List<InferenceSession>();
+        OrtAllocator? pinned = null;
         try
         {
-            session = new InferenceSession(onnx, sessionOptions);
+            try
+            {
+                for (var i = 0; i < options.Streams; i++)
+                {
+                    sessions.Add(new InferenceSession(onnx, sessionOptions));
+                }
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new ModelValidationException($"ONNX Runtime cannot load the model: {e.Message}", e);
+            }
+
+            var (height, width, classes, maxBatch) = ValidateInterface(sessions[0], description, options);
+            if (provider == CudaProvider)
+            {
+                // Page-locked host memory: the copy of a batch to the GPU is a DMA that overlaps the other stream's compute.
+                pinned = new OrtAllocator(sessions[0], new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, options.EffectiveDevice.Index, OrtMemType.CpuOutput));
+            }
+
+            var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, pinned);
+            // A GPU tunes its convolutions for the batch shape it sees first (cuDNN's algorithm search): warm up with a full batch there.
+            classifier.WarmUp(provider == CudaProvider ? maxBatch : 1);
+            return classifier;
         }
-        catch (OnnxRuntimeException e)
+        catch
         {
-            throw new ModelValidationException($"ONNX Runtime cannot load the model: {e.Message}", e);
+            pinned?.Dispose();
+            sessions.ForEach(s => s.Dispose());
+            throw;
         }
         finally
         {
             sessionOptions.Dispose();
         }
-
-        try
-        {
-            var (height, width, classes, maxBatch) = ValidateInterface(session, description, options);
-            var classifier = new ClassifierSession(session, description, provider, fallbackReason, height, width, classes, maxBatch);
-            classifier.WarmUp();
-            return classifier;
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
     }
 
     public InferenceBatch CreateBatch(int? capacity = null) =>
-        new(Math.Min(capacity ?? MaxBatchSize, MaxBatchSize), 3, InputHeight, InputWidth, Classes);
+        new(Math.Min(capacity ?? MaxBatchSize, MaxBatchSize), 3, InputHeight, InputWidth, Classes, _pinnedAllocator);
 
     /// <summary>Runs the first <see cref="InferenceBatch.Count"/> images of <paramref name="batch"/>; scores land in the batch.</summary>
     public void Run(InferenceBatch batch)
@@ -98,32 +130,62 @@ public sealed class ClassifierSession : IDisposable
         }
 
         var (input, output) = batch.TensorsFor(batch.Count);
-        _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
+        // Up to Streams batches run at once, each on an idle session; more callers wait for one.
+        _idleCount.Wait();
+        _idle.TryDequeue(out var session);
+        try
+        {
+            using var binding = session!.CreateIoBinding();
+            binding.BindInput(_inputName, input);
+            binding.BindOutput(_outputName, output);
+            binding.SynchronizeBoundInputs();
+            session.RunWithBinding(_runOptions, binding);
+            binding.SynchronizeBoundOutputs();
+        }
+        finally
+        {
+            _idle.Enqueue(session!);
+            _idleCount.Release();
+        }
     }
 
     public void Dispose()
     {
-        _session.Dispose();
+        foreach (var session in _sessions)
+        {
+            session.Dispose();
+        }
+
+        _pinnedAllocator?.Dispose();
         _runOptions.Dispose();
+        _idleCount.Dispose();
     }
 
     /// <summary>
-    /// Runs one image of seeded noise: the first run pays ONNX Runtime's lazy initialisation, and a model whose
+    /// Runs seeded noise through every session: the first run pays ONNX Runtime's lazy initialisation, and a model whose
     /// outputs are not finite numbers is refused before it scores anything.
     /// </summary>
-    private void WarmUp()
+    private void WarmUp(int images)
     {
-        using var batch = CreateBatch(1);
-        batch.Count = 1;
-        var image = batch.Image(0);
+        using var batch = CreateBatch(images);
+        batch.Count = batch.Capacity;
         var state = 12345u;
-        for (var i = 0; i < image.Length; i++)
+        for (var slot = 0; slot < batch.Count; slot++)
         {
-            state = state * 1664525 + 1013904223;
-            image[i] = (state >> 8) / (float)(1 << 24) * 4 - 2;
+            var image = batch.Image(slot);
+            for (var i = 0; i < image.Length; i++)
+            {
+                state = state * 1664525 + 1013904223;
+                image[i] = (state >> 8) / (float)(1 << 24) * 4 - 2;
+            }
         }
 
-        Run(batch);
+        // Idle sessions are taken in turn, so each pays its own lazy initialisation here, not under the first shard.
+        for (var i = 0; i < _sessions.Length; i++)
+        {
+            Run(batch);
+        }
+
         if (!AllFinite(batch.Scores(0)))
         {
             throw new ModelValidationException(
@@ -150,17 +212,14 @@ public sealed class ClassifierSession : IDisposable
         var device = options.EffectiveDevice;
         if (device.Kind != DeviceKind.Cpu)
         {
+            var cudaSettings = (options.Cuda ?? new CudaSettings()).ToProviderOptions(device.Index);
             var cuda = CreateBaseOptions(options);
             try
             {
                 // The provider list always names CUDA; only loading the provider proves CUDA 13 and cuDNN 9 are present.
                 _ = OrtEnv.Instance();
                 using var cudaOptions = new OrtCUDAProviderOptions();
-                var settings = new Dictionary<string, string>(options.CudaOptions ?? new Dictionary<string, string>())
-                {
-                    ["device_id"] = device.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                };
-                cudaOptions.UpdateOptions(settings);
+                cudaOptions.UpdateOptions(cudaSettings);
                 cuda.AppendExecutionProvider_CUDA(cudaOptions);
                 return (cuda, CudaProvider, null);
             }

@@ -1,26 +1,52 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace SENet.Evaluation.Models;
 
 /// <summary>
-/// Reusable input and output buffers for one batch of a <see cref="ClassifierSession"/>. The buffers are pinned
-/// once and wrapped as ONNX Runtime tensors once per batch size seen, so running a batch allocates no tensor memory.
-/// Several batches may exist per session, so that one fills while another runs.
+/// Reusable input and output buffers for one batch of a <see cref="ClassifierSession"/>, bound to the session by
+/// IOBinding. On a GPU the buffers are page-locked (CUDA pinned) host memory from ONNX Runtime's allocator, so the
+/// copies to and from the device are direct DMA; on the CPU they are pinned managed arrays. Either way they are
+/// wrapped as tensors once per batch size seen, so running a batch allocates no tensor memory. Several batches may
+/// exist per session, so that one fills while another runs.
 /// </summary>
-public sealed class InferenceBatch : IDisposable
+public sealed unsafe class InferenceBatch : IDisposable
 {
-    private readonly float[] _input;
-    private readonly float[] _output;
+    private readonly OrtMemoryInfo _memoryInfo;
+    private readonly float[]? _managedInput;
+    private readonly float[]? _managedOutput;
+    private readonly OrtValue? _nativeInput;
+    private readonly OrtValue? _nativeOutput;
+    private readonly float* _input;
+    private readonly float* _output;
     private readonly Dictionary<int, (OrtValue Input, OrtValue Output)> _tensorsByCount = [];
 
-    internal InferenceBatch(int capacity, int channels, int height, int width, int classes)
+    internal InferenceBatch(int capacity, int channels, int height, int width, int classes, OrtAllocator? pinnedAllocator = null)
     {
         Capacity = capacity;
         ImageLength = channels * height * width;
         Classes = classes;
         Shape = [channels, height, width];
-        _input = GC.AllocateArray<float>(capacity * ImageLength, pinned: true);
-        _output = GC.AllocateArray<float>(capacity * classes, pinned: true);
+        if (pinnedAllocator is null)
+        {
+            _memoryInfo = OrtMemoryInfo.DefaultInstance;
+            _managedInput = GC.AllocateArray<float>(capacity * ImageLength, pinned: true);
+            _managedOutput = GC.AllocateArray<float>(capacity * classes, pinned: true);
+            _input = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_managedInput));
+            _output = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_managedOutput));
+        }
+        else
+        {
+            _memoryInfo = pinnedAllocator.Info;
+            _nativeInput = OrtValue.CreateAllocatedTensorValue(pinnedAllocator, TensorElementType.Float, [(long)capacity * ImageLength]);
+            _nativeOutput = OrtValue.CreateAllocatedTensorValue(pinnedAllocator, TensorElementType.Float, [(long)capacity * classes]);
+            _input = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(_nativeInput.GetTensorMutableRawData()));
+            _output = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(_nativeOutput.GetTensorMutableRawData()));
+        }
+
+        PinnedHostMemory = pinnedAllocator is not null;
     }
 
     public int Capacity { get; }
@@ -29,24 +55,37 @@ public sealed class InferenceBatch : IDisposable
 
     public int Classes { get; }
 
+    /// <summary>The buffers are page-locked host memory of the CUDA allocator (a GPU session), not managed arrays.</summary>
+    public bool PinnedHostMemory { get; }
+
     /// <summary>How many images the batch holds now.</summary>
     public int Count { get; set; }
 
     private long[] Shape { get; }
 
     /// <summary>The CHW float slot of image <paramref name="index"/>, to be written by preprocessing.</summary>
-    public Span<float> Image(int index) => _input.AsSpan(index * ImageLength, ImageLength);
+    public Span<float> Image(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Capacity);
+        return new Span<float>(_input + (long)index * ImageLength, ImageLength);
+    }
 
     /// <summary>The scores of image <paramref name="index"/> after the batch ran.</summary>
-    public ReadOnlySpan<float> Scores(int index) => _output.AsSpan(index * Classes, Classes);
+    public ReadOnlySpan<float> Scores(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Capacity);
+        return new ReadOnlySpan<float>(_output + (long)index * Classes, Classes);
+    }
 
     internal (OrtValue Input, OrtValue Output) TensorsFor(int count)
     {
         if (!_tensorsByCount.TryGetValue(count, out var tensors))
         {
             tensors = (
-                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, count * ImageLength), [count, .. Shape]),
-                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, count * Classes), [count, Classes]));
+                OrtValue.CreateTensorValueWithData(_memoryInfo, TensorElementType.Float, [count, .. Shape], (IntPtr)_input, (long)count * ImageLength * sizeof(float)),
+                OrtValue.CreateTensorValueWithData(_memoryInfo, TensorElementType.Float, [count, Classes], (IntPtr)_output, (long)count * Classes * sizeof(float)));
             _tensorsByCount[count] = tensors;
         }
 
@@ -62,5 +101,9 @@ public sealed class InferenceBatch : IDisposable
         }
 
         _tensorsByCount.Clear();
+        _nativeInput?.Dispose();
+        _nativeOutput?.Dispose();
+        GC.KeepAlive(_managedInput);
+        GC.KeepAlive(_managedOutput);
     }
 }

@@ -9,6 +9,7 @@ public static class ModelMetadataKeys
     public const string Classes = "senet.classes";
     public const string InputSize = "senet.input_size";
     public const string Seed = "senet.seed";
+    public const string Precision = "senet.precision";
     public const string Parameters = "senet.parameters";
     public const string MultiplyAccumulates = "senet.macs";
     public const string Provenance = "senet.provenance";

@@ -4,7 +4,7 @@ using Onnx;
 namespace SENet.Evaluation.Models;
 
 /// <summary>Appends nodes and seeded initializers to an ONNX graph, naming tensors after PyTorch's state-dict keys.</summary>
-internal sealed class OnnxGraphWriter(GraphProto graph, SeededRandom random)
+internal sealed class OnnxGraphWriter(GraphProto graph, SeededRandom random, bool fp16 = false)
 {
     public GraphProto Graph { get; } = graph;
 
@@ -65,6 +65,8 @@ internal sealed class OnnxGraphWriter(GraphProto graph, SeededRandom random)
 
     public string Flatten(string input, string name) => AddNode("Flatten", name, [input], Int("axis", 1));
 
+    public string Cast(string input, string name, TensorProto.Types.DataType to) => AddNode("Cast", name, [input], Int("to", (int)to));
+
     /// <summary>Adds a node whose single output tensor is named after the node.</summary>
     public string AddNode(string opType, string name, IEnumerable<string> inputs, params AttributeProto[] attributes)
     {
@@ -78,20 +80,35 @@ internal sealed class OnnxGraphWriter(GraphProto graph, SeededRandom random)
 
     private string AddInitializer(string name, long[] dims, Func<int, double> value)
     {
-        var count = (int)dims.Aggregate(1L, (a, b) => a * b);
-        var bytes = new byte[count * sizeof(float)];
-        var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
-        for (var i = 0; i < count; i++)
-        {
-            floats[i] = (float)value(i);
-        }
-
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("ONNX raw tensor data is little-endian.");
         }
 
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(bytes) };
+        var count = (int)dims.Aggregate(1L, (a, b) => a * b);
+        byte[] bytes;
+        if (fp16)
+        {
+            // The same random stream as float32, rounded: an fp16 model differs from its fp32 twin by precision only.
+            bytes = new byte[count * 2];
+            var halves = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(bytes.AsSpan());
+            for (var i = 0; i < count; i++)
+            {
+                halves[i] = (Half)(float)value(i);
+            }
+        }
+        else
+        {
+            bytes = new byte[count * sizeof(float)];
+            var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
+            for (var i = 0; i < count; i++)
+            {
+                floats[i] = (float)value(i);
+            }
+        }
+
+        var dataType = fp16 ? TensorProto.Types.DataType.Float16 : TensorProto.Types.DataType.Float;
+        var tensor = new TensorProto { Name = name, DataType = (int)dataType, RawData = ByteString.CopyFrom(bytes) };
         tensor.Dims.AddRange(dims);
         Graph.Initializer.Add(tensor);
         return name;

@@ -23,11 +23,12 @@ public static class SeResNetBuilder
     {
         spec.Validate();
         var graph = new GraphProto { Name = spec.Architecture.Name };
-        var writer = new OnnxGraphWriter(graph, new SeededRandom(spec.Seed));
+        var writer = new OnnxGraphWriter(graph, new SeededRandom(spec.Seed), spec.Fp16);
 
         graph.Input.Add(TensorValue(InputName, "N", 3, spec.InputSize, spec.InputSize));
 
-        var x = writer.Conv(InputName, "conv1", 3, 64, kernel: 7, stride: 2, padding: 3);
+        var image = spec.Fp16 ? writer.Cast(InputName, "input_fp16", TensorProto.Types.DataType.Float16) : InputName;
+        var x = writer.Conv(image, "conv1", 3, 64, kernel: 7, stride: 2, padding: 3);
         x = writer.BatchNorm(x, "bn1", 64);
         x = writer.Unary("Relu", x, "act1");
         x = spec.Layout == SeResNetLayout.Caffe
@@ -53,7 +54,15 @@ public static class SeResNetBuilder
         x = writer.Unary("GlobalAveragePool", x, "global_pool");
         x = writer.Flatten(x, "flatten");
         var logits = writer.Gemm(x, "fc", inChannels, spec.Classes);
-        graph.Node.Add(new NodeProto { OpType = "Identity", Name = OutputName, Input = { logits }, Output = { OutputName } });
+        if (spec.Fp16)
+        {
+            writer.Cast(logits, OutputName, TensorProto.Types.DataType.Float);
+        }
+        else
+        {
+            graph.Node.Add(new NodeProto { OpType = "Identity", Name = OutputName, Input = { logits }, Output = { OutputName } });
+        }
+
         graph.Output.Add(TensorValue(OutputName, "N", spec.Classes));
 
         var model = new ModelProto
@@ -61,7 +70,7 @@ public static class SeResNetBuilder
             IrVersion = 8,
             ProducerName = "senet-eval",
             ProducerVersion = typeof(SeResNetBuilder).Assembly.GetName().Version?.ToString() ?? "0",
-            DocString = $"{architecture.Name} ({spec.Layout} layout, r={spec.ReductionRatio}) with seeded, untrained weights.",
+            DocString = $"{architecture.Name} ({spec.Layout} layout, r={spec.ReductionRatio}{(spec.Fp16 ? ", float16" : "")}) with seeded, untrained weights.",
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
@@ -73,6 +82,7 @@ public static class SeResNetBuilder
         AddMetadata(model, ModelMetadataKeys.Classes, spec.Classes.ToString(CultureInfo.InvariantCulture));
         AddMetadata(model, ModelMetadataKeys.InputSize, spec.InputSize.ToString(CultureInfo.InvariantCulture));
         AddMetadata(model, ModelMetadataKeys.Seed, spec.Seed.ToString(CultureInfo.InvariantCulture));
+        AddMetadata(model, ModelMetadataKeys.Precision, spec.Fp16 ? "float16" : "float32");
         AddMetadata(model, ModelMetadataKeys.Parameters, shape.Parameters.ToString(CultureInfo.InvariantCulture));
         AddMetadata(model, ModelMetadataKeys.MultiplyAccumulates, shape.MultiplyAccumulates?.ToString(CultureInfo.InvariantCulture) ?? "");
         AddMetadata(model, ModelMetadataKeys.Provenance, "built by SENet Eval's SeResNetBuilder: seeded weights, not trained");

@@ -43,7 +43,8 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
             new BoundedChannelOptions(_options.ReadConcurrency * 2) { SingleReader = false, SingleWriter = false });
         var pool = Channel.CreateUnbounded<PendingBatch>();
         var ready = Channel.CreateUnbounded<PendingBatch>();
-        var buffers = Enumerable.Range(0, Math.Max(2, _options.BatchesInFlight)).Select(_ => new PendingBatch(session.CreateBatch())).ToList();
+        // One buffer more per extra stream: each stream runs a batch while the others fill.
+        var buffers = Enumerable.Range(0, Math.Max(2, _options.BatchesInFlight) + session.Streams - 1).Select(_ => new PendingBatch(session.CreateBatch())).ToList();
         buffers.ForEach(b => pool.Writer.TryWrite(b));
         var assembler = new BatchAssembler(pool, ready.Writer);
         var decodeOptions = preprocess.DecodeOptions(_options.MaxPixels);
@@ -147,7 +148,10 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         {
             try
             {
-                await Task.WhenAll(Enumerable.Range(0, _options.EffectiveDecodeWorkers).Select(_ => Task.Run(DecodeAllAsync, token)));
+                // On the shared decode scheduler, the decode workers of every pipeline on the node take turns on its cores.
+                var scheduler = _options.DecodeScheduler ?? TaskScheduler.Default;
+                await Task.WhenAll(Enumerable.Range(0, _options.EffectiveDecodeWorkers)
+                    .Select(_ => Task.Factory.StartNew(DecodeAllAsync, token, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap()));
             }
             finally
             {
@@ -166,31 +170,38 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                 var started = Stopwatch.GetTimestamp();
                 batch.Buffer.Count = batch.Reserved;
                 session.Run(batch.Buffer);
-                inferenceTicks += Stopwatch.GetTimestamp() - started;
+                Interlocked.Add(ref inferenceTicks, Stopwatch.GetTimestamp() - started);
                 EvaluationTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, inferenceTags);
                 span?.AddEvent(new ActivityEvent("inference done"));
-                batches++;
+                Interlocked.Increment(ref batches);
                 var scored = 0;
-                for (var slot = 0; slot < batch.Reserved; slot++)
+                long scoredSoFar;
+                lock (counts)
                 {
-                    if (batch.Images[slot] is { } image)
+                    for (var slot = 0; slot < batch.Reserved; slot++)
                     {
-                        var scores = batch.Buffer.Scores(slot);
-                        counts.Add(image.Label, scores);
-                        onPrediction?.Invoke(ImagePrediction.From(image.Path, image.Label, scores, session.OutputIsProbabilities));
-                        scored++;
+                        if (batch.Images[slot] is { } image)
+                        {
+                            var scores = batch.Buffer.Scores(slot);
+                            counts.Add(image.Label, scores);
+                            onPrediction?.Invoke(ImagePrediction.From(image.Path, image.Label, scores, session.OutputIsProbabilities));
+                            scored++;
+                        }
                     }
+
+                    scoredSoFar = counts.Images;
                 }
 
                 EvaluationTelemetry.Batches.Add(1, batchTags);
                 EvaluationTelemetry.Images.Add(scored, okTags);
                 span?.SetTag("senet.batch.images", scored);
                 pool.Writer.TryWrite(batch);
-                progress?.Report(new EvaluationProgress(counts.Images, failures.Count, images.Count, stopwatch.Elapsed));
+                progress?.Report(new EvaluationProgress(scoredSoFar, failures.Count, images.Count, stopwatch.Elapsed));
             }
         }
 
-        var stages = new[] { Task.Run(ReadAllAsync, token), Task.Run(DecodeStageAsync, token), Task.Run(InferAllAsync, token) };
+        // One inference loop per stream of the session: on a GPU, copies of one batch overlap the compute of another.
+        Task[] stages = [Task.Run(ReadAllAsync, token), Task.Run(DecodeStageAsync, token), .. Enumerable.Range(0, session.Streams).Select(_ => Task.Run(InferAllAsync, token))];
         try
         {
             await WhenAllOrFirstFault(stages, stop);

@@ -6,8 +6,12 @@ namespace SENet.Evaluation.Pipeline;
 /// <param name="BatchesInFlight">Batch buffers: one running, the others filling.</param>
 /// <param name="MaxPixels">Images declaring more pixels are failed before decoding.</param>
 /// <param name="TelemetryTags">Attributes for every metric and span of the run (job, silo, device).</param>
+/// <param name="DecodeScheduler">
+/// Where decode workers run. A silo passes one scheduler, limited to the node's cores, to every pipeline it runs (one
+/// per device and shard), so together they use every core without each taking all of them; null is the thread pool.
+/// </param>
 public sealed record PipelineOptions(int ReadConcurrency = 8, int DecodeWorkers = 0, int BatchesInFlight = 3, long MaxPixels = 178_956_970,
-    IReadOnlyList<KeyValuePair<string, object?>>? TelemetryTags = null)
+    IReadOnlyList<KeyValuePair<string, object?>>? TelemetryTags = null, TaskScheduler? DecodeScheduler = null)
 {
     public int EffectiveDecodeWorkers => DecodeWorkers > 0 ? DecodeWorkers : Environment.ProcessorCount;
 }

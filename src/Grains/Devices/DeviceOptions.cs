@@ -1,6 +1,6 @@
 namespace SENet.Grains.Devices;
 
-/// <summary>Configuration section <c>SENet:Devices</c>: which devices a silo offers.</summary>
+/// <summary>Configuration section <c>SENet:Devices</c>: which devices a silo offers and how it drives them.</summary>
 public sealed class DeviceOptions
 {
     public const string Section = "SENet:Devices";
@@ -13,4 +13,38 @@ public sealed class DeviceOptions
 
     /// <summary>ONNX Runtime threads per CPU device; 0 shares the cores evenly between the silo's CPU devices.</summary>
     public int CpuThreads { get; set; }
+
+    /// <summary>
+    /// ONNX Runtime sessions per GPU, each with its own CUDA stream, so one batch's copies overlap another's compute;
+    /// 0 is 2 on a GPU and 1 on the CPU (where a second session only splits the same cores).
+    /// </summary>
+    public int SessionsPerDevice { get; set; }
+
+    /// <summary>
+    /// Shards a worker runs at once: with 2, the next shard reads and decodes while the last batches of one run, so a
+    /// GPU does not idle at shard boundaries; 0 is 2 on a GPU and 1 on the CPU.
+    /// </summary>
+    public int ShardsInFlight { get; set; }
+
+    /// <summary>Decode workers of the whole silo, shared by all its devices; 0 is one per core of the node.</summary>
+    public int DecodeWorkers { get; set; }
+
+    public CudaDeviceOptions Cuda { get; set; } = new();
+
+    public int SessionsFor(bool gpu) => SessionsPerDevice > 0 ? SessionsPerDevice : gpu ? 2 : 1;
+
+    public int ShardsInFlightFor(bool gpu) => ShardsInFlight > 0 ? ShardsInFlight : gpu ? 2 : 1;
+
+    /// <summary>Refuses settings that cannot work, naming the key to fix.</summary>
+    public void Validate()
+    {
+        if (CpuDevices < 0 || CpuThreads < 0 || SessionsPerDevice < 0 || ShardsInFlight < 0 || DecodeWorkers < 0)
+        {
+            throw new ArgumentException(
+                $"{Section}: CpuDevices ({CpuDevices}), CpuThreads ({CpuThreads}), SessionsPerDevice ({SessionsPerDevice}), ShardsInFlight ({ShardsInFlight}) " +
+                $"and DecodeWorkers ({DecodeWorkers}) must be 0 (automatic) or positive.");
+        }
+
+        _ = Cuda.ToSettings();
+    }
 }

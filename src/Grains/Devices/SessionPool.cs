@@ -14,7 +14,14 @@ public sealed class SessionPool : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<SharedSession>>> _sessions = new();
 
-    public int CpuThreadsPerSession { get; set; }
+    public int CpuThreadsPerSession { get; init; }
+
+    /// <summary>ONNX Runtime sessions (streams) per device: GPUs overlap copies and compute across them.</summary>
+    public int GpuStreams { get; init; } = 2;
+
+    public int CpuStreams { get; init; } = 1;
+
+    public CudaSettings Cuda { get; init; } = new();
 
     public async Task<SessionUse> GetAsync(string modelPath, InferenceDevice device, int batchSize, CancellationToken cancellationToken = default)
     {
@@ -29,7 +36,8 @@ public sealed class SessionPool : IDisposable
         {
             var started = Stopwatch.GetTimestamp();
             var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
-            var session = ClassifierSession.Create(bytes, new ClassifierSessionOptions(device, batchSize, device.Kind == DeviceKind.Cpu ? CpuThreadsPerSession : 0));
+            var cpu = device.Kind == DeviceKind.Cpu;
+            var session = ClassifierSession.Create(bytes, new ClassifierSessionOptions(device, batchSize, cpu ? CpuThreadsPerSession : 0, Cuda: Cuda, Streams: cpu ? CpuStreams : GpuStreams));
             EvaluationTelemetry.ModelLoadDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>(TelemetryTags.Model, file.Name), new KeyValuePair<string, object?>(TelemetryTags.Device, device.ToString()));
             return new SharedSession(session);

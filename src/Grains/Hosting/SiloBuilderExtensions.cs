@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using SENet.Contracts.Workers;
+using SENet.Evaluation.Pipeline;
 using SENet.Evaluation.Storage;
 using SENet.Grains.Devices;
 using SENet.Grains.Jobs;
@@ -18,6 +19,7 @@ public static class SiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddSenetGrains(this ISiloBuilder silo, DeviceOptions devices, bool useMemoryStorage = true, StorageOptions? storage = null)
     {
+        devices.Validate();
         var offered = DeviceInventory.Discover(devices);
         silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceMetadata.Key] = string.Join(',', offered) });
         silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
@@ -28,7 +30,16 @@ public static class SiloBuilderExtensions
 
         var cpuDevices = offered.Count(d => d.StartsWith("cpu", StringComparison.Ordinal));
         var cpuThreads = devices.CpuThreads > 0 ? devices.CpuThreads : cpuDevices > 0 ? Math.Max(1, Environment.ProcessorCount / cpuDevices) : 0;
-        silo.Services.AddSingleton(_ => new SessionPool { CpuThreadsPerSession = cpuThreads });
+        var cuda = devices.Cuda.ToSettings();
+        silo.Services.AddSingleton(_ => new SessionPool
+        {
+            CpuThreadsPerSession = cpuThreads,
+            CpuStreams = devices.SessionsFor(gpu: false),
+            GpuStreams = devices.SessionsFor(gpu: true),
+            Cuda = cuda,
+        });
+        silo.Services.AddSingleton(devices);
+        silo.Services.AddSingleton(_ => new DecodeScheduler(devices.DecodeWorkers));
         silo.Services.AddSingleton(storage ?? new StorageOptions());
         silo.Services.AddSingleton<ModelCache>();
         silo.Services.AddSingleton<ShardRunner>();

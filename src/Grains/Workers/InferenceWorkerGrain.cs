@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SENet.Contracts.Jobs;
+using System.Runtime.CompilerServices;
 using SENet.Contracts.Workers;
+using SENet.Evaluation.Models;
+using SENet.Grains.Devices;
 using SENet.Grains.Placement;
 
 namespace SENet.Grains.Workers;
@@ -11,7 +14,8 @@ namespace SENet.Grains.Workers;
 /// each shard to the <see cref="ShardRunner"/> on the thread pool: grain turns never wait on decoding or inference.
 /// </summary>
 [DevicePlacement]
-public sealed class InferenceWorkerGrain(ShardRunner runner, ILocalSiloDetails silo, IHostApplicationLifetime host, ILogger<InferenceWorkerGrain> logger) : Grain, IInferenceWorkerGrain
+public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devices, ILocalSiloDetails silo, IHostApplicationLifetime host, ILogger<InferenceWorkerGrain> logger)
+    : Grain, IInferenceWorkerGrain
 {
     private const int ConsecutiveFailuresBeforeGivingUp = 3;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
@@ -72,7 +76,6 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, ILocalSiloDetails s
 
     private async Task PullLeasesAsync(IEvaluationJobGrain job, string jobId, string key, string device, CancellationToken stop)
     {
-        var failures = 0;
         try
         {
             var spec = await job.GetSpecAsync() ?? throw new InvalidOperationException($"Job {jobId} has no spec.");
@@ -87,6 +90,27 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, ILocalSiloDetails s
                 return;
             }
 
+            // Several shards at once keep a GPU busy across shard boundaries: one decodes while another's last batches run.
+            var gpu = DeviceInventory.ToInferenceDevice(device, spec.DevicePolicy).Kind != DeviceKind.Cpu;
+            using var gaveUp = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var failures = new StrongBox<int>();
+            await Task.WhenAll(Enumerable.Range(0, devices.ShardsInFlightFor(gpu)).Select(_ => RunLeasesAsync(job, jobId, key, device, spec, failures, gaveUp)));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Worker {Worker} stopped pulling shards of job {Job}", key, jobId);
+        }
+    }
+
+    /// <summary>Leases and runs shards one after another until the job is over; <paramref name="failures"/> counts failures in a row across the worker's loops.</summary>
+    private async Task RunLeasesAsync(IEvaluationJobGrain job, string jobId, string key, string device, JobSpec spec, StrongBox<int> failures, CancellationTokenSource gaveUp)
+    {
+        var stop = gaveUp.Token;
+        try
+        {
             while (!stop.IsCancellationRequested)
             {
                 var response = await job.LeaseAsync(key);
@@ -105,21 +129,29 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, ILocalSiloDetails s
                 {
                     var result = await runner.RunAsync(key, device, spec, lease, stop);
                     await job.CompleteAsync(lease, result);
-                    failures = 0;
+                    Interlocked.Exchange(ref failures.Value, 0);
                 }
                 catch (OperationCanceledException) when (!stop.IsCancellationRequested)
                 {
                     // The coordinator withdrew the lease (shard done elsewhere, or job over): ask for the next one.
+                }
+                catch (OperationCanceledException) when (gaveUp.IsCancellationRequested)
+                {
+                    // This worker gave up or is stopping: hand the shard back now rather than let its lease run out.
+                    await job.ReleaseAsync(lease, "the worker stopped before finishing the shard");
+                    return;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // The shard goes back to the queue for another worker; a device that keeps failing stops asking.
                     logger.LogError(e, "Worker {Worker} failed shard {Shard} of job {Job}", key, lease.ShardId, jobId);
                     await job.ReleaseAsync(lease, e.Message);
-                    if (++failures >= ConsecutiveFailuresBeforeGivingUp)
+                    var inARow = Interlocked.Increment(ref failures.Value);
+                    if (inARow == ConsecutiveFailuresBeforeGivingUp)
                     {
-                        logger.LogError("Worker {Worker} stops taking shards of job {Job} after {Failures} failures in a row", key, jobId, failures);
-                        await job.WorkerStoppedAsync(key, $"gave up after {failures} failures in a row; last: {e.Message}");
+                        logger.LogError("Worker {Worker} stops taking shards of job {Job} after {Failures} failures in a row", key, jobId, inARow);
+                        await gaveUp.CancelAsync();
+                        await job.WorkerStoppedAsync(key, $"gave up after {inARow} failures in a row; last: {e.Message}");
                         return;
                     }
                 }
@@ -127,10 +159,6 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, ILocalSiloDetails s
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Worker {Worker} stopped pulling shards of job {Job}", key, jobId);
         }
     }
 }

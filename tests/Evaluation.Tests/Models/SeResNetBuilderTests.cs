@@ -79,4 +79,66 @@ public sealed class SeResNetBuilderTests
         Assert.Equal(SeResNetBuilder.BuildBytes(spec), SeResNetBuilder.BuildBytes(spec));
         Assert.NotEqual(SeResNetBuilder.BuildBytes(spec), SeResNetBuilder.BuildBytes(spec with { Seed = 4 }));
     }
+
+    [Fact]
+    public void Fp16VariantHasTheSameParametersInHalfTheBytesBehindAFloat32Interface()
+    {
+        var spec = new SeResNetSpec(SeResNetArchitecture.SeResNet50, SeResNetLayout.Caffe);
+        var fp32 = SeResNetBuilder.Build(spec);
+        var fp16 = SeResNetBuilder.Build(spec with { Fp16 = true });
+        var description = ModelInspector.Inspect(fp16);
+
+        Assert.Equal(28_088_024, description.Parameters);
+        Assert.Equal(ModelInspector.Inspect(fp32).MultiplyAccumulates, description.MultiplyAccumulates);
+        Assert.All(fp16.Graph.Initializer, t => Assert.Equal((int)Onnx.TensorProto.Types.DataType.Float16, t.DataType));
+        Assert.Equal(fp32.Graph.Initializer.Sum(t => t.RawData.Length), 2 * fp16.Graph.Initializer.Sum(t => t.RawData.Length));
+        Assert.Equal("float16", description.GetMetadata(ModelMetadataKeys.Precision));
+        Assert.Equal(["float[N,3,224,224]"], description.Inputs.Select(i => $"{i.ElementType}[{string.Join(',', i.Dimensions)}]"));
+        Assert.Equal(["float[N,1000]"], description.Outputs.Select(o => $"{o.ElementType}[{string.Join(',', o.Dimensions)}]"));
+    }
+
+    [Fact]
+    public void Fp16VariantScoresCloseToFloat32AndKeepsTheTopClassOnTheCpu()
+    {
+        // ONNX Runtime's CPU provider has no float16 convolutions: it inserts casts and computes in float32, so this
+        // measures the rounding of the weights; the GPU test measures float16 arithmetic too.
+        var spec = new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 50, InputSize: 64, Seed: 6);
+        using var fp32 = ClassifierSession.Create(SeResNetBuilder.BuildBytes(spec), new ClassifierSessionOptions(InferenceDevice.Cpu, MaxBatchSize: 8, IntraOpThreads: 1));
+        using var fp16 = ClassifierSession.Create(SeResNetBuilder.BuildBytes(spec with { Fp16 = true }), new ClassifierSessionOptions(InferenceDevice.Cpu, MaxBatchSize: 8, IntraOpThreads: 1));
+        using var a = fp32.CreateBatch();
+        using var b = fp16.CreateBatch();
+        var random = new Random(8);
+        for (var i = 0; i < 8; i++)
+        {
+            var image = a.Image(i);
+            for (var j = 0; j < image.Length; j++)
+            {
+                image[j] = (float)(random.NextDouble() * 4 - 2);
+            }
+
+            image.CopyTo(b.Image(i));
+        }
+
+        a.Count = b.Count = 8;
+        fp32.Run(a);
+        fp16.Run(b);
+
+        var largestLogit = Enumerable.Range(0, 8).Max(i => a.Scores(i).ToArray().Max(Math.Abs));
+        var largestChange = Enumerable.Range(0, 8).Max(i => a.Scores(i).ToArray().Zip(b.Scores(i).ToArray(), (x, y) => Math.Abs(x - y)).Max());
+        Assert.True(largestChange > 0, "rounding the weights to float16 should move the logits");
+        Assert.True(largestChange < 0.02 * largestLogit, $"logits moved by {largestChange} (largest logit {largestLogit})");
+        var sameTop1 = Enumerable.Range(0, 8).Count(i => TopClass(a.Scores(i)) == TopClass(b.Scores(i)));
+        Assert.True(sameTop1 >= 7, $"fp16 keeps the top class of {sameTop1} of 8 images");
+    }
+
+    private static int TopClass(ReadOnlySpan<float> scores)
+    {
+        var best = 0;
+        for (var i = 1; i < scores.Length; i++)
+        {
+            best = scores[i] > scores[best] ? i : best;
+        }
+
+        return best;
+    }
 }

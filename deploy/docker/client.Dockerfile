@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# The senet CLI (image senet-client): the job verbs against a cluster (submit, watch, status, results, cancel,
+# jobs, silos) and, on the CPU, evaluate, bench and model. Build from the repository root:
+#   docker build -f deploy/docker/client.Dockerfile -t senet-client .
+#   docker run --rm senet-client --help
+#
+# Same runtime as the CPU silo: ASP.NET Core 10 on Ubuntu 24.04 (the CLI references the silo project for the
+# embedded cluster, and with it Microsoft.AspNetCore.App), plus TurboJPEG for evaluate and bench.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,id=senet-nuget,target=/root/.nuget/packages \
+    dotnet publish src/Client/SENet.Client.csproj -c Release -r linux-x64 --self-contained false \
+        -p:UseAppHost=false -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libturbojpeg \
+    && rm -rf /var/lib/apt/lists/* \
+    && ldconfig -p | grep -q 'libturbojpeg.so.0' \
+    && mkdir /work && chown "$APP_UID" /work
+COPY --from=build /app /app
+# Relative paths (evaluate --out results/, results --out DIR) land in /work: mount a folder there.
+WORKDIR /work
+USER $APP_UID
+ENTRYPOINT ["dotnet", "/app/senet.dll"]
