@@ -28,6 +28,20 @@ public sealed class ModelCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Fp16BuildKeepsAFloat32InterfaceAndSaysItsWeightsAreFloat16()
+    {
+        var path = Path.Combine(_folder.FullName, "half.onnx");
+
+        var build = await CliRunner.RunAsync("model", "build", "seresnet18", "--classes", "10", "--input-size", "64", "--fp16", "--out", path);
+
+        Assert.Equal(0, build.ExitCode);
+        Assert.Contains("float16", build.Output);
+        Assert.Contains("input: float[N,3,64,64]", build.Output);
+        var single = SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 10, InputSize: 64));
+        Assert.InRange(new FileInfo(path).Length, single.Length * 0.45, single.Length * 0.55);
+    }
+
+    [Fact]
     public async Task InfoOnAMissingFileFailsOnStandardError()
     {
         var (exitCode, output, error) = await CliRunner.RunAsync("model", "info", Path.Combine(_folder.FullName, "absent.onnx"));

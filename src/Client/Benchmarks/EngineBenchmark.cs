@@ -1,6 +1,7 @@
 using System.Globalization;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
+using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
 using SENet.Evaluation.Pipeline;
 using Spectre.Console;
@@ -34,18 +35,40 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
             var spec = new SeResNetSpec(SeResNetArchitecture.Parse(options.Architecture), Classes: 1000);
             console.Error.WriteLine($"bench: building {spec.Architecture.Name} and timing inference on {options.Device}");
             var model = SeResNetBuilder.BuildBytes(spec);
-            var inferenceSeconds = new Dictionary<int, double>();
+            var sessionOptions = SessionOptionsFor(model);
+            var throughput = new Dictionary<int, double>();
             foreach (var batchSize in options.BatchSizes)
             {
-                using var session = ClassifierSession.Create(model, new ClassifierSessionOptions(InferenceDevice.Parse(options.Device), batchSize, options.Threads));
-                using var batch = session.CreateBatch();
-                batch.Count = batchSize;
-                var perBatch = Timing.SecondsPerCall(_ => session.Run(batch), 1, options.Seconds, warmUp: 2);
-                inferenceSeconds[batchSize] = perBatch / batchSize;
-                Row($"inference, batch {batchSize}", $"{batchSize / perBatch:F1} images/s", $"{spec.Architecture.Name} on {session.ExecutionProvider}, {perBatch * 1000:F1} ms a batch");
+                using var session = ClassifierSession.Create(model, sessionOptions with { MaxBatchSize = batchSize });
+                throughput[batchSize] = InferenceThroughput.ImagesPerSecond(session, batchSize, options.Seconds);
+                Row($"inference, batch {batchSize}", $"{throughput[batchSize]:F1} images/s",
+                    $"{spec.Architecture.Name} on {session.ExecutionProvider}, {session.Streams} stream(s){(session.PinnedHostMemory ? ", pinned host batches" : "")}, {batchSize * session.Streams / throughput[batchSize] * 1000:F1} ms a batch");
             }
 
-            await MeasureEndToEndAsync(model, images, preprocessSeconds / cores, inferenceSeconds, Row, cancellationToken);
+            if (options.FindBatch)
+            {
+                console.Error.WriteLine($"bench: searching the batch size with the most images/s (up to {options.MaxBatch})");
+                foreach (var (size, figure, whyNot) in InferenceThroughput.FindBatch(model, sessionOptions, options.MaxBatch, options.Seconds))
+                {
+                    Row($"find batch: {size}", figure is { } f ? $"{f:F1} images/s" : "does not fit", whyNot ?? "");
+                    if (figure is { } fits)
+                    {
+                        throughput[size] = fits;
+                    }
+                }
+
+                var best = throughput.MaxBy(t => t.Value);
+                Row("best batch size", best.Key.ToString(CultureInfo.InvariantCulture), $"{best.Value:F1} images/s: run jobs with --batch-size {best.Key}");
+            }
+
+            var chosen = throughput.MaxBy(t => t.Value);
+            RowBottleneck(preprocessSeconds, cores, chosen.Value, Row);
+            if (options.Fp16)
+            {
+                MeasureFp16(spec, sessionOptions with { MaxBatchSize = chosen.Key }, images, chosen.Value, Row);
+            }
+
+            await MeasureEndToEndAsync(model, sessionOptions with { MaxBatchSize = chosen.Key }, images, preprocessSeconds / cores, 1 / chosen.Value, Row, cancellationToken);
             console.Out.Write(table);
         }
         finally
@@ -157,17 +180,91 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
         return ((double)sum / count, max, scale == 1.0 ? "1" : $"1/{1 / scale:F0}");
     }
 
-    private async Task MeasureEndToEndAsync(byte[] model, BenchmarkImages images, double preprocessWallSeconds, Dictionary<int, double> inferenceSeconds, Action<string, string, string> row, CancellationToken cancellationToken)
+    /// <summary>The session options of the bench: the device asked for, and 2 streams where it turns out to be a GPU.</summary>
+    private ClassifierSessionOptions SessionOptionsFor(byte[] model)
     {
-        var batchSize = options.BatchSizes.Max();
-        using var session = ClassifierSession.Create(model, new ClassifierSessionOptions(InferenceDevice.Parse(options.Device), batchSize, options.Threads));
+        var device = InferenceDevice.Parse(options.Device);
+        var streams = options.Streams;
+        if (streams <= 0)
+        {
+            using var probe = ClassifierSession.Create(model, new ClassifierSessionOptions(device, 1, options.Threads));
+            streams = probe.ExecutionProvider == ClassifierSession.CudaProvider ? 2 : 1;
+        }
+
+        return new ClassifierSessionOptions(device, options.BatchSizes.Max(), options.Threads, Streams: streams);
+    }
+
+    /// <summary>Which stage limits the node: decoding on every core, or the device.</summary>
+    private static void RowBottleneck(double preprocessSecondsPerImage, int cores, double deviceImagesPerSecond, Action<string, string, string> row)
+    {
+        var decode = cores / preprocessSecondsPerImage;
+        var coresNeeded = (int)Math.Ceiling(deviceImagesPerSecond * preprocessSecondsPerImage);
+        if (decode < deviceImagesPerSecond)
+        {
+            row("bottleneck", "decode-bound", $"{cores} cores decode {decode:F0} images/s; the device takes {deviceImagesPerSecond:F0}: it needs about {coresNeeded} cores (or --fast-decode)");
+        }
+        else
+        {
+            row("bottleneck", "device-bound", $"the device takes {deviceImagesPerSecond:F0} images/s; {cores} cores decode {decode:F0} ({decode / deviceImagesPerSecond:F1}× headroom; {coresNeeded} cores would do)");
+        }
+    }
+
+    /// <summary>The float16 variant on the same preprocessed bench images: speed, and how its rankings differ from float32's.</summary>
+    private void MeasureFp16(SeResNetSpec spec, ClassifierSessionOptions sessionOptions, BenchmarkImages images, double fp32ImagesPerSecond, Action<string, string, string> row)
+    {
+        using var fp32 = ClassifierSession.Create(SeResNetBuilder.BuildBytes(spec), sessionOptions with { Streams = 1 });
+        using var fp16 = ClassifierSession.Create(SeResNetBuilder.BuildBytes(spec with { Fp16 = true }), sessionOptions);
+        var speed = InferenceThroughput.ImagesPerSecond(fp16, sessionOptions.MaxBatchSize, options.Seconds);
+        row("fp16 inference", $"{speed:F1} images/s", $"{speed / fp32ImagesPerSecond:F2}× float32 on {fp16.ExecutionProvider}" +
+            (fp16.ExecutionProvider == ClassifierSession.CpuProvider ? " (the CPU provider computes float16 graphs through inserted casts)" : ""));
+
+        using var decoder = new ImageDecoder();
+        var preprocessor = new ImagePreprocessor(PreprocessSpec.Default);
+        using var a = fp32.CreateBatch(1);
+        using var b = fp16.CreateBatch(1);
+        a.Count = b.Count = 1;
+        int sameTop1 = 0, top1InTop5 = 0;
+        var reference = new int[5];
+        var half = new int[5];
+        double largestChange = 0, largestLogit = 0;
+        foreach (var bytes in images.Bytes)
+        {
+            using (var image = decoder.Decode(bytes, DecodeOptions.Exact))
+            {
+                preprocessor.Preprocess(image, a.Image(0));
+            }
+
+            a.Image(0).CopyTo(b.Image(0));
+            fp32.Run(a);
+            fp16.Run(b);
+            TopKRanking.Select(a.Scores(0), reference);
+            TopKRanking.Select(b.Scores(0), half);
+            sameTop1 += reference[0] == half[0] ? 1 : 0;
+            top1InTop5 += half.Contains(reference[0]) ? 1 : 0;
+            for (var i = 0; i < a.Classes; i++)
+            {
+                largestChange = Math.Max(largestChange, Math.Abs(a.Scores(0)[i] - b.Scores(0)[i]));
+                largestLogit = Math.Max(largestLogit, Math.Abs(a.Scores(0)[i]));
+            }
+        }
+
+        var n = images.Bytes.Count;
+        row("fp16 vs fp32, top-1", $"{100.0 * (n - sameTop1) / n:F2} % changed", $"{n - sameTop1} of {n} images change their top-1 class (top-1 error against float32's own predictions)");
+        row("fp16 vs fp32, top-5", $"{100.0 * (n - top1InTop5) / n:F2} % missed", $"float32's top-1 class falls out of float16's top 5 for {n - top1InTop5} of {n}; largest logit change {largestChange:F4} (largest logit {largestLogit:F2})");
+    }
+
+    private async Task MeasureEndToEndAsync(byte[] model, ClassifierSessionOptions sessionOptions, BenchmarkImages images, double preprocessWallSeconds, double inferenceSecondsPerImage, Action<string, string, string> row, CancellationToken cancellationToken)
+    {
+        using var session = ClassifierSession.Create(model, sessionOptions);
         using var decoder = new ImageDecoder();
         var list = Enumerable.Range(0, options.EndToEndImages).Select(i => new LabelledImage(images.Files[i % images.Files.Count], i % 1000)).ToList();
         var pipeline = new EvaluationPipeline(session, new LocalFolderSource(images.Folder), decoder, PreprocessSpec.Default);
         var result = await pipeline.RunAsync(list, cancellationToken: cancellationToken);
         var measured = list.Count / result.Duration.TotalSeconds;
-        var ideal = 1 / (preprocessWallSeconds + inferenceSeconds[batchSize]);
-        row($"end to end (evaluate), batch {batchSize}", $"{measured:F1} images/s",
-            $"{list.Count} images in {result.Duration.TotalSeconds:F1} s; ideal 1/(t_pre + t_inf) = {ideal:F1} images/s → {measured / ideal * 100:F0} % of ideal");
+        // On a GPU decoding and inference overlap, so the slower sets the pace; on the CPU they share the cores and add up.
+        var gpu = session.ExecutionProvider == ClassifierSession.CudaProvider;
+        var ideal = gpu ? 1 / Math.Max(preprocessWallSeconds, inferenceSecondsPerImage) : 1 / (preprocessWallSeconds + inferenceSecondsPerImage);
+        row($"end to end (evaluate), batch {sessionOptions.MaxBatchSize}", $"{measured:F1} images/s",
+            $"{list.Count} images in {result.Duration.TotalSeconds:F1} s; ideal {(gpu ? "1/max(t_pre, t_inf)" : "1/(t_pre + t_inf)")} = {ideal:F1} images/s → {measured / ideal * 100:F0} % of ideal");
     }
 }

@@ -15,6 +15,10 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 };
         var endToEnd = new Option<int>("--e2e-images") { Description = "Images for the end-to-end figure.", DefaultValueFactory = _ => 128 };
         var batchSizes = new Option<int[]>("--batch-sizes") { Description = "Inference batch sizes.", DefaultValueFactory = _ => [1, 8, 32], AllowMultipleArgumentsPerToken = true };
+        var streams = new Option<int>("--streams") { Description = "ONNX Runtime sessions run at once on the device (0: 2 on a GPU, 1 on the CPU).", DefaultValueFactory = _ => 0 };
+        var findBatch = new Option<bool>("--find-batch") { Description = "Search the batch size with the most images/s that fits the device (doubling from 1)." };
+        var maxBatch = new Option<int>("--max-batch") { Description = "Largest batch size --find-batch tries.", DefaultValueFactory = _ => 1024 };
+        var fp16 = new Option<bool>("--fp16") { Description = "Also measure the float16 variant: its speed and how many top-1 / top-5 rankings move from float32." };
         var cluster = new Option<bool>("--cluster") { Description = "Instead: images/s of an in-process cluster against the engine alone (same images, same small model)." };
         var silos = new Option<int>("--silos") { Description = "Silos of the --cluster benchmark.", DefaultValueFactory = _ => 3 };
         var clusterImages = new Option<int>("--cluster-images") { Description = "Images of the --cluster benchmark.", DefaultValueFactory = _ => 600 };
@@ -22,7 +26,7 @@ public static class BenchCommand
         var blobCount = new Option<int>("--blobs") { Description = "Blobs of the --blob listing benchmark.", DefaultValueFactory = _ => 100_000 };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
-            images, seconds, architecture, device, threads, endToEnd, batchSizes, cluster, silos, clusterImages, blob, blobCount,
+            images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, cluster, silos, clusterImages, blob, blobCount,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
@@ -39,7 +43,8 @@ public static class BenchCommand
             }
 
             var options = new EngineBenchmarkOptions(parse.GetValue(images), parse.GetValue(seconds), parse.GetValue(architecture)!, parse.GetValue(device)!,
-                parse.GetValue(threads), parse.GetValue(endToEnd), parse.GetValue(batchSizes));
+                parse.GetValue(threads), parse.GetValue(endToEnd), parse.GetValue(batchSizes), parse.GetValue(streams), parse.GetValue(findBatch),
+                parse.GetValue(maxBatch), parse.GetValue(fp16));
             await new EngineBenchmark(console, options).RunAsync(cancellationToken);
             return 0;
         }));

@@ -3,7 +3,7 @@ using SENet.Evaluation.Models;
 
 namespace SENet.Client.Commands;
 
-/// <summary><c>senet model build ARCH --layout timm|caffe --classes N --out FILE</c>.</summary>
+/// <summary><c>senet model build ARCH --layout timm|caffe --classes N [--fp16] --out FILE</c>.</summary>
 public static class ModelBuildCommand
 {
     public static Command Create(CliConsole console)
@@ -22,11 +22,12 @@ public static class ModelBuildCommand
         var reduction = new Option<int>("--reduction") { Description = "SE reduction ratio r; 0 builds the plain ResNet.", DefaultValueFactory = _ => 16 };
         var inputSize = new Option<int>("--input-size") { Description = "Input height and width.", DefaultValueFactory = _ => 224 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the deterministic weights.", DefaultValueFactory = _ => 1UL };
+        var fp16 = new Option<bool>("--fp16") { Description = "Float16 weights and arithmetic behind a float32 input and output (the same seeded weights, rounded)." };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the .onnx file.", Required = true };
 
         var command = new Command("build", "Build a paper-exact SE-ResNet ONNX classifier with seeded (untrained) weights.")
         {
-            architecture, layout, classes, reduction, inputSize, seed, output,
+            architecture, layout, classes, reduction, inputSize, seed, fp16, output,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
@@ -36,7 +37,8 @@ public static class ModelBuildCommand
                 parse.GetValue(reduction),
                 parse.GetValue(classes),
                 parse.GetValue(inputSize),
-                parse.GetValue(seed));
+                parse.GetValue(seed),
+                parse.GetValue(fp16));
             var file = parse.GetValue(output)!;
             var bytes = SeResNetBuilder.BuildBytes(spec);
             file.Directory?.Create();

@@ -37,6 +37,7 @@ public static class ModelInfoCommand
         Row("architecture", description.GetMetadata(ModelMetadataKeys.Architecture) ?? "unknown (not built by SENet Eval)");
         Row("layout", description.GetMetadata(ModelMetadataKeys.Layout) ?? "unknown");
         Row("reduction ratio", description.GetMetadata(ModelMetadataKeys.ReductionRatio) ?? "unknown");
+        Row("weights", description.GetMetadata(ModelMetadataKeys.Precision) ?? "unknown");
         foreach (var input in description.Inputs)
         {
             Row("input", input.ToString());

@@ -175,7 +175,6 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                 span?.AddEvent(new ActivityEvent("inference done"));
                 Interlocked.Increment(ref batches);
                 var scored = 0;
-                long scoredSoFar;
                 lock (counts)
                 {
                     for (var slot = 0; slot < batch.Reserved; slot++)
@@ -189,14 +188,14 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                         }
                     }
 
-                    scoredSoFar = counts.Images;
+                    // Reported under the lock, so reports from several streams still count up.
+                    progress?.Report(new EvaluationProgress(counts.Images, failures.Count, images.Count, stopwatch.Elapsed));
                 }
 
                 EvaluationTelemetry.Batches.Add(1, batchTags);
                 EvaluationTelemetry.Images.Add(scored, okTags);
                 span?.SetTag("senet.batch.images", scored);
                 pool.Writer.TryWrite(batch);
-                progress?.Report(new EvaluationProgress(scoredSoFar, failures.Count, images.Count, stopwatch.Elapsed));
             }
         }
 

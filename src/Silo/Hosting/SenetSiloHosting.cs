@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using SENet.Grains.Devices;
 using Orleans.Configuration;
+using Orleans.Hosting;
 using Orleans.Dashboard;
 using SENet.Evaluation.Storage;
 using SENet.Grains.Hosting;
@@ -33,22 +34,38 @@ public static class SenetSiloHosting
             throw new InvalidOperationException($"Clustering '{silo.Clustering}' is unknown: use 'localhost' or 'azure'.");
         }
 
-        if (azure && string.IsNullOrWhiteSpace(storage?.ConnectionString))
+        if (azure && string.IsNullOrWhiteSpace(storage?.ConnectionString) && string.IsNullOrWhiteSpace(storage?.AccountUrl))
         {
-            throw new InvalidOperationException("Azure clustering needs SENet:Storage:ConnectionString (environment SENet__Storage__ConnectionString).");
+            throw new InvalidOperationException(
+                "Azure clustering needs SENet:Storage:ConnectionString (environment SENet__Storage__ConnectionString), or SENet:Storage:AccountUrl " +
+                "(https://ACCOUNT.blob.core.windows.net) with a workload or managed identity allowed to use the account's blobs and tables.");
+        }
+
+        if (silo.Kubernetes && !azure)
+        {
+            throw new InvalidOperationException("SENet:Silo:Kubernetes needs SENet:Silo:Clustering=azure: pods of a Kubernetes cluster cannot share localhost clustering.");
         }
 
         builder.UseOrleans(orleans =>
         {
             if (azure)
             {
-                var connectionString = storage!.ConnectionString!;
                 orleans.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = silo.ClusterId;
                     o.ServiceId = silo.ServiceId;
                 });
-                if (silo.AdvertisedAddress is { Length: > 0 } address)
+                if (silo.Kubernetes)
+                {
+                    // The pod's IP is advertised and every interface listened on; the ports stay ours.
+                    orleans.Configure<EndpointOptions>(o =>
+                    {
+                        o.SiloPort = silo.SiloPort;
+                        o.GatewayPort = silo.GatewayPort;
+                    });
+                    orleans.UseKubernetesHosting();
+                }
+                else if (silo.AdvertisedAddress is { Length: > 0 } address)
                 {
                     orleans.ConfigureEndpoints(IPAddress.Parse(address), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
                 }
@@ -57,8 +74,18 @@ public static class SenetSiloHosting
                     orleans.ConfigureEndpoints(silo.SiloPort, silo.GatewayPort);
                 }
 
-                orleans.UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(connectionString));
-                orleans.AddSenetBlobJobStorage(connectionString);
+                if (storage!.ConnectionString is { Length: > 0 } connectionString)
+                {
+                    orleans.UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(connectionString));
+                    orleans.AddSenetBlobJobStorage(connectionString);
+                }
+                else
+                {
+                    var account = new Uri(storage.AccountUrl!);
+                    var credential = new Azure.Identity.DefaultAzureCredential();
+                    orleans.UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(TableEndpoint(account), credential));
+                    orleans.AddSenetBlobJobStorage(account, credential);
+                }
             }
             else
             {
@@ -81,5 +108,18 @@ public static class SenetSiloHosting
         });
         builder.Services.AddSenetTelemetry(telemetry ?? new TelemetryOptions(), $"{silo.ClusterId}/{silo.SiloPort}");
         return builder;
+    }
+
+    /// <summary>The table endpoint of the account whose blob endpoint is <paramref name="blobAccount"/> (https://ACCOUNT.blob.… → https://ACCOUNT.table.…).</summary>
+    public static Uri TableEndpoint(Uri blobAccount)
+    {
+        var host = blobAccount.Host;
+        var blob = host.IndexOf(".blob.", StringComparison.OrdinalIgnoreCase);
+        if (blob < 0)
+        {
+            throw new InvalidOperationException($"SENet:Storage:AccountUrl '{blobAccount}' is not a blob endpoint (https://ACCOUNT.blob.core.windows.net): its table endpoint cannot be derived.");
+        }
+
+        return new UriBuilder(blobAccount) { Host = host[..blob] + ".table." + host[(blob + ".blob.".Length)..], Path = "/" }.Uri;
     }
 }

@@ -15,6 +15,13 @@ public sealed class SiloOptions
     /// </summary>
     public string Clustering { get; set; } = "localhost";
 
+    /// <summary>
+    /// Running as a Kubernetes pod: the silo takes its name and address from the pod (POD_NAME, POD_IP), its cluster
+    /// and service ids from the pod's <c>orleans/clusterId</c> and <c>orleans/serviceId</c> labels, and deletes the
+    /// pods of silos that membership declared dead. Membership itself still lives in Azure Table storage.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>The address other silos and clients reach this silo at (azure clustering); unset lets Orleans pick the host's.</summary>
     public string? AdvertisedAddress { get; set; }
 

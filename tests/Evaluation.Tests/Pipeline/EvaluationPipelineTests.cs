@@ -34,12 +34,13 @@ public sealed class EvaluationPipelineTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(3, 2)]
-    [InlineData(8, 4)]
-    public async Task CountsEqualImageByImageReferenceAndFailuresAreNamed(int batchSize, int decodeWorkers)
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 2, 1)]
+    [InlineData(8, 4, 1)]
+    [InlineData(2, 3, 3)]
+    public async Task CountsEqualImageByImageReferenceAndFailuresAreNamed(int batchSize, int decodeWorkers, int streams)
     {
-        using var session = ClassifierSession.Create(Model, new ClassifierSessionOptions(InferenceDevice.Cpu, batchSize, IntraOpThreads: 1));
+        using var session = ClassifierSession.Create(Model, new ClassifierSessionOptions(InferenceDevice.Cpu, batchSize, IntraOpThreads: 1, Streams: streams));
         using var decoder = new ImageDecoder();
         var predictions = new List<ImagePrediction>();
         var pipeline = new EvaluationPipeline(session, new LocalFolderSource(_folder.Path), decoder, Preprocess, new PipelineOptions(ReadConcurrency: 3, DecodeWorkers: decodeWorkers));
@@ -56,6 +57,57 @@ public sealed class EvaluationPipelineTests : IDisposable
         Assert.Contains("not a recognised image", failures["text.png"].Reason);
         Assert.Equal(("read", "file not found"), (failures["absent.jpg"].Stage, failures["absent.jpg"].Reason));
         Assert.Equal((long)Math.Ceiling(_good.Count / (double)batchSize), result.Timings.Batches);
+    }
+
+    [Fact]
+    public async Task PipelinesSharingADecodeSchedulerNeverDecodeMoreImagesAtOnceThanItAllows()
+    {
+        using var session = ClassifierSession.Create(Model, new ClassifierSessionOptions(InferenceDevice.Cpu, 4, IntraOpThreads: 1));
+        using var inner = new ImageDecoder();
+        var decoder = new ConcurrencyCountingDecoder(inner);
+        var shared = new DecodeScheduler(workers: 2);
+        var options = new PipelineOptions(DecodeWorkers: 4, DecodeScheduler: shared.Scheduler);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+            new EvaluationPipeline(session, new LocalFolderSource(_folder.Path), decoder, Preprocess, options).RunAsync([.. _good, .. _bad])));
+
+        Assert.InRange(decoder.MostAtOnce, 1, 2);
+        Assert.All(results, r => Assert.True(r.Counts.CountsEqual(results[0].Counts)));
+        Assert.Equal(3 * (_good.Count + _bad.Count - 1), decoder.Calls);
+    }
+
+    /// <summary>Counts decodes in progress at the same time; a little work inside makes overlaps likely when allowed.</summary>
+    private sealed class ConcurrencyCountingDecoder(IImageDecoder inner) : IImageDecoder
+    {
+        private int _now;
+        private int _most;
+        private int _calls;
+
+        public string Name => inner.Name;
+
+        public int MostAtOnce => Volatile.Read(ref _most);
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public DecodedImage Decode(ReadOnlySpan<byte> encoded, DecodeOptions options)
+        {
+            var now = Interlocked.Increment(ref _now);
+            Interlocked.Increment(ref _calls);
+            int most;
+            while (now > (most = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, now, most) != most)
+            {
+            }
+
+            try
+            {
+                Thread.Sleep(2);
+                return inner.Decode(encoded, options);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _now);
+            }
+        }
     }
 
     [Fact]
