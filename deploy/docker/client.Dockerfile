@@ -7,7 +7,8 @@
 # Same runtime as the CPU silo: ASP.NET Core 10 on Ubuntu 24.04 (the CLI references the silo project for the
 # embedded cluster, and with it Microsoft.AspNetCore.App), plus TurboJPEG for evaluate and bench.
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+# The SDK stage runs on the build machine's own platform (fast on arm64 laptops too) and publishes for linux-x64.
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,id=senet-nuget,target=/root/.nuget/packages \

@@ -7,7 +7,8 @@
 # The runtime is the ASP.NET Core one: the silo has a FrameworkReference to Microsoft.AspNetCore.App (the
 # Orleans dashboard), which the plain dotnet/runtime image does not carry.
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+# The SDK stage runs on the build machine's own platform (fast on arm64 laptops too) and publishes for linux-x64.
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
 COPY . .
 # The NuGet cache is a BuildKit cache mount: the ONNX Runtime GPU package alone is ~300 MB, fetched once.

@@ -10,7 +10,8 @@
 ARG CUDA_IMAGE=nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04
 ARG DOTNET_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+# The SDK stage runs on the build machine's own platform (fast on arm64 laptops too) and publishes for linux-x64.
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,id=senet-nuget,target=/root/.nuget/packages \

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using SENet.Grains.Devices;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Hosting.Kubernetes;
 using Orleans.Dashboard;
 using SENet.Evaluation.Storage;
 using SENet.Grains.Hosting;
@@ -63,7 +64,8 @@ public static class SenetSiloHosting
                         o.SiloPort = silo.SiloPort;
                         o.GatewayPort = silo.GatewayPort;
                     });
-                    orleans.UseKubernetesHosting();
+                    // A silo that membership declared dead (a hung GPU driver, say) loses its pod, so the Deployment replaces it.
+                    orleans.UseKubernetesHosting(options => options.Configure(o => o.DeleteDefunctSiloPods = true));
                 }
                 else if (silo.AdvertisedAddress is { Length: > 0 } address)
                 {

@@ -13,6 +13,9 @@ public static class TelemetryHosting
 
     public const string OrleansMeter = "Microsoft.Orleans";
 
+    /// <summary>The path of the Prometheus scrape endpoint (deploy/ manifests annotate pods with it).</summary>
+    public const string MetricsPath = "/metrics";
+
     public static IServiceCollection AddSenetTelemetry(this IServiceCollection services, TelemetryOptions options, string instance)
     {
         if (!options.Enabled)
@@ -31,6 +34,7 @@ public static class TelemetryHosting
                     {
                         o.Host = options.PrometheusOnAllInterfaces ? "+" : "localhost";
                         o.Port = port;
+                        o.ScrapeEndpointPath = MetricsPath;
                     });
                 }
 
