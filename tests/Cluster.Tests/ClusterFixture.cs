@@ -75,8 +75,11 @@ public class ClusterFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>The devices a silo offers (by silo name: Silo_0, Silo_1, …).</summary>
-    protected virtual DeviceOptions DevicesFor(string siloName) => new() { CpuDevices = DevicesPerSilo };
+    /// <summary>
+    /// The devices a silo offers (by silo name: Silo_0, Silo_1, …). Two shards in flight per worker, as on a GPU, so
+    /// every cluster test also checks exactly-once merging with a worker holding two leases at a time.
+    /// </summary>
+    protected virtual DeviceOptions DevicesFor(string siloName) => new() { CpuDevices = DevicesPerSilo, ShardsInFlight = 2 };
 
     /// <summary>
     /// In memory, with one storage grain, so that tests that kill a silo can spare the one holding job state;
