@@ -205,7 +205,7 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
         }
         else
         {
-            row("bottleneck", "device-bound", $"the device takes {deviceImagesPerSecond:F0} images/s; {cores} cores decode {decode:F0} ({decode / deviceImagesPerSecond:F1}× headroom; {coresNeeded} cores would do)");
+            row("bottleneck", "device-bound", $"the device takes {deviceImagesPerSecond:F0} images/s; {cores} cores decode {decode:F0} ({decode / deviceImagesPerSecond:F1}× headroom; {coresNeeded} {(coresNeeded == 1 ? "core" : "cores")} would do)");
         }
     }
 

@@ -39,14 +39,16 @@ public static class InferenceThroughput
     }
 
     /// <summary>
-    /// Doubles the batch size from 1 until the device runs out of memory, <paramref name="largest"/> is reached, or a
-    /// doubling gains less than 3 %; returns every size tried with its figure (null where it did not fit).
+    /// Doubles the batch size from 1 until the device runs out of memory, <paramref name="largest"/> is reached, or two
+    /// doublings in a row gain less than 3 % each (a plateau: noise alone does not end the search); returns every size
+    /// tried with its figure (null where it did not fit).
     /// </summary>
     public static IReadOnlyList<(int BatchSize, double? ImagesPerSecond, string? WhyNot)> FindBatch(
         byte[] model, ClassifierSessionOptions options, int largest, double seconds)
     {
         var tried = new List<(int, double?, string?)>();
-        double best = 0;
+        double previous = 0;
+        var flat = 0;
         for (var size = 1; size <= largest; size *= 2)
         {
             try
@@ -54,12 +56,13 @@ public static class InferenceThroughput
                 using var session = ClassifierSession.Create(model, options with { MaxBatchSize = size });
                 var figure = ImagesPerSecond(session, size, seconds);
                 tried.Add((size, figure, null));
-                if (figure < best * 1.03)
+                flat = figure < previous * 1.03 ? flat + 1 : 0;
+                if (flat == 2)
                 {
                     break;
                 }
 
-                best = Math.Max(best, figure);
+                previous = figure;
             }
             catch (Exception e) when (e is OnnxRuntimeException or ModelValidationException or OutOfMemoryException)
             {
