@@ -36,5 +36,6 @@ if ! command -v kubectl >/dev/null && ! command -v kustomize >/dev/null; then
   export PATH="$PWD/.tools/kubectl/bin:$PATH"
 fi
 
-# GPU tests (Category=GPU) run where ONNX Runtime's CUDA provider loads and are skipped, with the reason, elsewhere.
-dotnet test SENet.sln --configuration Release "$@"
+# GPU tests (Category=GPU) run where ONNX Runtime's CUDA provider loads and are skipped elsewhere; normal verbosity
+# prints each test, so a skip shows its reason (the loader's message).
+dotnet test SENet.sln --configuration Release --logger "console;verbosity=normal" "$@"

@@ -42,7 +42,8 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
                 using var session = ClassifierSession.Create(model, sessionOptions with { MaxBatchSize = batchSize });
                 throughput[batchSize] = InferenceThroughput.ImagesPerSecond(session, batchSize, options.Seconds);
                 Row($"inference, batch {batchSize}", $"{throughput[batchSize]:F1} images/s",
-                    $"{spec.Architecture.Name} on {session.ExecutionProvider}, {session.Streams} stream(s){(session.PinnedHostMemory ? ", pinned host batches" : "")}, {batchSize * session.Streams / throughput[batchSize] * 1000:F1} ms a batch");
+                    $"{spec.Architecture.Name} on {session.ExecutionProvider}, {session.Streams} stream(s){(session.PinnedHostMemory ? ", pinned host batches" : "")}, {batchSize * session.Streams / throughput[batchSize] * 1000:F1} ms a batch" +
+                    (session.PinnedMemoryFallbackReason is { } why ? $"; pageable batches: {why}" : ""));
             }
 
             if (options.FindBatch)

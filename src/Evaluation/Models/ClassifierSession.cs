@@ -63,6 +63,9 @@ public sealed class ClassifierSession : IDisposable
     /// <summary>Batches live in page-locked host memory (a CUDA session), so copies to the GPU are direct.</summary>
     public bool PinnedHostMemory => _pinnedAllocator is not null;
 
+    /// <summary>Why a CUDA session runs on pageable batches: ONNX Runtime's pinned allocator refused (null otherwise).</summary>
+    public string? PinnedMemoryFallbackReason { get; private init; }
+
     public static ClassifierSession Create(byte[] onnx, ClassifierSessionOptions? options = null)
     {
         options ??= new ClassifierSessionOptions();
@@ -79,7 +82,6 @@ public sealed class ClassifierSession : IDisposable
         var description = ModelInspector.Inspect(ModelInspector.Load(onnx));
         var (sessionOptions, provider, fallbackReason) = CreateSessionOptions(options);
         var sessions = new List<InferenceSession>();
-        OrtAllocator? pinned = null;
         try
         {
             try
@@ -95,26 +97,57 @@ public sealed class ClassifierSession : IDisposable
             }
 
             var (height, width, classes, maxBatch) = ValidateInterface(sessions[0], description, options);
+            // A GPU tunes its convolutions for the batch shape it sees first (cuDNN's algorithm search): warm up with a full batch there.
+            var warmUpImages = provider == CudaProvider ? maxBatch : 1;
+            string? pinnedWhyNot = null;
             if (provider == CudaProvider)
             {
-                // Page-locked host memory: the copy of a batch to the GPU is a DMA that overlaps the other stream's compute.
-                pinned = new OrtAllocator(sessions[0], new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, options.EffectiveDevice.Index, OrtMemType.CpuOutput));
+                var (onPinned, whyNot) = TryPinned(sessions, description, fallbackReason, height, width, classes, maxBatch, options, warmUpImages);
+                if (onPinned is not null)
+                {
+                    return onPinned;
+                }
+
+                pinnedWhyNot = whyNot;
             }
 
-            var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, pinned);
-            // A GPU tunes its convolutions for the batch shape it sees first (cuDNN's algorithm search): warm up with a full batch there.
-            classifier.WarmUp(provider == CudaProvider ? maxBatch : 1);
+            var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, pinnedAllocator: null)
+            {
+                PinnedMemoryFallbackReason = pinnedWhyNot,
+            };
+            classifier.WarmUp(warmUpImages);
             return classifier;
         }
         catch
         {
-            pinned?.Dispose();
             sessions.ForEach(s => s.Dispose());
             throw;
         }
         finally
         {
             sessionOptions.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The session on page-locked batches: the copy of a batch to the GPU is then one DMA that overlaps the other
+    /// streams' compute. Where ONNX Runtime cannot give pinned memory, null, and the batches stay pinned managed arrays.
+    /// </summary>
+    private static (ClassifierSession? Session, string? WhyNot) TryPinned(List<InferenceSession> sessions, ModelDescription description, string? fallbackReason,
+        int height, int width, int classes, int maxBatch, ClassifierSessionOptions options, int warmUpImages)
+    {
+        OrtAllocator? pinned = null;
+        try
+        {
+            pinned = new OrtAllocator(sessions[0], new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, options.EffectiveDevice.Index, OrtMemType.CpuOutput));
+            var classifier = new ClassifierSession([.. sessions], description, CudaProvider, fallbackReason, height, width, classes, maxBatch, pinned);
+            classifier.WarmUp(warmUpImages);
+            return (classifier, null);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            pinned?.Dispose();
+            return (null, e.Message);
         }
     }
 
