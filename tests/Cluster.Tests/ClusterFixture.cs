@@ -76,6 +76,20 @@ public class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// Runs a job and waits until every silo with devices has the model's session loaded. Which workers take a job's
+    /// shards is a race that silos still loading the model lose; tests about the spread over silos start from here.
+    /// </summary>
+    public async Task WarmUpAsync()
+    {
+        await JobDriver.RunAsync(Grains, $"warm-up-{Guid.NewGuid():N}", Data.Spec("warm-up"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (Cluster.Silos.Where(s => s.IsActive).Any(s => s.ServiceProvider.GetRequiredService<SessionPool>().Loaded == 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
     /// The devices a silo offers (by silo name: Silo_0, Silo_1, …). Two shards in flight per worker, as on a GPU, so
     /// every cluster test also checks exactly-once merging with a worker holding two leases at a time.
     /// </summary>

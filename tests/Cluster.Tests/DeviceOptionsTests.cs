@@ -12,7 +12,7 @@ public sealed class DeviceOptionsTests
         Assert.Equal((2, 2), (automatic.SessionsFor(gpu: true), automatic.ShardsInFlightFor(gpu: true)));
         Assert.Equal((1, 1), (automatic.SessionsFor(gpu: false), automatic.ShardsInFlightFor(gpu: false)));
         var set = new DeviceOptions { SessionsPerDevice = 3, ShardsInFlight = 4 };
-        Assert.Equal((3, 4), (set.SessionsFor(gpu: false), set.ShardsInFlightFor(gpu: true)));
+        Assert.Equal((3, 1, 4), (set.SessionsFor(gpu: true), set.SessionsFor(gpu: false), set.ShardsInFlightFor(gpu: true)));
     }
 
     [Fact]

@@ -10,7 +10,8 @@ public sealed class DurableClusterFixture : ClusterFixture
 
     protected override int ImagesPerClass => 60;
 
-    protected override int InputSize => 64;
+    // Heavy enough that a job outlasts two silo kills and the membership changes after them, with workers holding two shards each.
+    protected override int InputSize => 96;
 
     public override async Task InitializeAsync()
     {

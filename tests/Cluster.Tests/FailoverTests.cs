@@ -10,9 +10,12 @@ public sealed class FailoverTests(KillableClusterFixture fixture) : IClassFixtur
     public async Task ASiloKilledMidJobLosesNothingAndCountsNothingTwice()
     {
         var reference = await JobDriver.RunAsync(fixture.Grains, "kill-reference", fixture.Data.Spec("kill-reference", shardSize: 16));
+        await fixture.WarmUpAsync();
         var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("kill");
         // No tail duplicates: what the victim held comes back through lease reclaim (or was completed before it died).
-        var started = await job.StartAsync(fixture.Data.Spec("kill", shardSize: 20) with { TailDuplicates = false });
+        // Small shards, more of them than the other silos' workers hold at once (two each): the victim's workers get
+        // leases even when their silo loads the model last.
+        var started = await job.StartAsync(fixture.Data.Spec("kill", shardSize: 8) with { TailDuplicates = false });
 
         // The victim hosts neither the coordinator nor job storage, and holds a lease right now.
         var management = fixture.Grains.GetGrain<IManagementGrain>(0);
@@ -22,7 +25,7 @@ public sealed class FailoverTests(KillableClusterFixture fixture) : IClassFixtur
         Assert.NotEmpty(victims);
         var busy = await JobDriver.WaitAsync(fixture.Grains, "kill", TimeSpan.FromSeconds(60),
             s => s.IsFinished || s.Workers.Any(w => w.ShardsHeld > 0 && victims.Any(v => v.SiloAddress.ToParsableString() == w.Silo)));
-        Assert.False(busy.IsFinished, "the job finished before a silo could be killed mid-job");
+        Assert.False(busy.IsFinished, $"the job finished ({busy.State}: {busy.Error}) before a silo could be killed mid-job");
         var victim = victims.First(v => busy.Workers.Any(w => w.ShardsHeld > 0 && w.Silo == v.SiloAddress.ToParsableString()));
 
         await fixture.Cluster.KillSiloAsync(victim);

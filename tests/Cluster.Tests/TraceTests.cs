@@ -10,6 +10,7 @@ public sealed class TraceTests(ClusterFixture cluster) : IClassFixture<ClusterFi
     [Fact]
     public async Task OneTraceHoldsTheJobItsShardsOnEverySiloAndTheirBatches()
     {
+        await cluster.WarmUpAsync();
         var spans = new List<Activity>();
         using (Sdk.CreateTracerProviderBuilder().AddSource(EvaluationTelemetry.Name).AddInMemoryExporter(spans).Build())
         {

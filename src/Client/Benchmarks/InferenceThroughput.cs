@@ -16,10 +16,13 @@ public static class InferenceThroughput
             foreach (var batch in batches)
             {
                 batch.Count = batch.Capacity;
-                batch.Image(0).Fill(0.5f);
+                for (var i = 0; i < batch.Capacity; i++)
+                {
+                    batch.Image(i).Fill(0.5f);
+                }
             }
 
-            Parallel.ForEach(batches, session.Run);
+            Parallel.ForEach(batches, batch => session.Run(batch));
             long images = 0;
             var stopwatch = Stopwatch.StartNew();
             Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = batches.Count }, batch =>

@@ -21,6 +21,10 @@ public sealed class ClassifierSession : IDisposable
     private readonly OrtAllocator? _pinnedAllocator;
     private readonly string _inputName;
     private readonly string _outputName;
+    private readonly Lock _lifetime = new();
+    private int _liveBatches;
+    private bool _disposed;
+    private int _nextSession;
 
     private ClassifierSession(InferenceSession[] sessions, ModelDescription description, string provider, string? fallbackReason, int height, int width, int classes, int maxBatchSize, OrtAllocator? pinnedAllocator)
     {
@@ -97,25 +101,22 @@ public sealed class ClassifierSession : IDisposable
             }
 
             var (height, width, classes, maxBatch) = ValidateInterface(sessions[0], description, options);
-            // A GPU tunes its convolutions for the batch shape it sees first (cuDNN's algorithm search): warm up with a full batch there.
-            var warmUpImages = provider == CudaProvider ? maxBatch : 1;
-            string? pinnedWhyNot = null;
-            if (provider == CudaProvider)
-            {
-                var (onPinned, whyNot) = TryPinned(sessions, description, fallbackReason, height, width, classes, maxBatch, options, warmUpImages);
-                if (onPinned is not null)
-                {
-                    return onPinned;
-                }
-
-                pinnedWhyNot = whyNot;
-            }
-
-            var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, pinnedAllocator: null)
+            var (pinned, pinnedWhyNot) = provider == CudaProvider ? PinnedAllocator(sessions[0], options.EffectiveDevice.Index) : (null, null);
+            var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, pinned)
             {
                 PinnedMemoryFallbackReason = pinnedWhyNot,
             };
-            classifier.WarmUp(warmUpImages);
+            try
+            {
+                // A GPU tunes its convolutions for the batch shape it sees (cuDNN's algorithm search) and only ever runs full batches: warm up with one.
+                classifier.WarmUp(classifier.FullBatchesOnly ? maxBatch : 1);
+            }
+            catch
+            {
+                pinned?.Dispose();
+                throw;
+            }
+
             return classifier;
         }
         catch
@@ -130,50 +131,133 @@ public sealed class ClassifierSession : IDisposable
     }
 
     /// <summary>
-    /// The session on page-locked batches: the copy of a batch to the GPU is then one DMA that overlaps the other
-    /// streams' compute. Where ONNX Runtime cannot give pinned memory, null, and the batches stay pinned managed arrays.
+    /// ONNX Runtime's CUDA pinned (page-locked) host allocator: a batch in it goes to the GPU in one DMA that overlaps
+    /// the other streams' compute. Where ONNX Runtime refuses it, none, and the reason; batches are then pinned managed arrays.
     /// </summary>
-    private static (ClassifierSession? Session, string? WhyNot) TryPinned(List<InferenceSession> sessions, ModelDescription description, string? fallbackReason,
-        int height, int width, int classes, int maxBatch, ClassifierSessionOptions options, int warmUpImages)
+    private static (OrtAllocator? Allocator, string? WhyNot) PinnedAllocator(InferenceSession session, int deviceIndex)
     {
-        OrtAllocator? pinned = null;
+        OrtAllocator? allocator = null;
         try
         {
-            pinned = new OrtAllocator(sessions[0], new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, options.EffectiveDevice.Index, OrtMemType.CpuOutput));
-            var classifier = new ClassifierSession([.. sessions], description, CudaProvider, fallbackReason, height, width, classes, maxBatch, pinned);
-            classifier.WarmUp(warmUpImages);
-            return (classifier, null);
+            allocator = new OrtAllocator(session, new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, deviceIndex, OrtMemType.CpuOutput));
+            using var probe = OrtValue.CreateAllocatedTensorValue(allocator, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, [1]);
+            return (allocator, null);
         }
         catch (OnnxRuntimeException e)
         {
-            pinned?.Dispose();
+            allocator?.Dispose();
             return (null, e.Message);
         }
     }
 
-    public InferenceBatch CreateBatch(int? capacity = null) =>
-        new(Math.Min(capacity ?? MaxBatchSize, MaxBatchSize), 3, InputHeight, InputWidth, Classes, _pinnedAllocator);
+    /// <summary>
+    /// A CUDA session runs every batch at its full capacity, padding a partial one: each new batch shape would make
+    /// cuDNN search its algorithms again. The padding's scores are never read.
+    /// </summary>
+    public bool FullBatchesOnly => ExecutionProvider == CudaProvider;
 
-    /// <summary>Runs the first <see cref="InferenceBatch.Count"/> images of <paramref name="batch"/>; scores land in the batch.</summary>
-    public void Run(InferenceBatch batch)
+    /// <summary>A batch of this session's buffers; dispose it before or after the session (pinned memory is released after the last).</summary>
+    public InferenceBatch CreateBatch(int? capacity = null)
+    {
+        lock (_lifetime)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _liveBatches++;
+        }
+
+        return new(Math.Min(capacity ?? MaxBatchSize, MaxBatchSize), 3, InputHeight, InputWidth, Classes, _pinnedAllocator, BatchDisposed);
+    }
+
+    private void BatchDisposed()
+    {
+        lock (_lifetime)
+        {
+            if (--_liveBatches == 0 && _disposed)
+            {
+                _pinnedAllocator?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the first <see cref="InferenceBatch.Count"/> images of <paramref name="batch"/> (all of them where
+    /// <see cref="FullBatchesOnly"/>); scores land in the batch. Returns the time the run took, waiting for a stream not included.
+    /// </summary>
+    public TimeSpan Run(InferenceBatch batch)
+    {
+        var (input, output) = Tensors(batch);
+        if (!Gated)
+        {
+            return RunOn(NextSession(), input, output);
+        }
+
+        _idleCount.Wait();
+        return RunOnIdle(input, output);
+    }
+
+    /// <inheritdoc cref="Run"/>
+    public async ValueTask<TimeSpan> RunAsync(InferenceBatch batch, CancellationToken cancellationToken = default)
+    {
+        var (input, output) = Tensors(batch);
+        if (!Gated)
+        {
+            return RunOn(NextSession(), input, output);
+        }
+
+        await _idleCount.WaitAsync(cancellationToken);
+        return RunOnIdle(input, output);
+    }
+
+    public void Dispose()
+    {
+        lock (_lifetime)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var session in _sessions)
+            {
+                session.Dispose();
+            }
+
+            // Batches hold tensors made by the pinned allocator: it goes with the last of them.
+            if (_liveBatches == 0)
+            {
+                _pinnedAllocator?.Dispose();
+            }
+        }
+
+        _runOptions.Dispose();
+        _idleCount.Dispose();
+    }
+
+    /// <summary>
+    /// On a GPU each batch in flight takes a session of its own (its own CUDA stream). On the CPU, sessions run
+    /// concurrent batches as they come (ONNX Runtime's Run is thread-safe): workers of several CPU devices share one.
+    /// </summary>
+    private bool Gated => ExecutionProvider == CudaProvider;
+
+    private InferenceSession NextSession() => _sessions[(int)((uint)Interlocked.Increment(ref _nextSession) % (uint)_sessions.Length)];
+
+    private (OrtValue Input, OrtValue Output) Tensors(InferenceBatch batch)
     {
         if (batch.Count < 1 || batch.Count > batch.Capacity)
         {
             throw new ArgumentOutOfRangeException(nameof(batch), batch.Count, $"A batch holds 1 to {batch.Capacity} images.");
         }
 
-        var (input, output) = batch.TensorsFor(batch.Count);
-        // Up to Streams batches run at once, each on an idle session; more callers wait for one.
-        _idleCount.Wait();
+        return batch.TensorsFor(FullBatchesOnly ? batch.Capacity : batch.Count);
+    }
+
+    private TimeSpan RunOnIdle(OrtValue input, OrtValue output)
+    {
         _idle.TryDequeue(out var session);
         try
         {
-            using var binding = session!.CreateIoBinding();
-            binding.BindInput(_inputName, input);
-            binding.BindOutput(_outputName, output);
-            binding.SynchronizeBoundInputs();
-            session.RunWithBinding(_runOptions, binding);
-            binding.SynchronizeBoundOutputs();
+            return RunOn(session!, input, output);
         }
         finally
         {
@@ -182,16 +266,16 @@ public sealed class ClassifierSession : IDisposable
         }
     }
 
-    public void Dispose()
+    private TimeSpan RunOn(InferenceSession session, OrtValue input, OrtValue output)
     {
-        foreach (var session in _sessions)
-        {
-            session.Dispose();
-        }
-
-        _pinnedAllocator?.Dispose();
-        _runOptions.Dispose();
-        _idleCount.Dispose();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var binding = session.CreateIoBinding();
+        binding.BindInput(_inputName, input);
+        binding.BindOutput(_outputName, output);
+        binding.SynchronizeBoundInputs();
+        session.RunWithBinding(_runOptions, binding);
+        binding.SynchronizeBoundOutputs();
+        return System.Diagnostics.Stopwatch.GetElapsedTime(started);
     }
 
     /// <summary>
@@ -213,7 +297,7 @@ public sealed class ClassifierSession : IDisposable
             }
         }
 
-        // Idle sessions are taken in turn, so each pays its own lazy initialisation here, not under the first shard.
+        // Sessions are taken in turn, so each pays its own lazy initialisation here, not under the first shard.
         for (var i = 0; i < _sessions.Length; i++)
         {
             Run(batch);

@@ -22,9 +22,11 @@ public sealed unsafe class InferenceBatch : IDisposable
     private readonly float* _input;
     private readonly float* _output;
     private readonly Dictionary<int, (OrtValue Input, OrtValue Output)> _tensorsByCount = [];
+    private Action? _onDisposed;
 
-    internal InferenceBatch(int capacity, int channels, int height, int width, int classes, OrtAllocator? pinnedAllocator = null)
+    internal InferenceBatch(int capacity, int channels, int height, int width, int classes, OrtAllocator? pinnedAllocator, Action onDisposed)
     {
+        _onDisposed = onDisposed;
         Capacity = capacity;
         ImageLength = channels * height * width;
         Classes = classes;
@@ -105,5 +107,6 @@ public sealed unsafe class InferenceBatch : IDisposable
         _nativeOutput?.Dispose();
         GC.KeepAlive(_managedInput);
         GC.KeepAlive(_managedOutput);
+        Interlocked.Exchange(ref _onDisposed, null)?.Invoke();
     }
 }

@@ -149,6 +149,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
             try
             {
                 // On the shared decode scheduler, the decode workers of every pipeline on the node take turns on its cores.
+                // Their awaits resume on the scheduler they started on: no ConfigureAwait(false) in DecodeAllAsync.
                 var scheduler = _options.DecodeScheduler ?? TaskScheduler.Default;
                 await Task.WhenAll(Enumerable.Range(0, _options.EffectiveDecodeWorkers)
                     .Select(_ => Task.Factory.StartNew(DecodeAllAsync, token, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap()));
@@ -167,11 +168,10 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                 using var span = EvaluationTelemetry.Source.StartActivity("senet.batch", ActivityKind.Internal, parentContext: default, tags, startTime: batch.StartedUtc);
                 span?.AddEvent(new ActivityEvent("decoded and preprocessed", batch.FilledUtc));
                 span?.AddEvent(new ActivityEvent("inference started"));
-                var started = Stopwatch.GetTimestamp();
                 batch.Buffer.Count = batch.Reserved;
-                session.Run(batch.Buffer);
-                Interlocked.Add(ref inferenceTicks, Stopwatch.GetTimestamp() - started);
-                EvaluationTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, inferenceTags);
+                var ran = await session.RunAsync(batch.Buffer, token);
+                Interlocked.Add(ref inferenceTicks, (long)(ran.TotalSeconds * Stopwatch.Frequency));
+                EvaluationTelemetry.StageDuration.Record(ran.TotalSeconds, inferenceTags);
                 span?.AddEvent(new ActivityEvent("inference done"));
                 Interlocked.Increment(ref batches);
                 var scored = 0;

@@ -16,7 +16,7 @@ public sealed class DeviceOptions
 
     /// <summary>
     /// ONNX Runtime sessions per GPU, each with its own CUDA stream, so one batch's copies overlap another's compute;
-    /// 0 is 2 on a GPU and 1 on the CPU (where a second session only splits the same cores).
+    /// 0 is 2. A CPU device always has one (a second only splits the same cores; its batches run concurrently anyway).
     /// </summary>
     public int SessionsPerDevice { get; set; }
 
@@ -31,7 +31,7 @@ public sealed class DeviceOptions
 
     public CudaDeviceOptions Cuda { get; set; } = new();
 
-    public int SessionsFor(bool gpu) => SessionsPerDevice > 0 ? SessionsPerDevice : gpu ? 2 : 1;
+    public int SessionsFor(bool gpu) => !gpu ? 1 : SessionsPerDevice > 0 ? SessionsPerDevice : 2;
 
     public int ShardsInFlightFor(bool gpu) => ShardsInFlight > 0 ? ShardsInFlight : gpu ? 2 : 1;
 

@@ -23,6 +23,9 @@ public sealed class SessionPool : IDisposable
 
     public CudaSettings Cuda { get; init; } = new();
 
+    /// <summary>Sessions loaded and ready.</summary>
+    public int Loaded => _sessions.Values.Count(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully);
+
     public async Task<SessionUse> GetAsync(string modelPath, InferenceDevice device, int batchSize, CancellationToken cancellationToken = default)
     {
         var file = new FileInfo(modelPath);

@@ -464,7 +464,8 @@ public sealed class EvaluationJobGrain(
     {
         var spec = Job.Spec!;
         var duration = (Job.FinishedUtc ?? DateTime.UtcNow) - Job.StartedUtc;
-        var devices = Job.Workers.Values.Select(w => w.Device).Distinct().Order().ToList();
+        // Workers are tallied when they join; the report names the devices that scored shards.
+        var devices = Job.Workers.Values.Where(w => w.Shards > 0).Select(w => w.Device).Distinct().Order().ToList();
         return EvaluationReport.Create(Job.Counts!, Job.ModelName, StorageLocation.Redact(spec.DataPath), devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
             Job.ClassNames, Job.Failures, duration) with
         {

@@ -28,8 +28,9 @@ public sealed class CudaFactAttribute : FactAttribute
                 new ClassifierSessionOptions(InferenceDevice.Parse("cuda:0"), MaxBatchSize: 1));
             return null;
         }
-        catch (DeviceUnavailableException e)
+        catch (Exception e)
         {
+            // Usually DeviceUnavailableException (no CUDA libraries); with the libraries but no usable GPU, whatever ONNX Runtime says.
             return e.Message;
         }
     }

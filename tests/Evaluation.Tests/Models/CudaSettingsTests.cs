@@ -64,7 +64,7 @@ public sealed class CudaSettingsTests
             batch.Image(1).Fill(-i * 0.1f);
             return batch;
         }).ToList();
-        Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = 4 }, two.Run);
+        Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = 4 }, batch => two.Run(batch));
 
         using var reference = one.CreateBatch();
         foreach (var batch in batches)

@@ -65,13 +65,13 @@ public sealed class EvaluationPipelineTests : IDisposable
         using var session = ClassifierSession.Create(Model, new ClassifierSessionOptions(InferenceDevice.Cpu, 4, IntraOpThreads: 1));
         using var inner = new ImageDecoder();
         var decoder = new ConcurrencyCountingDecoder(inner);
-        var shared = new DecodeScheduler(workers: 2);
+        var shared = new DecodeScheduler(workers: 1);
         var options = new PipelineOptions(DecodeWorkers: 4, DecodeScheduler: shared.Scheduler);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
             new EvaluationPipeline(session, new LocalFolderSource(_folder.Path), decoder, Preprocess, options).RunAsync([.. _good, .. _bad])));
 
-        Assert.InRange(decoder.MostAtOnce, 1, 2);
+        Assert.Equal(1, decoder.MostAtOnce);
         Assert.All(results, r => Assert.True(r.Counts.CountsEqual(results[0].Counts)));
         Assert.Equal(3 * (_good.Count + _bad.Count - 1), decoder.Calls);
     }
