@@ -25,7 +25,8 @@ public sealed class FailoverTests(KillableClusterFixture fixture) : IClassFixtur
         Assert.NotEmpty(victims);
         var busy = await JobDriver.WaitAsync(fixture.Grains, "kill", TimeSpan.FromSeconds(60),
             s => s.IsFinished || s.Workers.Any(w => w.ShardsHeld > 0 && victims.Any(v => v.SiloAddress.ToParsableString() == w.Silo)));
-        Assert.False(busy.IsFinished, $"the job finished ({busy.State}: {busy.Error}) before a silo could be killed mid-job");
+        Assert.False(busy.IsFinished, $"the job finished ({busy.State}: {busy.Error}) before a silo could be killed mid-job; victims {string.Join(", ", victims.Select(v => v.SiloAddress))}; " +
+            $"workers {string.Join("; ", busy.Workers.Select(w => $"{w.Worker} done {w.ShardsCompleted}"))}");
         var victim = victims.First(v => busy.Workers.Any(w => w.ShardsHeld > 0 && w.Silo == v.SiloAddress.ToParsableString()));
 
         await fixture.Cluster.KillSiloAsync(victim);
