@@ -195,19 +195,6 @@ public sealed class ClassifierSession : IDisposable
         return RunOnIdle(input, output);
     }
 
-    /// <inheritdoc cref="Run"/>
-    public async ValueTask<TimeSpan> RunAsync(InferenceBatch batch, CancellationToken cancellationToken = default)
-    {
-        var (input, output) = Tensors(batch);
-        if (!Gated)
-        {
-            return RunOn(NextSession(), input, output);
-        }
-
-        await _idleCount.WaitAsync(cancellationToken);
-        return RunOnIdle(input, output);
-    }
-
     public void Dispose()
     {
         lock (_lifetime)

@@ -160,16 +160,23 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
             }
         }
 
-        async Task InferAllAsync()
+        // Runs on a thread of its own: ONNX Runtime's Run blocks for the whole batch, and on the thread pool that would
+        // starve everything else on it (a silo's grain turns and lease renewals included).
+        void InferAll()
         {
-            await foreach (var batch in ready.Reader.ReadAllAsync(token))
+            while (ready.Reader.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
             {
+                if (!ready.Reader.TryRead(out var batch))
+                {
+                    continue;
+                }
+
                 EvaluationTelemetry.QueueDepth.Record(ready.Reader.Count, inferenceQueueTags);
                 using var span = EvaluationTelemetry.Source.StartActivity("senet.batch", ActivityKind.Internal, parentContext: default, tags, startTime: batch.StartedUtc);
                 span?.AddEvent(new ActivityEvent("decoded and preprocessed", batch.FilledUtc));
                 span?.AddEvent(new ActivityEvent("inference started"));
                 batch.Buffer.Count = batch.Reserved;
-                var ran = await session.RunAsync(batch.Buffer, token);
+                var ran = session.Run(batch.Buffer);
                 Interlocked.Add(ref inferenceTicks, (long)(ran.TotalSeconds * Stopwatch.Frequency));
                 EvaluationTelemetry.StageDuration.Record(ran.TotalSeconds, inferenceTags);
                 span?.AddEvent(new ActivityEvent("inference done"));
@@ -200,7 +207,12 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         }
 
         // One inference loop per stream of the session: on a GPU, copies of one batch overlap the compute of another.
-        Task[] stages = [Task.Run(ReadAllAsync, token), Task.Run(DecodeStageAsync, token), .. Enumerable.Range(0, session.Streams).Select(_ => Task.Run(InferAllAsync, token))];
+        Task[] stages =
+        [
+            Task.Run(ReadAllAsync, token),
+            Task.Run(DecodeStageAsync, token),
+            .. Enumerable.Range(0, session.Streams).Select(_ => Task.Factory.StartNew(InferAll, token, TaskCreationOptions.LongRunning, TaskScheduler.Default)),
+        ];
         try
         {
             await WhenAllOrFirstFault(stages, stop);
