@@ -71,6 +71,12 @@ public sealed class BlobJobTests(BlobClusterFixture fixture) : IClassFixture<Blo
             Assert.Equal(JobState.Cancelled, cancelled.State);
             Assert.Equal(JobState.Cancelled, started.State);
             Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"the start took {stopwatch.Elapsed} to stop");
+
+            // The job keeps its record: later it still reads as cancelled, with the reason and no report, and is listed.
+            var later = await job.GetStatusAsync();
+            Assert.Equal((JobState.Cancelled, "cancelled while the model loaded or the dataset was listed"), (later.State, later.Error));
+            Assert.Null(await job.GetResultsAsync());
+            Assert.Contains(await fixture.Grains.GetGrain<IJobRegistryGrain>(0).ListAsync(), j => j.JobId == $"cancel-{stage}");
         }
         finally
         {

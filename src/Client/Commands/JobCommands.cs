@@ -91,6 +91,11 @@ public static class JobCommands
             {
                 var status = await job.GetStatusAsync();
                 RequireJob(status);
+                if (status.IsFinished)
+                {
+                    throw new InvalidOperationException($"Job {id} has no report: it was {status.State.ToString().ToLowerInvariant()} before any image was evaluated ({status.Error}).");
+                }
+
                 throw new InvalidOperationException($"Job {id} is still {status.State.ToString().ToLowerInvariant()}: {status.ImagesDone}/{status.ImagesTotal} images. Wait with 'senet watch {id}'.");
             }
 

@@ -109,7 +109,8 @@ public sealed class EvaluationJobGrain(
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             logger.LogInformation("Job {Job} cancelled before it started", JobId);
-            return Status() with { State = JobState.Cancelled, Error = "cancelled while the model loaded or the dataset was listed" };
+            await RecordCancelledBeforeStartAsync(spec);
+            return Status();
         }
         catch (Exception e) when (e is DatasetException or ModelValidationException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
@@ -289,7 +290,7 @@ public sealed class EvaluationJobGrain(
         if (_starting is { } starting && Job.State == JobState.NotStarted)
         {
             await starting.CancelAsync();
-            return Status() with { State = JobState.Cancelled, Error = "cancelled while the model loaded or the dataset was listed" };
+            return Status() with { State = JobState.Cancelled, Error = CancelledBeforeStart };
         }
 
         if (Job.State == JobState.Running)
@@ -302,13 +303,38 @@ public sealed class EvaluationJobGrain(
 
     public Task<JobResults?> GetResultsAsync()
     {
-        if (Job.State is JobState.Running or JobState.NotStarted)
+        // A job cancelled before it started ran nothing and has no report; its status says so.
+        if (Job.State is JobState.Running or JobState.NotStarted || Job.Counts is null)
         {
             return Task.FromResult<JobResults?>(null);
         }
 
         var report = Report();
         return Task.FromResult<JobResults?>(new JobResults(Job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), Job.Spec!.OutputFolder!));
+    }
+
+    private const string CancelledBeforeStart = "cancelled while the model loaded or the dataset was listed";
+
+    /// <summary>
+    /// Keeps a record of a job cancelled while it was being validated, so its status stays "cancelled" rather than
+    /// unknown. Storage is often what a cancelled start was waiting on: the writes get a short time, and what they
+    /// miss lives only as long as this activation (logged).
+    /// </summary>
+    private async Task RecordCancelledBeforeStartAsync(JobSpec spec)
+    {
+        var now = DateTime.UtcNow;
+        record.State = new JobRecord { Spec = spec, State = JobState.Cancelled, Error = CancelledBeforeStart, StartedUtc = now, FinishedUtc = now };
+        try
+        {
+            await record.WriteStateAsync().WaitAsync(TimeSpan.FromSeconds(2));
+            await GrainFactory.GetGrain<IJobRegistryGrain>(0)
+                .RegisterAsync(new JobSummary(JobId, spec.Name, StorageLocation.Redact(spec.ModelPath), StorageLocation.Redact(spec.DataPath), now))
+                .WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException or Azure.RequestFailedException)
+        {
+            logger.LogWarning("Job {Job}: the record of its cancellation was not stored ({Reason}); it is kept while this activation lives", JobId, e.Message);
+        }
     }
 
     private ShardLease Issue(int shardId, string worker, bool duplicate, DateTime now)

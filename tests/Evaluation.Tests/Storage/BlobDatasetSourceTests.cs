@@ -59,6 +59,22 @@ public sealed class BlobDatasetSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEmptyBlobPrefixIsRefusedNamingIt()
+    {
+        var empty = DatasetSources.Open(_azurite.BlobUrl("datasets", "nothing-here"), _storage);
+
+        // The engine's planner, and the cluster's streamed sharder that the coordinator runs.
+        var planned = await Assert.ThrowsAsync<DatasetException>(() => DatasetPlanner.PlanAsync(empty, new DatasetSpec(), 3));
+        var sharded = await Assert.ThrowsAsync<DatasetException>(() =>
+            ImageFolderSharder.PlanAsync(empty, new DatasetSpec(), 3, new LocalOutputStore(Path.Combine(_folder.Path, "out")), 8, CancellationToken.None));
+
+        Assert.Contains("No images found", planned.Message);
+        Assert.Contains("datasets/nothing-here", planned.Message);
+        Assert.Contains("No class folders found", sharded.Message);
+        Assert.Contains("datasets/nothing-here", sharded.Message);
+    }
+
+    [Fact]
     public async Task LabelsAsABlobUrlAndAMissingBlobReportedByName()
     {
         var source = DatasetSources.Open(_azurite.BlobUrl("datasets", "flat"), _storage);
