@@ -55,22 +55,22 @@ public class ClusterFixture : IAsyncLifetime
     /// Silos learn each other's devices from metadata fetched in the background after they join; jobs started
     /// before that use only the devices already known. Tests start from a cluster where every silo knows every other's.
     /// </summary>
-    private async Task WaitForDeviceMetadataAsync()
+    private Task WaitForDeviceMetadataAsync() => PollAsync(TimeSpan.FromSeconds(30), () =>
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
+        var silos = Cluster.Silos.Where(s => s.IsActive).ToList();
+        return silos.All(observer =>
         {
-            var silos = Cluster.Silos.Where(s => s.IsActive).ToList();
-            var known = silos.All(observer =>
-            {
-                var cache = observer.ServiceProvider.GetRequiredService<ISiloMetadataCache>();
-                return silos.All(other => cache.GetSiloMetadata(other.SiloAddress).Metadata.ContainsKey(DeviceMetadata.Key));
-            });
-            if (known || DateTime.UtcNow > deadline)
-            {
-                return;
-            }
+            var cache = observer.ServiceProvider.GetRequiredService<ISiloMetadataCache>();
+            return silos.All(other => cache.GetSiloMetadata(other.SiloAddress).Metadata.ContainsKey(DeviceMetadata.Key));
+        });
+    });
 
+    /// <summary>Checks <paramref name="done"/> every 50 ms until it holds or <paramref name="timeout"/> has passed.</summary>
+    private static async Task PollAsync(TimeSpan timeout, Func<bool> done)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!done() && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(50);
         }
     }
@@ -82,11 +82,7 @@ public class ClusterFixture : IAsyncLifetime
     public async Task WarmUpAsync()
     {
         await JobDriver.RunAsync(Grains, $"warm-up-{Guid.NewGuid():N}", Data.Spec("warm-up"));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (Cluster.Silos.Where(s => s.IsActive).Any(s => s.ServiceProvider.GetRequiredService<SessionPool>().Loaded == 0) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await PollAsync(TimeSpan.FromSeconds(60), () => Cluster.Silos.Where(s => s.IsActive).All(s => s.ServiceProvider.GetRequiredService<SessionPool>().Loaded > 0));
     }
 
     /// <summary>

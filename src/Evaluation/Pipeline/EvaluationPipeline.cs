@@ -150,7 +150,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
             {
                 // On the shared decode scheduler, the decode workers of every pipeline on the node take turns on its cores.
                 // Their awaits resume on the scheduler they started on: no ConfigureAwait(false) in DecodeAllAsync.
-                var scheduler = _options.DecodeScheduler ?? TaskScheduler.Default;
+                var scheduler = _options.DecodeScheduler?.Scheduler ?? TaskScheduler.Default;
                 await Task.WhenAll(Enumerable.Range(0, _options.EffectiveDecodeWorkers)
                     .Select(_ => Task.Factory.StartNew(DecodeAllAsync, token, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap()));
             }

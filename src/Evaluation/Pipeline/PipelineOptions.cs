@@ -2,7 +2,7 @@ namespace SENet.Evaluation.Pipeline;
 
 /// <summary>Concurrency and memory bounds of an <see cref="EvaluationPipeline"/>.</summary>
 /// <param name="ReadConcurrency">Files read at once (I/O bound: local disks and blob storage both like more than one).</param>
-/// <param name="DecodeWorkers">Decode + preprocess workers; 0 means one per core.</param>
+/// <param name="DecodeWorkers">Decode + preprocess workers; 0 means as many as <paramref name="DecodeScheduler"/> runs at once, else one per core.</param>
 /// <param name="BatchesInFlight">Batch buffers: one running, the others filling.</param>
 /// <param name="MaxPixels">Images declaring more pixels are failed before decoding.</param>
 /// <param name="TelemetryTags">Attributes for every metric and span of the run (job, silo, device).</param>
@@ -11,7 +11,7 @@ namespace SENet.Evaluation.Pipeline;
 /// per device and shard), so together they use every core without each taking all of them; null is the thread pool.
 /// </param>
 public sealed record PipelineOptions(int ReadConcurrency = 8, int DecodeWorkers = 0, int BatchesInFlight = 3, long MaxPixels = 178_956_970,
-    IReadOnlyList<KeyValuePair<string, object?>>? TelemetryTags = null, TaskScheduler? DecodeScheduler = null)
+    IReadOnlyList<KeyValuePair<string, object?>>? TelemetryTags = null, DecodeScheduler? DecodeScheduler = null)
 {
-    public int EffectiveDecodeWorkers => DecodeWorkers > 0 ? DecodeWorkers : Environment.ProcessorCount;
+    public int EffectiveDecodeWorkers => DecodeWorkers > 0 ? DecodeWorkers : DecodeScheduler?.Workers ?? Environment.ProcessorCount;
 }

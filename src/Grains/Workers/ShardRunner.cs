@@ -53,7 +53,7 @@ public sealed class ShardRunner(SessionPool sessions, ModelCache models, Storage
         var session = use.Session;
         using var decoder = new ImageDecoder();
         var pipeline = new EvaluationPipeline(session, DatasetSources.Open(spec.DataPath, storage), decoder, spec.ToPreprocessSpec(session.InputHeight),
-            new PipelineOptions(DecodeWorkers: decode.Workers, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode.Scheduler));
+            new PipelineOptions(MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode));
 
         var renewal = new LeaseRenewal(job, lease, leaseLost, logger);
         var csv = new StringWriter();

@@ -66,7 +66,7 @@ public sealed class EvaluationPipelineTests : IDisposable
         using var inner = new ImageDecoder();
         var decoder = new ConcurrencyCountingDecoder(inner);
         var shared = new DecodeScheduler(workers: 1);
-        var options = new PipelineOptions(DecodeWorkers: 4, DecodeScheduler: shared.Scheduler);
+        var options = new PipelineOptions(DecodeWorkers: 4, DecodeScheduler: shared);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
             new EvaluationPipeline(session, new LocalFolderSource(_folder.Path), decoder, Preprocess, options).RunAsync([.. _good, .. _bad])));

@@ -27,7 +27,7 @@ public sealed class ManifestTests
         Assert.NotEmpty(keys);
         Assert.All(keys, k => Assert.Contains(k.Split("__")[1], Sections));
 
-        var (silo, devices, telemetry, storage) = Bind(values, from);
+        var (silo, devices, telemetry, storage) = Bind(manifests);
 
         devices.Validate();
         Assert.True(silo.Kubernetes);
@@ -42,8 +42,7 @@ public sealed class ManifestTests
     public void PortsProbesServicesAndTheScrapeEndpointAreTheSilos(string overlay)
     {
         var manifests = RenderedManifests.Render($"deploy/k8s/overlays/{overlay}");
-        var (values, from) = manifests.SiloEnvironment();
-        var (silo, _, telemetry, _) = Bind(values, from);
+        var (silo, _, telemetry, _) = Bind(manifests);
 
         Assert.Equal(silo.SiloPort, manifests.ContainerPort("silo"));
         Assert.Equal(silo.GatewayPort, manifests.ContainerPort("gateway"));
@@ -70,8 +69,8 @@ public sealed class ManifestTests
     public void OrleansKubernetesHostingGetsThePodItsLabelsAndTheRightsItNeeds(string overlay)
     {
         var manifests = RenderedManifests.Render($"deploy/k8s/overlays/{overlay}");
-        var (values, from) = manifests.SiloEnvironment();
-        var (silo, _, _, _) = Bind(values, from);
+        var (_, from) = manifests.SiloEnvironment();
+        var (silo, _, _, _) = Bind(manifests);
         var labels = manifests.PodTemplate["metadata"]!["labels"]!;
 
         Assert.Equal(silo.ClusterId, (string?)labels[KubernetesHostingOptions.ClusterIdLabel]);
@@ -97,8 +96,7 @@ public sealed class ManifestTests
         var gpu = RenderedManifests.Render("deploy/k8s/overlays/gpu");
         var gpus = (string?)gpu.SiloContainer["resources"]!["limits"]!["nvidia.com/gpu"];
         Assert.Equal("1", gpus);
-        var (gpuValues, gpuFrom) = gpu.SiloEnvironment();
-        var (_, gpuDevices, _, _) = Bind(gpuValues, gpuFrom);
+        var (_, gpuDevices, _, _) = Bind(gpu);
         // Unset, the silo discovers the GPUs the device plugin gives the container: one here, so one worker.
         Assert.True(string.IsNullOrEmpty(gpuDevices.List) || gpuDevices.List.Split(',').Length == 1);
         Assert.Contains(gpu.PodTemplate["spec"]!["tolerations"]!.AsArray(), t => (string?)t!["key"] == "nvidia.com/gpu");
@@ -108,8 +106,7 @@ public sealed class ManifestTests
 
         var cpu = RenderedManifests.Render("deploy/k8s/overlays/cpu-dev");
         Assert.Null(cpu.SiloContainer["resources"]!["limits"]?["nvidia.com/gpu"]);
-        var (cpuValues, cpuFrom) = cpu.SiloEnvironment();
-        Assert.True(Bind(cpuValues, cpuFrom).Devices.CpuDevices >= 1);
+        Assert.True(Bind(cpu).Devices.CpuDevices >= 1);
         foreach (var manifests in new[] { gpu, cpu })
         {
             var requests = manifests.SiloContainer["resources"]!["requests"]!;
@@ -137,8 +134,7 @@ public sealed class ManifestTests
     public void TheWorkloadIdentityComponentSwapsTheSecretForTheAccountUrlAndTheIdentity()
     {
         var manifests = RenderedManifests.Compose(["deploy/k8s/overlays/gpu"], ["deploy/k8s/components/workload-identity"]);
-        var (values, from) = manifests.SiloEnvironment();
-        var (_, _, _, storage) = Bind(values, from);
+        var (_, _, _, storage) = Bind(manifests);
 
         Assert.Null(storage.ConnectionString);
         Assert.StartsWith("https://", storage.AccountUrl);
@@ -149,10 +145,10 @@ public sealed class ManifestTests
         Assert.NotNull(account["metadata"]!["annotations"]?["azure.workload.identity/client-id"]);
     }
 
-    /// <summary>Binds the environment as the silo does; a key without a property, or a value that does not parse, throws.</summary>
-    private static (SiloOptions Silo, DeviceOptions Devices, TelemetryOptions Telemetry, StorageOptions Storage) Bind(
-        Dictionary<string, string> values, Dictionary<string, JsonObject> from)
+    /// <summary>Binds the silo container's environment as the silo does; a key without a property, or a value that does not parse, throws.</summary>
+    private static (SiloOptions Silo, DeviceOptions Devices, TelemetryOptions Telemetry, StorageOptions Storage) Bind(RenderedManifests manifests)
     {
+        var (values, from) = manifests.SiloEnvironment();
         // A variable set from a secret gets a stand-in value: the key is what is checked.
         var settings = values.Concat(from.Keys.Select(k => new KeyValuePair<string, string>(k, "from-a-secret")))
             .Where(kv => kv.Key.StartsWith("SENet__", StringComparison.Ordinal))
