@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using SENet.Contracts.Jobs;
 using SENet.Contracts.Workers;
 using Orleans.TestingHost;
 using SENet.Grains.Devices;
@@ -43,6 +44,8 @@ public class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((options, silo) =>
         {
             silo.AddSenetGrains(DevicesFor(options.SiloName), useMemoryStorage: false, storage: Storage);
+            silo.Services.AddSingleton<ReadGate>();
+            silo.Services.AddSingleton<SENet.Evaluation.Storage.IDatasetSourceFactory, GatedDatasetSourceFactory>();
             ConfigureJobStorage(silo);
         });
         builder.ConfigureSiloHost((_, host) => host.Logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
@@ -64,6 +67,45 @@ public class ClusterFixture : IAsyncLifetime
             return silos.All(other => cache.GetSiloMetadata(other.SiloAddress).Metadata.ContainsKey(DeviceMetadata.Key));
         });
     });
+
+    /// <summary>The gate on a silo's image reads: open unless a test closes it.</summary>
+    public static ReadGate GateOf(InProcessSiloHandle silo) => silo.ServiceProvider.GetRequiredService<ReadGate>();
+
+    /// <summary>Holds every silo's reads: workers take leases and keep them, so no job can finish until gates open.</summary>
+    public void CloseAllGates()
+    {
+        foreach (var silo in Cluster.Silos.Where(s => s.IsActive))
+        {
+            GateOf(silo).Close();
+        }
+    }
+
+    /// <summary>Lets every live silo's reads go but those of <paramref name="held"/>.</summary>
+    public void OpenGatesExcept(params InProcessSiloHandle[] held)
+    {
+        foreach (var silo in Cluster.Silos.Where(s => s.IsActive && !held.Contains(s)))
+        {
+            GateOf(silo).Open();
+        }
+    }
+
+    /// <summary>Opens every live silo's gate, so that a test leaves the shared cluster as it found it.</summary>
+    public void OpenAllGates() => OpenGatesExcept();
+
+    /// <summary>
+    /// Waits until a worker of each of <paramref name="silos"/> holds a lease of the job (with their gates closed, they
+    /// keep it: the job cannot finish before they are killed or their gates open).
+    /// </summary>
+    public async Task<JobStatus> WaitUntilHoldingAsync(string jobId, params InProcessSiloHandle[] silos)
+    {
+        var addresses = silos.Select(s => s.SiloAddress.ToParsableString()).ToList();
+        bool Holding(JobStatus s, string silo) => s.Workers.Any(w => w.ShardsHeld > 0 && w.Silo == silo);
+        var status = await JobDriver.WaitAsync(Grains, jobId, TimeSpan.FromSeconds(60), s => s.IsFinished || addresses.All(a => Holding(s, a)));
+        Assert.False(status.IsFinished, $"job {jobId} finished ({status.State}: {status.Error}) while reads were held");
+        Assert.True(addresses.All(a => Holding(status, a)), $"after 60 s not every one of {string.Join(", ", addresses)} holds a lease of job {jobId}; " +
+            $"workers {string.Join("; ", status.Workers.Select(w => $"{w.Worker} holds {w.ShardsHeld}, done {w.ShardsCompleted}"))}");
+        return status;
+    }
 
     /// <summary>Checks <paramref name="done"/> every 50 ms until it holds or <paramref name="timeout"/> has passed.</summary>
     private static async Task PollAsync(TimeSpan timeout, Func<bool> done)
@@ -100,6 +142,7 @@ public class ClusterFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        OpenAllGates();
         await Cluster.DisposeAsync();
         Data.Dispose();
     }

@@ -41,6 +41,7 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton(devices);
         silo.Services.AddSingleton(_ => new DecodeScheduler(devices.DecodeWorkers));
         silo.Services.AddSingleton(storage ?? new StorageOptions());
+        silo.Services.AddSingleton<IDatasetSourceFactory, DatasetSourceFactory>();
         silo.Services.AddSingleton<ModelCache>();
         silo.Services.AddSingleton<ShardRunner>();
         silo.Services.AddHostedService<JobResumer>();

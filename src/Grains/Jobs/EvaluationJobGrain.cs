@@ -23,6 +23,7 @@ public sealed class EvaluationJobGrain(
     SessionPool sessions,
     ModelCache models,
     StorageOptions storage,
+    IDatasetSourceFactory datasets,
     IClusterMembershipService membership,
     ISiloMetadataCache siloMetadata,
     ILocalSiloDetails localSilo,
@@ -89,7 +90,7 @@ public sealed class EvaluationJobGrain(
 
             use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath, token), InferenceDevice.Cpu, 1, token);
             _ = effective.ToPreprocessSpec(use.Session.InputHeight);
-            var source = DatasetSources.Open(effective.DataPath, storage);
+            var source = datasets.Open(effective.DataPath);
             var datasetSpec = effective.ToDatasetSpec() with { Storage = storage };
             var outputs = OutputStores.Open(effective.OutputFolder!, storage);
             if (effective.LabelsFile is null)

@@ -1,0 +1,32 @@
+using System.Buffers;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Storage;
+
+namespace SENet.Cluster.Tests;
+
+/// <summary>The silo's real dataset sources, with image reads held by the silo's <see cref="ReadGate"/>.</summary>
+public sealed class GatedDatasetSourceFactory(StorageOptions storage, ReadGate gate) : IDatasetSourceFactory
+{
+    private readonly DatasetSourceFactory _inner = new(storage);
+
+    public IDatasetSource Open(string location) => new GatedSource(_inner.Open(location), gate);
+
+    private sealed class GatedSource(IDatasetSource inner, ReadGate gate) : IDatasetSource
+    {
+        public string Description => inner.Description;
+
+        public IAsyncEnumerable<string> ListFilesAsync(string prefix, CancellationToken cancellationToken) => inner.ListFilesAsync(prefix, cancellationToken);
+
+        public IAsyncEnumerable<string> ListFoldersAsync(CancellationToken cancellationToken) => inner.ListFoldersAsync(cancellationToken);
+
+        public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => inner.ExistsAsync(path, cancellationToken);
+
+        public async Task<IMemoryOwner<byte>> ReadAsync(string path, CancellationToken cancellationToken)
+        {
+            await gate.WaitAsync(cancellationToken);
+            return await inner.ReadAsync(path, cancellationToken);
+        }
+
+        public Task<string> ReadTextAsync(string path, CancellationToken cancellationToken) => inner.ReadTextAsync(path, cancellationToken);
+    }
+}
