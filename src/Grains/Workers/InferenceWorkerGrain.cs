@@ -21,6 +21,7 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devic
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
 
     private readonly Dictionary<string, (CancellationTokenSource Stop, Task Loop)> _jobs = [];
+    private readonly CoordinatorRetry _coordinator = new(logger);
     private IGrainTimer? _keepAlive;
 
     private string Key => this.GetPrimaryKeyString();
@@ -78,7 +79,7 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devic
     {
         try
         {
-            var spec = await job.GetSpecAsync() ?? throw new InvalidOperationException($"Job {jobId} has no spec.");
+            var spec = await _coordinator.CallAsync(job.GetSpecAsync, stop) ?? throw new InvalidOperationException($"Job {jobId} has no spec.");
             try
             {
                 await runner.PrepareAsync(device, spec, stop);
@@ -113,7 +114,7 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devic
         {
             while (!stop.IsCancellationRequested)
             {
-                var response = await job.LeaseAsync(key);
+                var response = await _coordinator.CallAsync(() => job.LeaseAsync(key), stop);
                 if (response.Lease is not { } lease)
                 {
                     if (response.JobOver)
@@ -128,7 +129,8 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devic
                 try
                 {
                     var result = await runner.RunAsync(key, device, spec, lease, stop);
-                    await job.CompleteAsync(lease, result);
+                    // Retried through a coordinator failover: the result reaches the coordinator's next activation.
+                    await _coordinator.CallAsync(() => job.CompleteAsync(lease, result), stop);
                     Interlocked.Exchange(ref failures.Value, 0);
                 }
                 catch (OperationCanceledException) when (!stop.IsCancellationRequested)
@@ -138,6 +140,7 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devic
                 catch (OperationCanceledException) when (gaveUp.IsCancellationRequested)
                 {
                     // This worker gave up or is stopping: hand the shard back now rather than let its lease run out.
+                    // One try: a stopping worker does not wait on the coordinator, and an unreturned lease runs out anyway.
                     await job.ReleaseAsync(lease, "the worker stopped before finishing the shard");
                     return;
                 }
@@ -145,7 +148,7 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devic
                 {
                     // The shard goes back to the queue for another worker; a device that keeps failing stops asking.
                     logger.LogError(e, "Worker {Worker} failed shard {Shard} of job {Job}", key, lease.ShardId, jobId);
-                    await job.ReleaseAsync(lease, e.Message);
+                    await _coordinator.CallAsync(() => job.ReleaseAsync(lease, e.Message), stop);
                     var inARow = Interlocked.Increment(ref failures.Value);
                     if (inARow == ConsecutiveFailuresBeforeGivingUp)
                     {
