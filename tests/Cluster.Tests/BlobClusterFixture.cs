@@ -23,10 +23,13 @@ public class BlobClusterFixture : ClusterFixture
 
     protected override StorageOptions? Storage => _storage;
 
+    /// <summary>The storage client's retries before a request fails (the silo's default unless a fixture says otherwise).</summary>
+    protected virtual int StorageRetries => new StorageOptions().MaxRetries;
+
     public override async Task InitializeAsync()
     {
         Azurite = await Azurite.StartAsync();
-        _storage = new StorageOptions { ConnectionString = Azurite.ConnectionString };
+        _storage = new StorageOptions { ConnectionString = Azurite.ConnectionString, MaxRetries = StorageRetries };
         await base.InitializeAsync();
         var container = Container("datasets");
         await container.CreateIfNotExistsAsync();

@@ -6,6 +6,7 @@ using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
+using SENet.Evaluation.Storage;
 using SENet.Evaluation.Telemetry;
 
 namespace SENet.Evaluation.Pipeline;
@@ -76,8 +77,9 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     {
                         bytes = await source.ReadAsync(image.Path, ct);
                     }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    catch (Exception e) when (e is (IOException and not StorageUnavailableException) or UnauthorizedAccessException)
                     {
+                        // A fault of this image's file; storage that does not answer fails the run instead, to be retried whole.
                         Fail(new ImageFailure(image.Path, "read", e is FileNotFoundException ? "file not found" : e.Message));
                     }
 

@@ -10,7 +10,8 @@ namespace SENet.Evaluation.Storage;
 /// <summary>
 /// A dataset under a blob prefix: ImageFolder as virtual folders, labels as blobs. Listing is paged and streamed;
 /// transient failures are retried by the client (exponential back-off with jitter); a missing (404) or forbidden
-/// (403) blob is an error for that image at once, without retry.
+/// (403) blob is an error for that image at once, without retry; storage that still does not answer after the
+/// client's retries is a <see cref="StorageUnavailableException"/>, for the caller to retry the work later.
 /// </summary>
 public sealed class BlobDatasetSource(BlobContainerClient container, string prefix, string description) : IDatasetSource
 {
@@ -50,7 +51,7 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
                     yield break;
                 }
             }
-            catch (RequestFailedException e)
+            catch (Exception e) when (StorageErrors.IsStorageFailure(e))
             {
                 throw Translate(e, prefix);
             }
@@ -68,7 +69,7 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
         {
             return (await Blob(path).ExistsAsync(cancellationToken)).Value;
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
             throw Translate(e, path);
         }
@@ -82,7 +83,7 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
             await using var stream = response.Value.Content;
             return await PooledBytes.ReadAsync(stream, checked((int)response.Value.Details.ContentLength), cancellationToken);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
             throw Translate(e, path);
         }
@@ -94,7 +95,7 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
         {
             return (await Blob(path).DownloadContentAsync(cancellationToken)).Value.Content.ToString();
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
             throw Translate(e, path);
         }
@@ -117,7 +118,7 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
 
                 page = enumerator.Current;
             }
-            catch (RequestFailedException e)
+            catch (Exception e) when (StorageErrors.IsStorageFailure(e))
             {
                 throw Translate(e, what == "list" ? prefix : what);
             }
@@ -126,13 +127,6 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
         }
     }
 
-    /// <summary>The storage error in words, naming the blob and never a credential.</summary>
-    private Exception Translate(RequestFailedException e, string path) => e.Status switch
-    {
-        404 => new FileNotFoundException($"blob '{path}' not found under {description} ({e.ErrorCode ?? "404"})"),
-        403 => new UnauthorizedAccessException($"access to '{path}' under {description} was refused (403 {e.ErrorCode}): check the connection string, SAS or identity's role"),
-        _ => new IOException($"storage request for '{path}' under {description} failed with {e.Status} {e.ErrorCode}: {FirstLine(e.Message)}", e),
-    };
+    private Exception Translate(Exception e, string path) => StorageErrors.Translate(e, path, description);
 
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

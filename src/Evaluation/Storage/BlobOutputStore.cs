@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Storage.Blobs;
 
 namespace SENet.Evaluation.Storage;
@@ -22,9 +21,9 @@ public sealed class BlobOutputStore(BlobContainerClient container, string prefix
 
             await Blob(name).UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
-            throw new IOException($"writing '{name}' under {display} failed with {e.Status} {e.ErrorCode}", e);
+            throw StorageErrors.Translate(e, name, display);
         }
     }
 
@@ -34,9 +33,9 @@ public sealed class BlobOutputStore(BlobContainerClient container, string prefix
         {
             return (await Blob(name).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
-            throw new FileNotFoundException($"'{name}' not found under {display}");
+            throw StorageErrors.Translate(e, name, display);
         }
     }
 

@@ -60,9 +60,15 @@ public sealed record StorageLocation(BlobContainerClient? Container, string Pref
         {
             client = new BlobContainerClient(new UriBuilder(containerUri) { Query = uri.Query.TrimStart('?') }.Uri, clientOptions);
         }
-        else if (options.ConnectionString is { Length: > 0 } connectionString)
+        else if (options.ConnectionString is { Length: > 0 } connectionString
+            && new BlobServiceClient(connectionString, clientOptions) is var configured && SameAccount(configured.Uri, containerUri, accountSegments))
         {
-            client = new BlobServiceClient(connectionString, clientOptions).GetBlobContainerClient(containerName);
+            client = configured.GetBlobContainerClient(containerName);
+        }
+        else if (containerUri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"'{Redact(location)}' has no SAS and is not the account of SENet:Storage:ConnectionString, and an identity " +
+                "(DefaultAzureCredential) is only sent over https: add a SAS to the URL or set the connection string of that account.");
         }
         else
         {
@@ -102,6 +108,16 @@ public sealed record StorageLocation(BlobContainerClient? Container, string Pref
     {
         var query = location.IndexOf('?');
         return query < 0 ? location : location[..query] + "?<redacted>";
+    }
+
+    /// <summary>Whether a connection string's account is the one a URL names: its key is no credential for any other.</summary>
+    private static bool SameAccount(Uri configuredAccount, Uri containerUri, int accountSegments)
+    {
+        var account = new UriBuilder(containerUri)
+        {
+            Path = string.Join('/', containerUri.AbsolutePath.Trim('/').Split('/').Take(accountSegments)),
+        }.Uri;
+        return string.Equals(configuredAccount.GetLeftPart(UriPartial.Path).TrimEnd('/'), account.GetLeftPart(UriPartial.Path).TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
     }
 
     private static StorageLocation Blob(BlobContainerClient container, string prefix)

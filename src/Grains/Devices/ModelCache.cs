@@ -34,6 +34,10 @@ public sealed class ModelCache(StorageOptions storage)
         {
             throw new FileNotFoundException($"Model {parsed.Display} cannot be read ({e.Status} {e.ErrorCode}): check the location and the storage credentials.");
         }
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
+        {
+            throw StorageErrors.Translate(e, "model", parsed.Display);
+        }
 
         var identity = properties.ContentHash is { Length: > 0 } md5 ? Convert.ToHexStringLower(md5) : properties.ETag.ToString();
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{parsed.Display}|{identity}")))[..32];
@@ -44,7 +48,15 @@ public sealed class ModelCache(StorageOptions storage)
             {
                 Directory.CreateDirectory(Folder);
                 var partial = $"{path}.{Guid.NewGuid():N}.tmp";
-                await blob.DownloadToAsync(partial, cancellationToken);
+                try
+                {
+                    await blob.DownloadToAsync(partial, cancellationToken);
+                }
+                catch (Exception e) when (StorageErrors.IsStorageFailure(e))
+                {
+                    File.Delete(partial);
+                    throw StorageErrors.Translate(e, "model", parsed.Display);
+                }
                 File.Move(partial, path, overwrite: true);
             }
 

@@ -4,6 +4,7 @@ using SENet.Contracts.Jobs;
 using System.Runtime.CompilerServices;
 using SENet.Contracts.Workers;
 using SENet.Evaluation.Models;
+using SENet.Evaluation.Storage;
 using SENet.Grains.Devices;
 using SENet.Grains.Placement;
 
@@ -80,14 +81,8 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devic
         try
         {
             var spec = await _coordinator.CallAsync(job.GetSpecAsync, stop) ?? throw new InvalidOperationException($"Job {jobId} has no spec.");
-            try
+            if (!await PrepareAsync(job, jobId, key, device, spec, stop))
             {
-                await runner.PrepareAsync(device, spec, stop);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Worker {Worker} cannot run job {Job}: its model does not load", key, jobId);
-                await job.WorkerStoppedAsync(key, $"the model did not load on {device}: {e.Message}");
                 return;
             }
 
@@ -106,10 +101,40 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devic
         }
     }
 
+    /// <summary>Loads the job's model on the device, waiting for storage while it is away; false if the model cannot load here.</summary>
+    private async Task<bool> PrepareAsync(IEvaluationJobGrain job, string jobId, string key, string device, JobSpec spec, CancellationToken stop)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await runner.PrepareAsync(device, spec, stop);
+                return true;
+            }
+            catch (StorageUnavailableException e)
+            {
+                // The model's storage is away: no reason to leave the job.
+                logger.LogWarning("Worker {Worker} waits for storage before loading the model of job {Job}: {Error}", key, jobId, e.Message);
+                await Task.Delay(StorageBackOff(attempt), stop);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Worker {Worker} cannot run job {Job}: its model does not load", key, jobId);
+                await job.WorkerStoppedAsync(key, $"the model did not load on {device}: {e.Message}");
+                return false;
+            }
+        }
+    }
+
+    /// <summary>1, 2, 4 … 30 s, jittered, so workers waiting on storage do not all come back at once.</summary>
+    private static TimeSpan StorageBackOff(int attempt) =>
+        TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(attempt, 5))) * (0.8 + 0.4 * Random.Shared.NextDouble()));
+
     /// <summary>Leases and runs shards one after another until the job is over; <paramref name="failures"/> counts failures in a row across the worker's loops.</summary>
     private async Task RunLeasesAsync(IEvaluationJobGrain job, string jobId, string key, string device, JobSpec spec, StrongBox<int> failures, CancellationTokenSource gaveUp)
     {
         var stop = gaveUp.Token;
+        var storageWaits = 0;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -132,6 +157,7 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devic
                     // Retried through a coordinator failover: the result reaches the coordinator's next activation.
                     await _coordinator.CallAsync(() => job.CompleteAsync(lease, result), stop);
                     Interlocked.Exchange(ref failures.Value, 0);
+                    storageWaits = 0;
                 }
                 catch (OperationCanceledException) when (!stop.IsCancellationRequested)
                 {
@@ -143,6 +169,14 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devic
                     // One try: a stopping worker does not wait on the coordinator, and an unreturned lease runs out anyway.
                     await job.ReleaseAsync(lease, "the worker stopped before finishing the shard");
                     return;
+                }
+                catch (StorageUnavailableException e)
+                {
+                    // Storage, not this device, failed: the shard goes back and this loop waits for storage, without
+                    // counting toward giving up, so a long outage delays the job rather than ending it.
+                    logger.LogWarning("Worker {Worker} hands shard {Shard} of job {Job} back while storage is away: {Error}", key, lease.ShardId, jobId, e.Message);
+                    await _coordinator.CallAsync(() => job.ReleaseAsync(lease, e.Message), stop);
+                    await Task.Delay(StorageBackOff(storageWaits++), stop);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -138,6 +138,26 @@ public sealed class BlobDatasetSourceTests : IAsyncLifetime
         Assert.False(StorageLocation.Parse("/data/val", options).IsBlob);
     }
 
+    [Fact]
+    public void AConnectionStringSignsOnlyForItsOwnAccount()
+    {
+        var options = new StorageOptions { ConnectionString = "UseDevelopmentStorage=true" };
+
+        var own = StorageLocation.Parse("http://127.0.0.1:10000/devstoreaccount1/imagenet/val", options);
+        var other = StorageLocation.Parse("https://127.0.0.1:10000/otheraccount/imagenet/val", options);
+        var plainHttp = Assert.Throws<ArgumentException>(() => StorageLocation.Parse("http://127.0.0.1:10000/otheraccount/imagenet/val", options));
+        var cloud = StorageLocation.Parse("https://acct.blob.core.windows.net/imagenet/val", options);
+
+        // The shared key signs for its own account only; any other account is reached as the URL names it, through
+        // the ambient identity (DefaultAzureCredential), never the configured account instead.
+        Assert.True(own.Container!.CanGenerateSasUri);
+        Assert.Equal("otheraccount", other.Container!.AccountName);
+        Assert.False(other.Container.CanGenerateSasUri);
+        Assert.Equal(("acct", false), (cloud.Container!.AccountName, cloud.Container.CanGenerateSasUri));
+        Assert.StartsWith("https://acct.blob.core.windows.net/imagenet", cloud.Display);
+        Assert.Contains("not the account of SENet:Storage:ConnectionString", plainHttp.Message);
+    }
+
     public async Task DisposeAsync()
     {
         await _azurite.DisposeAsync();

@@ -1,0 +1,64 @@
+using SENet.Contracts.Jobs;
+
+namespace SENet.Cluster.Tests;
+
+public sealed class StorageAwayTests(ImpatientStorageClusterFixture fixture) : IClassFixture<ImpatientStorageClusterFixture>
+{
+    [Fact]
+    public async Task StorageAwayLongerThanTheClientRetriesDelaysTheJobAndLosesNothing()
+    {
+        var reference = await JobDriver.RunAsync(fixture.Grains, "long-outage-reference", fixture.Data.Spec("long-outage-reference", shardSize: 16));
+        var held = fixture.Cluster.Silos.Last(s => s.IsActive);
+        fixture.CloseAllGates();
+        try
+        {
+            var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("long-outage");
+            await job.StartAsync(fixture.Data.Spec("long-outage", shardSize: 8) with { DataPath = fixture.DataUrl, OutputFolder = fixture.OutputUrl("long-outage") });
+            await fixture.WaitUntilHoldingAsync("long-outage", held);
+            fixture.OpenGatesExcept(held);
+            var before = await JobDriver.WaitAsync(fixture.Grains, "long-outage", TimeSpan.FromSeconds(60), s => s.ShardsDone >= 1 || s.IsFinished);
+            Assert.False(before.IsFinished, "the job finished before storage could be taken away");
+
+            // Every worker now reads, and writes its shards' outputs, against storage that is gone for many times the
+            // client's retry budget (one retry, half a second).
+            await fixture.Azurite.StopAsync();
+            fixture.OpenAllGates();
+            await Task.Delay(TimeSpan.FromSeconds(8));
+            var during = await job.GetStatusAsync();
+            Assert.Equal(JobState.Running, during.State);
+            Assert.True(during.ShardsRetried > 0, "no shard was handed back while storage was away");
+            Assert.Equal(before.ImagesFailed, during.ImagesFailed);
+            await fixture.Azurite.StartAgainAsync();
+        }
+        finally
+        {
+            fixture.OpenAllGates();
+        }
+
+        var done = await JobDriver.WaitAsync(fixture.Grains, "long-outage", TimeSpan.FromSeconds(120));
+
+        Assert.True(done.State == JobState.Completed, $"{done.State}: {done.Error}");
+        Assert.Equal(fixture.Data.Images, done.ImagesDone);
+        JobDriver.AssertSameCounts(reference, await JobDriver.ReportAsync(fixture.Grains, "long-outage"));
+    }
+
+    [Fact]
+    public async Task AJobOnStorageThatDoesNotAnswerIsRefusedSayingSoWithoutTheSecret()
+    {
+        await fixture.Azurite.StopAsync();
+        try
+        {
+            var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("unreachable");
+            var refused = await Assert.ThrowsAsync<JobRejectedException>(() => job.StartAsync(
+                fixture.Data.Spec("unreachable", shardSize: 8) with { DataPath = fixture.DataUrl, OutputFolder = fixture.OutputUrl("unreachable") }));
+
+            Assert.Contains("storage did not answer", refused.Message);
+            Assert.Contains("check that the account is reachable", refused.Message);
+            Assert.DoesNotContain(SENet.Tests.Storage.Azurite.AccountKey, refused.Message);
+        }
+        finally
+        {
+            await fixture.Azurite.StartAgainAsync();
+        }
+    }
+}
