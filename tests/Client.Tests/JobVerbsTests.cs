@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using SENet.Evaluation.Metrics;
+using SENet.Evaluation.Telemetry;
 
 namespace SENet.Client.Tests;
 
@@ -76,5 +79,40 @@ public sealed class JobVerbsTests(EmbeddedClusterFixture fixture) : IClassFixtur
 
         Assert.Equal(1, exitCode);
         Assert.Contains("No SENet cluster answered at gateway 127.0.0.1:1", error);
+    }
+
+    [Fact]
+    public async Task AJobSubmittedInsideATraceJoinsThatTrace()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is EvaluationTelemetry.Name or "SENet.Client.Tests" || s.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var source = new ActivitySource("SENet.Client.Tests");
+
+        ActivityTraceId trace;
+        string jobId;
+        using (var caller = source.StartActivity("pipeline step that submits")!)
+        {
+            trace = caller.TraceId;
+            var submit = await CliRunner.RunAsync(["submit", "--data", fixture.Data, "--model", fixture.Model, "--device-policy", "cpu", .. fixture.Connection]);
+            Assert.Equal(0, submit.ExitCode);
+            jobId = submit.Output.Trim();
+        }
+
+        await CliRunner.RunAsync(["watch", jobId, .. fixture.Connection]);
+        Activity? job = null;
+        for (var attempt = 0; attempt < 100 && job is null; attempt++)
+        {
+            job = stopped.FirstOrDefault(a => a.OperationName == "senet.job" && Equals(a.GetTagItem(TelemetryTags.Job), jobId));
+            await Task.Delay(50);
+        }
+
+        Assert.NotNull(job);
+        Assert.Equal(trace, job.TraceId);
     }
 }

@@ -18,15 +18,13 @@ public sealed class ClusterConnection(IHost host) : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             client.UseLocalhostClustering(gatewayPort, serviceId, clusterId).UseConnectionRetryFilter((_, _) => Task.FromResult(false));
-            if (tls is not null)
-            {
-                client.UseTls(tls, options => Silo.Hosting.ClusterTls.Configure(options, tls));
-            }
+            Configure(client, tls);
         });
         return await StartAsync(builder, $"No SENet cluster answered at gateway 127.0.0.1:{gatewayPort} (cluster '{clusterId}')", " Start a silo (dotnet run --project src/Silo) or pass --gateway.", cancellationToken);
     }
 
-    public static async Task<ClusterConnection> ConnectToAzureAsync(Evaluation.Storage.StorageOptions storage, string clusterId, string serviceId, CancellationToken cancellationToken)
+    public static async Task<ClusterConnection> ConnectToAzureAsync(Evaluation.Storage.StorageOptions storage, string clusterId, string serviceId, CancellationToken cancellationToken,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
     {
         if (string.IsNullOrWhiteSpace(storage.ConnectionString))
         {
@@ -35,15 +33,32 @@ public sealed class ClusterConnection(IHost host) : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Error);
-        builder.UseOrleansClient(client => client
-            .Configure<Orleans.Configuration.ClusterOptions>(o =>
-            {
-                o.ClusterId = clusterId;
-                o.ServiceId = serviceId;
-            })
-            .UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(storage.ConnectionString))
-            .UseConnectionRetryFilter((_, _) => Task.FromResult(false)));
+        builder.UseOrleansClient(client =>
+        {
+            client
+                .Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = clusterId;
+                    o.ServiceId = serviceId;
+                })
+                .UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(storage.ConnectionString))
+                .UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+            Configure(client, tls);
+        });
         return await StartAsync(builder, $"No SENet silo of cluster '{clusterId}' answered through Azure Table membership", "", cancellationToken);
+    }
+
+    /// <summary>
+    /// What every connection has: activity propagation, so a trace the caller starts (submit, evaluate) parents the
+    /// job's spans on the silos; and TLS when the cluster uses it.
+    /// </summary>
+    private static void Configure(IClientBuilder client, System.Security.Cryptography.X509Certificates.X509Certificate2? tls)
+    {
+        client.AddActivityPropagation();
+        if (tls is not null)
+        {
+            client.UseTls(tls, options => Silo.Hosting.ClusterTls.Configure(options, tls));
+        }
     }
 
     private static async Task<ClusterConnection> StartAsync(HostApplicationBuilder builder, string failure, string hint, CancellationToken cancellationToken)

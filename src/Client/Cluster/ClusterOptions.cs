@@ -27,7 +27,7 @@ public sealed class ClusterOptions
 
     public Task<ClusterConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken) =>
         parse.GetValue(Clustering) == "azure"
-            ? ClusterConnection.ConnectToAzureAsync(CliStorage.FromEnvironment(), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!, cancellationToken)
+            ? ClusterConnection.ConnectToAzureAsync(CliStorage.FromEnvironment(), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!, cancellationToken, LoadTls(parse))
             : ClusterConnection.ConnectAsync(parse.GetValue(Gateway), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!, cancellationToken, LoadTls(parse));
 
     private System.Security.Cryptography.X509Certificates.X509Certificate2? LoadTls(ParseResult parse) =>
