@@ -35,6 +35,17 @@ public sealed class ClusterTests(ClusterFixture cluster, SingleSiloFixture singl
     }
 
     [Fact]
+    public async Task AWorkerForADeviceItsSiloDoesNotOfferIsNeverPlaced()
+    {
+        var silo = cluster.Cluster.Silos[1].SiloAddress.ToParsableString();
+
+        var refused = await Assert.ThrowsAnyAsync<OrleansException>(() => cluster.Grains.GetGrain<IInferenceWorkerGrain>(WorkerKey.Format(silo, "cuda:7")).GetStatusAsync());
+
+        Assert.Contains("offers only cpu:0,cpu:1", refused.Message);
+        Assert.Equal(silo, (await cluster.Grains.GetGrain<IInferenceWorkerGrain>(WorkerKey.Format(silo, "cpu:1")).GetStatusAsync()).HostSilo);
+    }
+
+    [Fact]
     public async Task ThreeSiloReportEqualsSingleSiloAndEngineReportsCountForCount()
     {
         var onCluster = await JobDriver.RunAsync(cluster.Grains, "equal-three", cluster.Data.Spec("equal-three"));
