@@ -16,6 +16,27 @@ public sealed class DeviceOptionsTests
     }
 
     [Fact]
+    public void GpusThatOnnxRuntimeCannotDriveAreNotOfferedTheCpuIsAndTheSiloSaysWhy()
+    {
+        var automatic = new DeviceOptions { CpuDevices = 2 };
+
+        var usable = DeviceInventory.Discover(automatic, () => 2, () => null);
+        var unusable = DeviceInventory.Discover(automatic, () => 2, () => "libcudnn.so.9: cannot open shared object file");
+        var none = DeviceInventory.Discover(automatic, () => 0, () => throw new InvalidOperationException("no GPU: nothing to probe"));
+        var listed = DeviceInventory.Discover(new DeviceOptions { List = "cuda:1" }, () => 2, () => "libcudnn.so.9: cannot open shared object file");
+
+        Assert.Equal(["cuda:0", "cuda:1"], usable.Devices);
+        Assert.Null(usable.Note);
+        Assert.Equal(["cpu:0", "cpu:1"], unusable.Devices);
+        Assert.Contains("the driver reports 2 GPU(s)", unusable.Note);
+        Assert.Contains("libcudnn.so.9", unusable.Note);
+        Assert.Equal(["cpu:0", "cpu:1"], none.Devices);
+        Assert.Null(none.Note);
+        // A list is the operator's word: kept as written, to fail loudly where it is wrong.
+        Assert.Equal(["cuda:1"], listed.Devices);
+    }
+
+    [Fact]
     public void CudaSettingsBecomeTheEngines()
     {
         var settings = new CudaDeviceOptions { CudnnConvAlgoSearch = "HEURISTIC", MaxWorkspace = false, MemoryLimitMb = 512, UseTf32 = false }.ToSettings();

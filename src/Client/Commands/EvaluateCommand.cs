@@ -62,7 +62,13 @@ public static class EvaluateCommand
         var jobId = JobIds.New();
         var job = cluster.Grains.GetGrain<IEvaluationJobGrain>(jobId);
         var started = await job.StartAsync(spec);
-        console.Error.WriteLine($"job {jobId}: {started.ImagesTotal} images in {started.ShardsTotal} shards on {string.Join(", ", DeviceInventory.Discover(devices))}");
+        var discovery = DeviceInventory.Discover(devices);
+        if (discovery.Note is { } note)
+        {
+            console.Error.WriteLine($"warning: {note}");
+        }
+
+        console.Error.WriteLine($"job {jobId}: {started.ImagesTotal} images in {started.ShardsTotal} shards on {string.Join(", ", discovery.Devices)}");
         try
         {
             await JobWatcher.WatchAsync(console, cluster.Grains, jobId, cancellationToken);

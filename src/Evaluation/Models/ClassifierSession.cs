@@ -345,6 +345,27 @@ public sealed class ClassifierSession : IDisposable
         return (CreateBaseOptions(options), CpuProvider, null);
     }
 
+    /// <summary>
+    /// Why ONNX Runtime's CUDA execution provider cannot be used on GPU <paramref name="deviceIndex"/>, in the loader's
+    /// words; null when it loads. A driver that sees GPUs is not enough: the provider needs CUDA 13 and cuDNN 9 too.
+    /// </summary>
+    public static string? CudaUnavailableReason(int deviceIndex = 0)
+    {
+        try
+        {
+            _ = OrtEnv.Instance();
+            using var probe = new SessionOptions();
+            using var cudaOptions = new OrtCUDAProviderOptions();
+            cudaOptions.UpdateOptions(new CudaSettings().ToProviderOptions(deviceIndex));
+            probe.AppendExecutionProvider_CUDA(cudaOptions);
+            return null;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            return LoaderReason(e);
+        }
+    }
+
     /// <summary>The loader's own words ("libcublasLt.so.13: cannot open shared object file"), without ONNX Runtime's source locations.</summary>
     private static string LoaderReason(Exception e)
     {

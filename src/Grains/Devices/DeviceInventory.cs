@@ -3,12 +3,19 @@ using System.Runtime.InteropServices;
 namespace SENet.Grains.Devices;
 
 /// <summary>
-/// The devices a silo offers: the configured list, else one per CUDA device the driver reports, else
-/// <see cref="DeviceOptions.CpuDevices"/> CPU devices.
+/// The devices a silo offers: the configured list, else one per CUDA device the driver reports when ONNX Runtime's
+/// CUDA provider loads, else <see cref="DeviceOptions.CpuDevices"/> CPU devices.
 /// </summary>
 public static partial class DeviceInventory
 {
-    public static IReadOnlyList<string> Discover(DeviceOptions options)
+    public static DeviceDiscovery Discover(DeviceOptions options) =>
+        Discover(options, CudaDeviceCount, () => Evaluation.Models.ClassifierSession.CudaUnavailableReason());
+
+    /// <summary>
+    /// As <see cref="Discover(DeviceOptions)"/>, with the driver's GPU count and ONNX Runtime's CUDA probe given, so
+    /// that what a silo offers on a GPU node can be checked anywhere.
+    /// </summary>
+    internal static DeviceDiscovery Discover(DeviceOptions options, Func<int> cudaDeviceCount, Func<string?> cudaUnavailableReason)
     {
         if (!string.IsNullOrWhiteSpace(options.List))
         {
@@ -18,13 +25,21 @@ public static partial class DeviceInventory
                 _ = ToInferenceDevice(device, "auto");
             }
 
-            return listed;
+            return new DeviceDiscovery(listed, null);
         }
 
-        var gpus = CudaDeviceCount();
-        return gpus > 0
-            ? Enumerable.Range(0, gpus).Select(i => $"cuda:{i}").ToList()
-            : Enumerable.Range(0, Math.Max(0, options.CpuDevices)).Select(i => $"cpu:{i}").ToList();
+        var cpus = Enumerable.Range(0, Math.Max(0, options.CpuDevices)).Select(i => $"cpu:{i}").ToList();
+        var gpus = cudaDeviceCount();
+        if (gpus == 0)
+        {
+            return new DeviceDiscovery(cpus, null);
+        }
+
+        // Found devices mean "use what works": GPUs that ONNX Runtime cannot drive would fail every job they took.
+        return cudaUnavailableReason() is { } reason
+            ? new DeviceDiscovery(cpus, $"the driver reports {gpus} GPU(s) but ONNX Runtime's CUDA execution provider does not load ({reason}): " +
+                "offering the CPU instead. Install CUDA 13 and cuDNN 9 on the library path, or list devices in SENet:Devices:List.")
+            : new DeviceDiscovery(Enumerable.Range(0, gpus).Select(i => $"cuda:{i}").ToList(), null);
     }
 
     /// <summary>The session device of a worker device under a job's device policy (<c>cpu</c> forces the CPU).</summary>

@@ -20,7 +20,8 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddSenetGrains(this ISiloBuilder silo, DeviceOptions devices, bool useMemoryStorage = true, StorageOptions? storage = null)
     {
         devices.Validate();
-        var offered = DeviceInventory.Discover(devices);
+        var discovery = DeviceInventory.Discover(devices);
+        var offered = discovery.Devices;
         silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceMetadata.Key] = string.Join(',', offered) });
         silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
         if (useMemoryStorage)
@@ -39,6 +40,8 @@ public static class SiloBuilderExtensions
             Cuda = cuda,
         });
         silo.Services.AddSingleton(devices);
+        silo.Services.AddSingleton(discovery);
+        silo.Services.AddHostedService<DeviceReport>();
         silo.Services.AddSingleton(_ => new DecodeScheduler(devices.DecodeWorkers));
         silo.Services.AddSingleton(storage ?? new StorageOptions());
         silo.Services.AddSingleton<IDatasetSourceFactory, DatasetSourceFactory>();

@@ -133,6 +133,24 @@ public sealed class ClassifierSessionTests
         }
     }
 
+    [Fact]
+    public void TheCudaProbeSaysWhatCreatingACudaSessionFinds()
+    {
+        var reason = ClassifierSession.CudaUnavailableReason();
+        using var auto = ClassifierSession.Create(SmallModel, new ClassifierSessionOptions(InferenceDevice.Auto));
+
+        if (reason is null)
+        {
+            Assert.Equal(ClassifierSession.CudaProvider, auto.ExecutionProvider);
+        }
+        else
+        {
+            Assert.Equal($"CUDA execution provider unavailable: {reason}", auto.FallbackReason);
+            var refused = Assert.Throws<DeviceUnavailableException>(() => ClassifierSession.Create(SmallModel, new ClassifierSessionOptions(InferenceDevice.Parse("cuda:0"))));
+            Assert.Contains(reason, refused.Message);
+        }
+    }
+
     [Theory]
     [InlineData("auto", DeviceKind.Auto, 0)]
     [InlineData("CPU", DeviceKind.Cpu, 0)]
