@@ -79,6 +79,27 @@ public sealed class ClassifierSessionTests
     }
 
     [Fact]
+    public void AModelWithTheWrongInputRankIsRefusedNamingItsInput()
+    {
+        // A linear classifier over [N,3,64] sequences: a fine model, not an image classifier.
+        var graph = new GraphProto { Name = "sequence" };
+        graph.Input.Add(Value("signal", 3, 64));
+        graph.Output.Add(Value("scores", 4));
+        var weight = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(new byte[4 * 192 * 4]) };
+        weight.Dims.AddRange([4, 192]);
+        graph.Initializer.Add(weight);
+        graph.Node.Add(new NodeProto { OpType = "Flatten", Input = { "signal" }, Output = { "flat" } });
+        graph.Node.Add(new NodeProto { OpType = "Gemm", Input = { "flat", "w" }, Output = { "scores" }, Attribute = { new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 } } });
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
+
+        var error = Assert.Throws<ModelValidationException>(() => ClassifierSession.Create(model.ToByteArray(), new ClassifierSessionOptions(InferenceDevice.Cpu)));
+
+        Assert.Contains("signal", error.Message);
+        Assert.Contains("[N,3,H,W]", error.Message);
+    }
+
+    [Fact]
     public void AModelWhoseOutputsAreNaNIsRefusedBeforeScoringAnything()
     {
         var error = Assert.Throws<ModelValidationException>(() => ClassifierSession.Create(NaNModel(), new ClassifierSessionOptions(InferenceDevice.Cpu)));
@@ -167,6 +188,14 @@ public sealed class ClassifierSessionTests
         Assert.Contains("auto, cpu, cuda or cuda:N", Assert.Throws<FormatException>(() => InferenceDevice.Parse(text)).Message);
 
     /// <summary>A classifier head whose weights are NaN: [N,3,8,8] → Flatten → Gemm → [N,4].</summary>
+    private static ValueInfoProto Value(string name, params int[] dims)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "N" });
+        shape.Dim.AddRange(dims.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
+    }
+
     private static byte[] NaNModel()
     {
         var graph = new GraphProto { Name = "nan" };
@@ -182,14 +211,6 @@ public sealed class ClassifierSessionTests
         var model = new ModelProto { IrVersion = 8, Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
         return model.ToByteArray();
-
-        static ValueInfoProto Value(string name, params int[] dims)
-        {
-            var shape = new TensorShapeProto();
-            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "N" });
-            shape.Dim.AddRange(dims.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
-            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
-        }
     }
 
     private static byte[] FeatureMapModel()
