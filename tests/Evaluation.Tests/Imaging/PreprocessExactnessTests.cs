@@ -77,7 +77,7 @@ public sealed class PreprocessExactnessTests
         {
             using var image = Decoder.Decode(File.ReadAllBytes(Path.Combine(PreprocessFixture.Folder, file)), DecodeOptions.Exact);
 
-            Assert.True(sha256 == Sha256OfRgb(image), $"{file}: decoded pixels differ from PIL's");
+            Assert.True(sha256 == DecodedPixels.Sha256OfRgb(image), $"{file}: decoded pixels differ from PIL's");
         }
     }
 
@@ -88,7 +88,7 @@ public sealed class PreprocessExactnessTests
         {
             using var image = Decoder.Decode(File.ReadAllBytes(Path.Combine(PreprocessFixture.Folder, file)), DecodeOptions.Exact);
 
-            Assert.True(sha256 == Sha256OfRgb(image), $"{file}: decoded pixels differ from PIL's convert('RGB')");
+            Assert.True(sha256 == DecodedPixels.Sha256OfRgb(image), $"{file}: decoded pixels differ from PIL's convert('RGB')");
         }
     }
 
@@ -109,19 +109,5 @@ public sealed class PreprocessExactnessTests
             Assert.Equal(reference[i * 3 + 1] - 117f, tensor[plane + i]);
             Assert.Equal(reference[i * 3] - 123f, tensor[2 * plane + i]);
         }
-    }
-
-    private static string Sha256OfRgb(DecodedImage image)
-    {
-        var rgb = new byte[image.Width * image.Height * 3];
-        var pixels = image.Pixels;
-        for (int p = 0, o = 0; o < rgb.Length; p += image.PixelStride, o += 3)
-        {
-            rgb[o] = pixels[p];
-            rgb[o + 1] = pixels[p + 1];
-            rgb[o + 2] = pixels[p + 2];
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(rgb));
     }
 }
