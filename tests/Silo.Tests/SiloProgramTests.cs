@@ -40,4 +40,30 @@ public sealed class SiloProgramTests
             await silo.StopAsync();
         }
     }
+
+    [Fact]
+    public async Task AContainersSiloAcceptsClientsOnEveryInterface()
+    {
+        var ports = FreePorts.Take(2).ToArray();
+        using var silo = SiloApp.Build(
+        [
+            $"--SENet:Silo:SiloPort={ports[0]}", $"--SENet:Silo:GatewayPort={ports[1]}", "--SENet:Silo:GatewayOnAllInterfaces=true",
+            $"--SENet:Silo:ClusterId=any-{Guid.NewGuid():N}", "--SENet:Devices:List=cpu:0", "--Logging:LogLevel:Default=Warning",
+        ]);
+        await silo.StartAsync();
+        try
+        {
+            var endpoints = silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.EndpointOptions>>().Value;
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, ports[1]);
+
+            Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.Any, ports[1]), endpoints.GatewayListeningEndpoint);
+            Assert.Equal(System.Net.IPAddress.Loopback, endpoints.AdvertisedIPAddress);
+            Assert.True(client.Connected);
+        }
+        finally
+        {
+            await silo.StopAsync();
+        }
+    }
 }

@@ -93,6 +93,10 @@ public static class SenetSiloHosting
             {
                 var primary = silo.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
                 orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, primary, silo.ServiceId, silo.ClusterId);
+                if (silo.GatewayOnAllInterfaces)
+                {
+                    orleans.Configure<EndpointOptions>(o => o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, silo.GatewayPort));
+                }
             }
 
             orleans.AddSenetGrains(devices, useMemoryStorage: !azure, storage: storage);

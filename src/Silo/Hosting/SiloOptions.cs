@@ -31,4 +31,10 @@ public sealed class SiloOptions
 
     /// <summary>Silo port of the primary silo for localhost clustering; unset makes this silo the primary.</summary>
     public int? PrimarySiloPort { get; set; }
+
+    /// <summary>
+    /// Localhost clustering: accept clients on every interface, not only loopback, as a container whose gateway port
+    /// is published must; silos still reach each other over loopback.
+    /// </summary>
+    public bool GatewayOnAllInterfaces { get; set; }
 }
