@@ -32,6 +32,12 @@ public sealed class JobVerbsTests(EmbeddedClusterFixture fixture) : IClassFixtur
         Assert.Contains("top-1 error", results.Output);
         var fetched = ReportWriter.FromJson(await File.ReadAllTextAsync(Path.Combine(fixture.Folder, "fetched", "report.json")));
         Assert.Equal((15L, 1L), (fetched.Images, fetched.Failed));
+        // One predictions file from the shards' parts: one header, one row per scored image, each image once.
+        var predictions = await File.ReadAllLinesAsync(Path.Combine(fixture.Folder, "fetched", "predictions.csv"));
+        Assert.Equal(15, predictions.Length - 1);
+        Assert.Equal(1, predictions.Count(l => l == predictions[0]));
+        Assert.Equal(15, predictions.Skip(1).Select(l => l.Split(',')[0]).Distinct().Count());
+        Assert.Contains("predictions.csv: 15 images from 4 shard parts", results.Output);
         Assert.True(File.Exists(Path.Combine(output, "report.json")));
         Assert.True(File.Exists(Path.Combine(output, "report.html")));
         var page = await File.ReadAllTextAsync(html);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SENet.Client.Cluster;
 using SENet.Contracts.Jobs;
 using SENet.Evaluation.Metrics;
+using SENet.Evaluation.Storage;
 using Spectre.Console;
 
 namespace SENet.Client.Commands;
@@ -83,7 +84,7 @@ public static class JobCommands
     {
         var output = new Option<DirectoryInfo?>("--out") { Description = "Also write report.json and results.csv here." };
         var html = new Option<FileInfo?>("--html") { Description = "Also write the report as one self-contained HTML file (charts included)." };
-        return JobVerb(console, "results", "Print a finished job's report (report.json, results.csv; predictions/ parts are in the job's output folder).", async (grains, id, token) =>
+        return JobVerb(console, "results", "Print a finished job's report; --out fetches report.json, results.csv and predictions.csv.", async (grains, id, token) =>
         {
             var job = grains.GetGrain<IEvaluationJobGrain>(id);
             var results = await job.GetResultsAsync();
@@ -100,24 +101,74 @@ public static class JobCommands
             }
 
             ReportPrinter.Print(console, ReportWriter.FromJson(results.ReportJson));
-            console.Out.MarkupLine($"outputs: [bold]{Markup.Escape(results.OutputFolder)}[/]");
+            // The location as the submitter wrote it may carry a SAS: shown without its query.
+            console.Out.MarkupLine($"outputs: [bold]{Markup.Escape(StorageLocation.Redact(results.OutputFolder))}[/]");
             return 0;
-        }, [output, html], async (parse, id, results) =>
+        }, [output, html], async (parse, grains, id) =>
         {
-            if (parse.GetValue(output) is { } folder && results is not null)
+            var job = grains.GetGrain<IEvaluationJobGrain>(id);
+            if (await job.GetResultsAsync() is not { } results)
+            {
+                return;
+            }
+
+            if (parse.GetValue(output) is { } folder)
             {
                 folder.Create();
                 await File.WriteAllTextAsync(Path.Combine(folder.FullName, "report.json"), results.ReportJson);
                 await File.WriteAllTextAsync(Path.Combine(folder.FullName, "results.csv"), results.ResultsCsv);
+                var (rows, parts) = await FetchPredictionsAsync(results.OutputFolder, (await job.GetStatusAsync()).ShardsTotal, Path.Combine(folder.FullName, "predictions.csv"));
+                console.Out.MarkupLine($"fetched: [bold]{Markup.Escape(folder.FullName)}[/] (report.json, results.csv, predictions.csv: {rows} images from {parts} shard parts)");
             }
 
-            if (parse.GetValue(html) is { } file && results is not null)
+            if (parse.GetValue(html) is { } file)
             {
                 file.Directory?.Create();
                 await File.WriteAllTextAsync(file.FullName, HtmlReportWriter.Write(ReportWriter.FromJson(results.ReportJson), $"SENet Eval: {id}"));
                 console.Out.MarkupLine($"html report: [bold]{Markup.Escape(file.FullName)}[/]");
             }
         });
+    }
+
+    /// <summary>
+    /// Joins the job's per-shard prediction parts (local or blob) into one CSV with one header. Shards a cancelled or
+    /// failed job never finished have no part and are left out.
+    /// </summary>
+    private static async Task<(int Rows, int Parts)> FetchPredictionsAsync(string outputFolder, int shards, string destination)
+    {
+        var outputs = OutputStores.Open(outputFolder, CliStorage.FromEnvironment());
+        var (rows, parts) = (0, 0);
+        await using var writer = new StreamWriter(destination);
+        for (var shard = 0; shard < shards; shard++)
+        {
+            string part;
+            try
+            {
+                part = System.Text.Encoding.UTF8.GetString(await outputs.ReadAsync(JobOutputNames.PredictionsPart(shard), CancellationToken.None));
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                continue;
+            }
+
+            // Every part starts with the same header line; names in the rows are CSV-quoted, so rows go across verbatim.
+            var headerEnd = part.IndexOf('\n');
+            if (headerEnd < 0)
+            {
+                continue;
+            }
+
+            if (parts++ == 0)
+            {
+                await writer.WriteAsync(part[..(headerEnd + 1)]);
+            }
+
+            var body = part[(headerEnd + 1)..];
+            await writer.WriteAsync(body);
+            rows += body.Count(c => c == '\n');
+        }
+
+        return (rows, parts);
     }
 
     private static Command Cancel(CliConsole console) => JobVerb(console, "cancel", "Cancel a job; its report keeps what was done.", async (grains, id, _) =>
@@ -150,7 +201,7 @@ public static class JobCommands
     }
 
     private static Command JobVerb(CliConsole console, string name, string description, Func<IGrainFactory, string, CancellationToken, Task<int>> body,
-        Option[]? extra = null, Func<ParseResult, string, JobResults?, Task>? after = null)
+        Option[]? extra = null, Func<ParseResult, IGrainFactory, string, Task>? after = null)
     {
         var cluster = new ClusterOptions();
         var jobId = new Argument<string>("job") { Description = "The job id that submit printed." };
@@ -168,7 +219,7 @@ public static class JobCommands
             var code = await body(connection.Grains, id, cancellationToken);
             if (after is not null)
             {
-                await after(parse, id, await connection.Grains.GetGrain<IEvaluationJobGrain>(id).GetResultsAsync());
+                await after(parse, connection.Grains, id);
             }
 
             return code;

@@ -64,8 +64,8 @@ public sealed class ShardRunner(SessionPool sessions, ModelCache models, Storage
         }
 
         // One part per shard, written whole: a retried or duplicated shard replaces its own part, never adds rows.
-        await outputs.WriteAsync($"predictions/shard-{lease.ShardId:D6}.csv", Encoding.UTF8.GetBytes(csv.ToString()), cancellationToken);
-        await outputs.WriteAsync($"logs/shard-{lease.ShardId:D6}.json", JsonSerializer.SerializeToUtf8Bytes(new
+        await outputs.WriteAsync(JobOutputNames.PredictionsPart(lease.ShardId), Encoding.UTF8.GetBytes(csv.ToString()), cancellationToken);
+        await outputs.WriteAsync(JobOutputNames.ShardLog(lease.ShardId), JsonSerializer.SerializeToUtf8Bytes(new
         {
             shard = lease.ShardId,
             attempt = lease.Attempt,
