@@ -38,9 +38,11 @@ public sealed class ClusterBenchmark(CliConsole console, int silos, int images, 
                 EngineImagesPerSecond = plan.Images.Count / stopwatch.Elapsed.TotalSeconds;
             }
 
-            // The cluster: silos in this process, one CPU device each, the cores shared between them.
+            // The cluster: silos in this process, one CPU device each, the cores shared between them (inference threads
+            // and decode workers alike). Two shards in flight per worker, as on a GPU: one decodes while the other's batch
+            // runs, so a shard's boundary does not drain the pipeline (with one, the cluster reached 85–89 % here).
             var threads = Math.Max(1, Environment.ProcessorCount / silos);
-            await using (var cluster = await EmbeddedCluster.StartAsync(new DeviceOptions { List = "cpu:0", CpuThreads = threads }, silos, cancellationToken: cancellationToken))
+            await using (var cluster = await EmbeddedCluster.StartAsync(new DeviceOptions { List = "cpu:0", CpuThreads = threads, DecodeWorkers = threads, ShardsInFlight = 2 }, silos, cancellationToken: cancellationToken))
             {
                 var spec = new JobSpec { ModelPath = model, DataPath = data, ShardSize = shardSize, BatchSize = 32, DevicePolicy = "cpu", OutputFolder = Path.Combine(folder, "warm") };
                 await RunJobAsync(cluster, "warm-up", spec with { DataPath = data }, cancellationToken);
@@ -52,7 +54,7 @@ public sealed class ClusterBenchmark(CliConsole console, int silos, int images, 
 
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]senet bench --cluster[/] ({Environment.ProcessorCount} cores)").AddColumns("measure", "figure", "detail");
             table.AddRow("engine alone", $"{EngineImagesPerSecond:F1} images/s", Markup.Escape($"{plan.Images.Count} images, one process, one pipeline on every core"));
-            table.AddRow($"cluster of {silos} silos", $"{ClusterImagesPerSecond:F1} images/s", Markup.Escape($"{SilosUsed} silos took shards; shard size {shardSize}; {threads} ONNX Runtime thread(s) per silo; wall time from submit to report"));
+            table.AddRow($"cluster of {silos} silos", $"{ClusterImagesPerSecond:F1} images/s", Markup.Escape($"{SilosUsed} silos took shards; shard size {shardSize}; {threads} ONNX Runtime thread(s), {threads} decode worker(s) and 2 shards in flight per silo; wall time from submit to report"));
             table.AddRow("cluster / engine", $"{ClusterImagesPerSecond / EngineImagesPerSecond * 100:F0} %", "target ≥ 90 %");
             console.Out.Write(table);
         }

@@ -265,7 +265,7 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
         // On a GPU decoding and inference overlap, so the slower sets the pace; on the CPU they share the cores and add up.
         var gpu = session.ExecutionProvider == ClassifierSession.CudaProvider;
         var ideal = gpu ? 1 / Math.Max(preprocessWallSeconds, inferenceSecondsPerImage) : 1 / (preprocessWallSeconds + inferenceSecondsPerImage);
-        row($"end to end (evaluate), batch {sessionOptions.MaxBatchSize}", $"{measured:F1} images/s",
+        row($"end to end (engine pipeline), batch {sessionOptions.MaxBatchSize}", $"{measured:F1} images/s",
             $"{list.Count} images in {result.Duration.TotalSeconds:F1} s; ideal {(gpu ? "1/max(t_pre, t_inf)" : "1/(t_pre + t_inf)")} = {ideal:F1} images/s → {measured / ideal * 100:F0} % of ideal");
     }
 }
