@@ -107,6 +107,22 @@ public class ClusterFixture : IAsyncLifetime
         return status;
     }
 
+    /// <summary>
+    /// Starts a job with every silo's reads held until <paramref name="held"/> holds a lease, then lets the others go
+    /// until <paramref name="shardsDone"/> shards are merged: the job is mid-run, and cannot finish however fast this
+    /// machine is until <paramref name="held"/>'s gate opens.
+    /// </summary>
+    public async Task<JobStatus> StartMidJobAsync(string jobId, JobSpec spec, InProcessSiloHandle held, int shardsDone = 1)
+    {
+        CloseAllGates();
+        await Grains.GetGrain<IEvaluationJobGrain>(jobId).StartAsync(spec);
+        await WaitUntilHoldingAsync(jobId, held);
+        OpenGatesExcept(held);
+        var running = await JobDriver.WaitAsync(Grains, jobId, TimeSpan.FromSeconds(60), s => s.ShardsDone >= shardsDone || s.IsFinished);
+        Assert.False(running.IsFinished, $"job {jobId} finished ({running.State}: {running.Error}) while {held.SiloAddress} held a lease");
+        return running;
+    }
+
     /// <summary>Checks <paramref name="done"/> every 50 ms until it holds or <paramref name="timeout"/> has passed.</summary>
     private static async Task PollAsync(TimeSpan timeout, Func<bool> done)
     {

@@ -52,14 +52,10 @@ public sealed class FailoverTests(KillableClusterFixture fixture) : IClassFixtur
         // The last silo keeps a lease it cannot read, so the job is still running when it is cancelled however fast
         // this machine is.
         var held = fixture.Cluster.Silos.Last(s => s.IsActive);
-        fixture.CloseAllGates();
         try
         {
             var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("cancel");
-            await job.StartAsync(fixture.Data.Spec("cancel", shardSize: 2));
-            await fixture.WaitUntilHoldingAsync("cancel", held);
-            fixture.OpenGatesExcept(held);
-            await JobDriver.WaitAsync(fixture.Grains, "cancel", TimeSpan.FromSeconds(60), s => s.ShardsDone >= 1 || s.IsFinished);
+            await fixture.StartMidJobAsync("cancel", fixture.Data.Spec("cancel", shardSize: 2), held);
 
             var cancelled = await job.CancelAsync();
             fixture.OpenAllGates();

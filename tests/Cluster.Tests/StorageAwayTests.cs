@@ -9,15 +9,11 @@ public sealed class StorageAwayTests(ImpatientStorageClusterFixture fixture) : I
     {
         var reference = await JobDriver.RunAsync(fixture.Grains, "long-outage-reference", fixture.Data.Spec("long-outage-reference", shardSize: 16));
         var held = fixture.Cluster.Silos.Last(s => s.IsActive);
-        fixture.CloseAllGates();
         try
         {
             var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("long-outage");
-            await job.StartAsync(fixture.Data.Spec("long-outage", shardSize: 8) with { DataPath = fixture.DataUrl, OutputFolder = fixture.OutputUrl("long-outage") });
-            await fixture.WaitUntilHoldingAsync("long-outage", held);
-            fixture.OpenGatesExcept(held);
-            var before = await JobDriver.WaitAsync(fixture.Grains, "long-outage", TimeSpan.FromSeconds(60), s => s.ShardsDone >= 1 || s.IsFinished);
-            Assert.False(before.IsFinished, "the job finished before storage could be taken away");
+            var before = await fixture.StartMidJobAsync("long-outage",
+                fixture.Data.Spec("long-outage", shardSize: 8) with { DataPath = fixture.DataUrl, OutputFolder = fixture.OutputUrl("long-outage") }, held);
 
             // Every worker now reads, and writes its shards' outputs, against storage that is gone for many times the
             // client's retry budget (one retry, half a second).
