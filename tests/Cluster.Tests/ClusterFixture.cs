@@ -28,6 +28,12 @@ public class ClusterFixture : IAsyncLifetime
 
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>
+    /// Failed images a job keeps in its stored state. One, so that every job with two failures or more lists them from
+    /// the shards' failure parts, and each cluster test checks that path against the engine's list.
+    /// </summary>
+    protected virtual int FailuresKept => 1;
+
     /// <summary>How silos reach blob storage; none unless a fixture starts Azurite.</summary>
     protected virtual SENet.Evaluation.Storage.StorageOptions? Storage => null;
 
@@ -44,6 +50,7 @@ public class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((options, silo) =>
         {
             silo.AddSenetGrains(DevicesFor(options.SiloName), useMemoryStorage: false, storage: Storage);
+            silo.Services.AddSingleton(new SENet.Grains.Jobs.JobStateOptions { FailuresKept = FailuresKept });
             silo.Services.AddSingleton<ReadGate>();
             silo.Services.AddSingleton<SENet.Evaluation.Storage.IDatasetSourceFactory, GatedDatasetSourceFactory>();
             ConfigureJobStorage(silo);

@@ -6,4 +6,7 @@ public sealed class SingleSiloFixture : ClusterFixture
     protected override short SiloCount => 1;
 
     protected override int DevicesPerSilo => 1;
+
+    // The silo's own default: failures kept in the job's state, so reports compared with the 3-silo cluster's come from both paths.
+    protected override int FailuresKept => new SENet.Grains.Jobs.JobStateOptions().FailuresKept;
 }

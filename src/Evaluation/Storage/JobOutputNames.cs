@@ -7,4 +7,10 @@ public static class JobOutputNames
     public static string PredictionsPart(int shard) => $"predictions/shard-{shard:D6}.csv";
 
     public static string ShardLog(int shard) => $"logs/shard-{shard:D6}.json";
+
+    /// <summary>
+    /// A shard's failed images, one part per lease: the coordinator reads back exactly the part of the lease it merged,
+    /// never a duplicate's, whose transient failures could differ.
+    /// </summary>
+    public static string FailuresPart(int shard, Guid lease) => $"failures/shard-{shard:D6}-{lease:N}.json";
 }

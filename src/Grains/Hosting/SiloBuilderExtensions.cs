@@ -45,6 +45,7 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton(_ => new DecodeScheduler(devices.DecodeWorkers));
         silo.Services.AddSingleton(storage ?? new StorageOptions());
         silo.Services.AddSingleton<IDatasetSourceFactory, DatasetSourceFactory>();
+        silo.Services.AddSingleton(new JobStateOptions());
         silo.Services.AddSingleton<ModelCache>();
         silo.Services.AddSingleton<ShardRunner>();
         silo.Services.AddHostedService<JobResumer>();

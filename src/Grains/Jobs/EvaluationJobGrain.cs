@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using SENet.Contracts.Jobs;
@@ -24,11 +25,13 @@ public sealed class EvaluationJobGrain(
     ModelCache models,
     StorageOptions storage,
     IDatasetSourceFactory datasets,
+    JobStateOptions stateOptions,
     IClusterMembershipService membership,
     ISiloMetadataCache siloMetadata,
     ILocalSiloDetails localSilo,
     ILogger<EvaluationJobGrain> logger) : Grain, IEvaluationJobGrain
 {
+    private const string DatasetStage = "dataset";
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<Guid, ActiveLease> _leases = [];
@@ -126,7 +129,7 @@ public sealed class EvaluationJobGrain(
         using var held = use;
         var session = use.Session;
         var counts = new TopKCounts(session.Classes);
-        var datasetFailures = issues.Where(i => i.CountsAsFailure).Select(i => new ImageFailure(i.Path, "dataset", i.Detail)).ToList();
+        var datasetFailures = issues.Where(i => i.CountsAsFailure).Select(i => new ImageFailure(i.Path, DatasetStage, i.Detail)).ToList();
         counts.AddFailures(datasetFailures.Count);
         record.State = new JobRecord
         {
@@ -134,7 +137,7 @@ public sealed class EvaluationJobGrain(
             State = JobState.Running,
             Shards = shardSizes.Select((images, id) => new ShardRecord { Id = id, Images = images }).ToList(),
             Counts = counts,
-            Failures = [.. datasetFailures, .. issues.Where(i => !i.CountsAsFailure).Select(i => new ImageFailure(i.Path, "dataset", i.Detail))],
+            Failures = [.. datasetFailures, .. issues.Where(i => !i.CountsAsFailure).Select(i => new ImageFailure(i.Path, DatasetStage, i.Detail))],
             ClassNames = [.. classNames],
             TotalImages = shardSizes.Sum(s => (long)s) + datasetFailures.Count,
             StartedUtc = DateTime.UtcNow,
@@ -226,8 +229,13 @@ public sealed class EvaluationJobGrain(
 
         var shard = Job.Shards[lease.ShardId];
         shard.Merged = true;
+        shard.MergedLease = lease.LeaseId;
+        shard.Failures = result.Failures.Count;
         Job.Counts!.Merge(result.Counts);
-        Job.Failures.AddRange(result.Failures);
+        // The stored state keeps failures up to a limit; past it the report reads them from the shards' parts.
+        var room = Math.Max(0, stateOptions.FailuresKept - Job.Failures.Count);
+        Job.FailuresInParts |= result.Failures.Count > room;
+        Job.Failures.AddRange(result.Failures.Take(room));
         var tally = Tally(result.Worker, result.Device);
         tally.Images += result.Counts.Images + result.Counts.Failed;
         tally.Shards++;
@@ -302,16 +310,16 @@ public sealed class EvaluationJobGrain(
         return Status();
     }
 
-    public Task<JobResults?> GetResultsAsync()
+    public async Task<JobResults?> GetResultsAsync()
     {
         // A job cancelled before it started ran nothing and has no report; its status says so.
         if (Job.State is JobState.Running or JobState.NotStarted || Job.Counts is null)
         {
-            return Task.FromResult<JobResults?>(null);
+            return null;
         }
 
-        var report = Report();
-        return Task.FromResult<JobResults?>(new JobResults(Job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), Job.Spec!.OutputFolder!));
+        var report = await ReportAsync();
+        return new JobResults(Job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), Job.Spec!.OutputFolder!);
     }
 
     private const string CancelledBeforeStart = "cancelled while the model loaded or the dataset was listed";
@@ -455,15 +463,15 @@ public sealed class EvaluationJobGrain(
             _jobSpan = null;
         }
 
-        var report = Report();
         var outputs = OutputStores.Open(Job.Spec!.OutputFolder!, storage);
         try
         {
+            var report = await ReportAsync();
             await outputs.WriteAsync("report.json", Encoding.UTF8.GetBytes(ReportWriter.ToJson(report)), CancellationToken.None);
             await outputs.WriteAsync("results.csv", Encoding.UTF8.GetBytes(ReportWriter.ToResultsCsv(report)), CancellationToken.None);
             await outputs.WriteAsync("report.html", Encoding.UTF8.GetBytes(HtmlReportWriter.Write(report, $"SENet Eval: {Job.Spec.Name ?? JobId}")), CancellationToken.None);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or JsonException)
         {
             // The report stays available through GetResultsAsync; the files can be written again with 'senet results --out'.
             logger.LogError(e, "Job {Job}: writing the report to {Outputs} failed", JobId, outputs.Display);
@@ -487,14 +495,15 @@ public sealed class EvaluationJobGrain(
         logger.LogInformation("Job {Job} {State}: {Images} scored, {Failed} failed", JobId, state, Job.Counts?.Images, Job.Counts?.Failed);
     }
 
-    private EvaluationReport Report()
+    private async Task<EvaluationReport> ReportAsync()
     {
         var spec = Job.Spec!;
+        var failures = Job.FailuresInParts ? await ReadFailuresAsync() : Job.Failures;
         var duration = (Job.FinishedUtc ?? DateTime.UtcNow) - Job.StartedUtc;
         // Workers are tallied when they join; the report names the devices that scored shards.
         var devices = Job.Workers.Values.Where(w => w.Shards > 0).Select(w => w.Device).Distinct().Order().ToList();
         return EvaluationReport.Create(Job.Counts!, Job.ModelName, StorageLocation.Redact(spec.DataPath), devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
-            Job.ClassNames, Job.Failures, duration) with
+            Job.ClassNames, failures, duration) with
         {
             State = Job.State.ToString().ToLowerInvariant(),
             ParameterCount = Job.ModelParameters,
@@ -506,6 +515,21 @@ public sealed class EvaluationJobGrain(
             Notes = Job.Workers.Where(w => w.Value.Stopped)
                 .Select(w => $"Worker {w.Key} did not work: {w.Value.LastError}").Order(StringComparer.Ordinal).ToList(),
         };
+    }
+
+    /// <summary>What planning found, then every merged shard's failures, each read from the part of the lease that was merged.</summary>
+    private async Task<List<ImageFailure>> ReadFailuresAsync()
+    {
+        var outputs = OutputStores.Open(Job.Spec!.OutputFolder!, storage);
+        var failures = Job.Failures.Where(f => f.Stage == DatasetStage).ToList();
+        foreach (var shard in Job.Shards.Where(s => s is { Merged: true, Failures: > 0, MergedLease: not null }))
+        {
+            var part = await outputs.ReadAsync(JobOutputNames.FailuresPart(shard.Id, shard.MergedLease!.Value), CancellationToken.None);
+            failures.AddRange(JsonSerializer.Deserialize<List<ImageFailure>>(part)
+                ?? throw new InvalidDataException($"The failures part of shard {shard.Id} under {outputs.Display} is empty."));
+        }
+
+        return failures;
     }
 
     /// <summary>

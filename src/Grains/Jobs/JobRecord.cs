@@ -55,4 +55,10 @@ public sealed class JobRecord
 
     /// <summary>When and where each shard ran: the throughput-over-time chart of the report.</summary>
     [Id(21)] public List<ShardTiming> Timeline { get; set; } = [];
+
+    /// <summary>
+    /// Set once the shards' failed images outgrew what <see cref="Failures"/> keeps: the report then reads every
+    /// merged shard's failures part, so the stored state grows with shards, not images.
+    /// </summary>
+    [Id(22)] public bool FailuresInParts { get; set; }
 }

@@ -11,4 +11,9 @@ public sealed class ShardRecord
     [Id(2)] public bool Merged { get; set; }
 
     [Id(3)] public int Attempts { get; set; }
+
+    /// <summary>The lease whose result was merged: its failures part is this shard's list of failed images.</summary>
+    [Id(4)] public Guid? MergedLease { get; set; }
+
+    [Id(5)] public int Failures { get; set; }
 }

@@ -63,6 +63,11 @@ public sealed class ShardRunner(SessionPool sessions, ModelCache models, Storage
             result = await pipeline.RunAsync(images, predictions.Write, renewal, leaseLost.Token);
         }
 
+        if (result.Failures.Count > 0)
+        {
+            await outputs.WriteAsync(JobOutputNames.FailuresPart(lease.ShardId, lease.LeaseId), JsonSerializer.SerializeToUtf8Bytes(result.Failures), cancellationToken);
+        }
+
         // One part per shard, written whole: a retried or duplicated shard replaces its own part, never adds rows.
         await outputs.WriteAsync(JobOutputNames.PredictionsPart(lease.ShardId), Encoding.UTF8.GetBytes(csv.ToString()), cancellationToken);
         await outputs.WriteAsync(JobOutputNames.ShardLog(lease.ShardId), JsonSerializer.SerializeToUtf8Bytes(new
