@@ -46,6 +46,38 @@ public sealed class ClusterTests(ClusterFixture cluster, SingleSiloFixture singl
     }
 
     [Fact]
+    public async Task EachShardReadsAsManyImagesAtOnceAsItsSiloIsConfiguredTo()
+    {
+        var silo = single.Cluster.Silos[0];
+        var gate = ClusterFixture.GateOf(silo);
+        single.CloseAllGates();
+        try
+        {
+            var job = single.Grains.GetGrain<IEvaluationJobGrain>("read-concurrency");
+            await job.StartAsync(single.Data.Spec("read-concurrency", shardSize: 10));
+            await single.WaitUntilHoldingAsync("read-concurrency", silo);
+
+            // Both shards in flight wait at the closed gate with exactly ReadConcurrency reads each, and no more come.
+            async Task<int> HeldAsync() => (await job.GetStatusAsync()).Workers.Sum(w => w.ShardsHeld);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while ((await HeldAsync() != 2 || gate.Waiting != 2 * single.ReadConcurrency) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            await Task.Delay(300);
+            Assert.Equal(2, await HeldAsync());
+            Assert.Equal(2 * single.ReadConcurrency, gate.Waiting);
+        }
+        finally
+        {
+            single.OpenAllGates();
+        }
+
+        Assert.Equal(JobState.Completed, (await JobDriver.WaitAsync(single.Grains, "read-concurrency")).State);
+    }
+
+    [Fact]
     public async Task ThreeSiloReportEqualsSingleSiloAndEngineReportsCountForCount()
     {
         var onCluster = await JobDriver.RunAsync(cluster.Grains, "equal-three", cluster.Data.Spec("equal-three"));

@@ -49,8 +49,11 @@ public sealed class DeviceOptionsTests
     {
         var search = Assert.Throws<ArgumentException>(() => new DeviceOptions { Cuda = { CudnnConvAlgoSearch = "BEST" } }.Validate());
         var negative = Assert.Throws<ArgumentException>(() => new DeviceOptions { SessionsPerDevice = -1 }.Validate());
+        var reads = Assert.Throws<ArgumentException>(() => new DeviceOptions { ReadConcurrency = -2 }.Validate());
 
         Assert.Contains("SENet:Devices:Cuda:CudnnConvAlgoSearch", search.Message);
         Assert.Contains("SessionsPerDevice (-1)", negative.Message);
+        Assert.Contains("ReadConcurrency (-2)", reads.Message);
+        Assert.Equal((8, 32), (new DeviceOptions().EffectiveReadConcurrency, new DeviceOptions { ReadConcurrency = 32 }.EffectiveReadConcurrency));
     }
 }

@@ -8,6 +8,10 @@ public sealed class ReadGate
 {
     private readonly object _sync = new();
     private TaskCompletionSource _open = Opened();
+    private int _waiting;
+
+    /// <summary>Reads waiting at the gate now.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     public bool IsOpen
     {
@@ -39,11 +43,22 @@ public sealed class ReadGate
         }
     }
 
-    public Task WaitAsync(CancellationToken cancellationToken)
+    public async Task WaitAsync(CancellationToken cancellationToken)
     {
+        Task open;
         lock (_sync)
         {
-            return _open.Task.WaitAsync(cancellationToken);
+            open = _open.Task;
+        }
+
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await open.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
         }
     }
 

@@ -1,3 +1,5 @@
+using SENet.Grains.Devices;
+
 namespace SENet.Cluster.Tests;
 
 /// <summary>The embedded default's shape: one silo, one device.</summary>
@@ -8,5 +10,15 @@ public sealed class SingleSiloFixture : ClusterFixture
     protected override int DevicesPerSilo => 1;
 
     // The silo's own default: failures kept in the job's state, so reports compared with the 3-silo cluster's come from both paths.
+    protected override DeviceOptions DevicesFor(string siloName)
+    {
+        var devices = base.DevicesFor(siloName);
+        devices.ReadConcurrency = ReadConcurrency;
+        return devices;
+    }
+
+    /// <summary>Images each shard reads at once on this silo: not the default, so a test can see the setting reach the pipeline.</summary>
+    public int ReadConcurrency => 3;
+
     protected override int FailuresKept => new SENet.Grains.Jobs.JobStateOptions().FailuresKept;
 }

@@ -29,7 +29,15 @@ public sealed class DeviceOptions
     /// <summary>Decode workers of the whole silo, shared by all its devices; 0 is one per core of the node.</summary>
     public int DecodeWorkers { get; set; }
 
+    /// <summary>
+    /// Images each shard reads at once, the pipeline's I/O stage; 0 is 8. Blob storage, whose reads wait on the network
+    /// rather than a disk, often wants more.
+    /// </summary>
+    public int ReadConcurrency { get; set; }
+
     public CudaDeviceOptions Cuda { get; set; } = new();
+
+    public int EffectiveReadConcurrency => ReadConcurrency > 0 ? ReadConcurrency : 8;
 
     public int SessionsFor(bool gpu) => !gpu ? 1 : SessionsPerDevice > 0 ? SessionsPerDevice : 2;
 
@@ -38,11 +46,11 @@ public sealed class DeviceOptions
     /// <summary>Refuses settings that cannot work, naming the key to fix.</summary>
     public void Validate()
     {
-        if (CpuDevices < 0 || CpuThreads < 0 || SessionsPerDevice < 0 || ShardsInFlight < 0 || DecodeWorkers < 0)
+        if (CpuDevices < 0 || CpuThreads < 0 || SessionsPerDevice < 0 || ShardsInFlight < 0 || DecodeWorkers < 0 || ReadConcurrency < 0)
         {
             throw new ArgumentException(
-                $"{Section}: CpuDevices ({CpuDevices}), CpuThreads ({CpuThreads}), SessionsPerDevice ({SessionsPerDevice}), ShardsInFlight ({ShardsInFlight}) " +
-                $"and DecodeWorkers ({DecodeWorkers}) must be 0 (automatic) or positive.");
+                $"{Section}: CpuDevices ({CpuDevices}), CpuThreads ({CpuThreads}), SessionsPerDevice ({SessionsPerDevice}), ShardsInFlight ({ShardsInFlight}), " +
+                $"DecodeWorkers ({DecodeWorkers}) and ReadConcurrency ({ReadConcurrency}) must be 0 (automatic) or positive.");
         }
 
         _ = Cuda.ToSettings();

@@ -19,7 +19,7 @@ namespace SENet.Grains.Workers;
 /// silo's shared session, renews the lease as images complete, and writes the shard's predictions part (once, by
 /// rename, so a retried or duplicated shard replaces its own part and never adds rows).
 /// </summary>
-public sealed class ShardRunner(SessionPool sessions, ModelCache models, StorageOptions storage, IDatasetSourceFactory datasets, DecodeScheduler decode, IGrainFactory grains, ILocalSiloDetails silo, ILogger<ShardRunner> logger)
+public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, ModelCache models, StorageOptions storage, IDatasetSourceFactory datasets, DecodeScheduler decode, IGrainFactory grains, ILocalSiloDetails silo, ILogger<ShardRunner> logger)
 {
     private static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(2);
 
@@ -53,7 +53,7 @@ public sealed class ShardRunner(SessionPool sessions, ModelCache models, Storage
         var session = use.Session;
         using var decoder = new ImageDecoder();
         var pipeline = new EvaluationPipeline(session, datasets.Open(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
-            new PipelineOptions(MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode));
+            new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode));
 
         var renewal = new LeaseRenewal(job, lease, leaseLost, logger);
         var csv = new StringWriter();
