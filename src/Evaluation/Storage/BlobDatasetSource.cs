@@ -87,6 +87,10 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
         {
             throw Translate(e, path);
         }
+        catch (Exception e) when (StorageErrors.IsInterruptedTransfer(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw StorageErrors.TranslateInterruptedTransfer(e, path, description);
+        }
     }
 
     public async Task<string> ReadTextAsync(string path, CancellationToken cancellationToken)
@@ -98,6 +102,10 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
         catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
             throw Translate(e, path);
+        }
+        catch (Exception e) when (StorageErrors.IsInterruptedTransfer(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw StorageErrors.TranslateInterruptedTransfer(e, path, description);
         }
     }
 

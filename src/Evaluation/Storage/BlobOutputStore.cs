@@ -25,6 +25,10 @@ public sealed class BlobOutputStore(BlobContainerClient container, string prefix
         {
             throw StorageErrors.Translate(e, name, display);
         }
+        catch (Exception e) when (StorageErrors.IsInterruptedTransfer(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw StorageErrors.TranslateInterruptedTransfer(e, name, display);
+        }
     }
 
     public async Task<byte[]> ReadAsync(string name, CancellationToken cancellationToken)
@@ -36,6 +40,10 @@ public sealed class BlobOutputStore(BlobContainerClient container, string prefix
         catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
             throw StorageErrors.Translate(e, name, display);
+        }
+        catch (Exception e) when (StorageErrors.IsInterruptedTransfer(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw StorageErrors.TranslateInterruptedTransfer(e, name, display);
         }
     }
 

@@ -13,6 +13,21 @@ public static class StorageErrors
         e is RequestFailedException || (e is AggregateException aggregate && aggregate.InnerExceptions.Any(i => i is RequestFailedException));
 
     /// <summary>
+    /// A transfer the network cut short: the connection dropped while a blob's body was read or written (the storage
+    /// went away mid-request), which the SDK reports as an I/O error rather than a failed request.
+    /// </summary>
+    public static bool IsInterruptedTransfer(Exception e) => e switch
+    {
+        StorageUnavailableException or FileNotFoundException or DirectoryNotFoundException => false,
+        IOException or HttpRequestException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.All(i => IsInterruptedTransfer(i) || i is RequestFailedException),
+        _ => false,
+    };
+
+    public static StorageUnavailableException TranslateInterruptedTransfer(Exception e, string path, string where) =>
+        new($"storage stopped answering while '{path}' under {where} was transferred ({FirstLine(Innermost(e).Message)}): check that the account is reachable from here", e);
+
+    /// <summary>
     /// 404 becomes <see cref="FileNotFoundException"/>, 403 <see cref="UnauthorizedAccessException"/>, no answer or a
     /// status that says try later (408, 429, 5xx) <see cref="StorageUnavailableException"/>, anything else <see cref="IOException"/>.
     /// </summary>
@@ -37,13 +52,17 @@ public static class StorageErrors
             return $"{failure.Status} {failure.ErrorCode}".Trim();
         }
 
-        Exception innermost = failure;
-        while (innermost.InnerException is not null)
+        return FirstLine(Innermost(failure).Message);
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while ((e is AggregateException { InnerExceptions.Count: > 0 } aggregate ? aggregate.InnerExceptions[^1] : e.InnerException) is { } inner)
         {
-            innermost = innermost.InnerException;
+            e = inner;
         }
 
-        return FirstLine(innermost.Message);
+        return e;
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();

@@ -43,4 +43,19 @@ public sealed class StorageErrorsTests
         Assert.False(StorageErrors.IsStorageFailure(new AggregateException(new InvalidOperationException())));
         Assert.False(StorageErrors.IsStorageFailure(new IOException("disk")));
     }
+
+    [Fact]
+    public void ATransferCutShortIsStorageGoingAwayNotABadBlob()
+    {
+        var reset = new IOException("Unable to read data from the transport connection: Connection reset by peer.", new System.Net.Sockets.SocketException(104));
+
+        Assert.True(StorageErrors.IsInterruptedTransfer(reset));
+        Assert.True(StorageErrors.IsInterruptedTransfer(new AggregateException(reset, new HttpRequestException("An error occurred while sending the request."))));
+        Assert.False(StorageErrors.IsInterruptedTransfer(new FileNotFoundException("gone")));
+        Assert.False(StorageErrors.IsInterruptedTransfer(new InvalidDataException("not an image")));
+        var unavailable = StorageErrors.TranslateInterruptedTransfer(reset, "cat/1.jpg", "az://data/val");
+        Assert.Contains("cat/1.jpg", unavailable.Message);
+        Assert.Contains("Connection reset by peer", unavailable.Message);
+        Assert.False(StorageErrors.IsInterruptedTransfer(unavailable));
+    }
 }
