@@ -32,7 +32,7 @@ public static class JobDriver
     {
         await grains.GetGrain<IEvaluationJobGrain>(jobId).StartAsync(spec);
         var status = await WaitAsync(grains, jobId);
-        Assert.Equal(JobState.Completed, status.State);
+        Assert.True(status.State == JobState.Completed, $"job {jobId} {status.State}: {status.Error}; workers {string.Join("; ", status.Workers.Select(w => $"{w.Worker} done {w.ShardsCompleted}"))}");
         return await ReportAsync(grains, jobId);
     }
 
