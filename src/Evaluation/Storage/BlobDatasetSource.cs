@@ -81,7 +81,19 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
         {
             var response = await Blob(path).DownloadStreamingAsync(cancellationToken: cancellationToken);
             await using var stream = response.Value.Content;
-            return await PooledBytes.ReadAsync(stream, checked((int)response.Value.Details.ContentLength), cancellationToken);
+            var length = checked((int)response.Value.Details.ContentLength);
+            var bytes = await PooledBytes.ReadAsync(stream, length, cancellationToken);
+            if (bytes.Length < length)
+            {
+                // The blob has all its bytes: fewer means the connection ended early, which must not pass for a truncated image.
+                var received = bytes.Length;
+                bytes.Dispose();
+                throw new StorageUnavailableException(
+                    $"storage stopped answering while '{path}' under {description} was transferred ({received} of {length} bytes): check that the account is reachable from here",
+                    new EndOfStreamException());
+            }
+
+            return bytes;
         }
         catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
