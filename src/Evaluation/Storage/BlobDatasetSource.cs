@@ -88,9 +88,7 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
                 // The blob has all its bytes: fewer means the connection ended early, which must not pass for a truncated image.
                 var received = bytes.Length;
                 bytes.Dispose();
-                throw new StorageUnavailableException(
-                    $"storage stopped answering while '{path}' under {description} was transferred ({received} of {length} bytes): check that the account is reachable from here",
-                    new EndOfStreamException());
+                throw StorageErrors.TranslateInterruptedTransfer(new EndOfStreamException($"{received} of {length} bytes"), path, description);
             }
 
             return bytes;
