@@ -82,18 +82,9 @@ public sealed class ClassifierSessionTests
     public void AModelWithTheWrongInputRankIsRefusedNamingItsInput()
     {
         // A linear classifier over [N,3,64] sequences: a fine model, not an image classifier.
-        var graph = new GraphProto { Name = "sequence" };
-        graph.Input.Add(Value("signal", 3, 64));
-        graph.Output.Add(Value("scores", 4));
-        var weight = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(new byte[4 * 192 * 4]) };
-        weight.Dims.AddRange([4, 192]);
-        graph.Initializer.Add(weight);
-        graph.Node.Add(new NodeProto { OpType = "Flatten", Input = { "signal" }, Output = { "flat" } });
-        graph.Node.Add(new NodeProto { OpType = "Gemm", Input = { "flat", "w" }, Output = { "scores" }, Attribute = { new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 } } });
-        var model = new ModelProto { IrVersion = 8, Graph = graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
+        var model = LinearModel("signal", [3, 64], classes: 4, weight: 0f);
 
-        var error = Assert.Throws<ModelValidationException>(() => ClassifierSession.Create(model.ToByteArray(), new ClassifierSessionOptions(InferenceDevice.Cpu)));
+        var error = Assert.Throws<ModelValidationException>(() => ClassifierSession.Create(model, new ClassifierSessionOptions(InferenceDevice.Cpu)));
 
         Assert.Contains("signal", error.Message);
         Assert.Contains("[N,3,H,W]", error.Message);
@@ -196,17 +187,21 @@ public sealed class ClassifierSessionTests
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
     }
 
-    private static byte[] NaNModel()
+    private static byte[] NaNModel() => LinearModel("pixels", [3, 8, 8], classes: 4, weight: float.NaN);
+
+    /// <summary>Flatten, then one fully connected layer whose every weight is <paramref name="weight"/>: input [N,dims…], output 'scores' [N,classes].</summary>
+    private static byte[] LinearModel(string input, int[] dims, int classes, float weight)
     {
-        var graph = new GraphProto { Name = "nan" };
-        graph.Input.Add(Value("pixels", 3, 8, 8));
-        graph.Output.Add(Value("scores", 4));
-        var weights = new float[4 * 192];
-        Array.Fill(weights, float.NaN);
-        var weight = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan())) };
-        weight.Dims.AddRange([4, 192]);
-        graph.Initializer.Add(weight);
-        graph.Node.Add(new NodeProto { OpType = "Flatten", Input = { "pixels" }, Output = { "flat" } });
+        var graph = new GraphProto { Name = "linear" };
+        graph.Input.Add(Value(input, dims));
+        graph.Output.Add(Value("scores", classes));
+        var features = dims.Aggregate(1, (product, d) => product * d);
+        var weights = new float[classes * features];
+        Array.Fill(weights, weight);
+        var tensor = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan())) };
+        tensor.Dims.AddRange([classes, features]);
+        graph.Initializer.Add(tensor);
+        graph.Node.Add(new NodeProto { OpType = "Flatten", Input = { input }, Output = { "flat" } });
         graph.Node.Add(new NodeProto { OpType = "Gemm", Input = { "flat", "w" }, Output = { "scores" }, Attribute = { new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 } } });
         var model = new ModelProto { IrVersion = 8, Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
