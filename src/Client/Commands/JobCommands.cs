@@ -64,7 +64,7 @@ public static class JobCommands
         return command;
     }
 
-    private static Command Status(CliConsole console) => JobVerb(console, "status", "Show a job's state, progress and workers.", async (grains, id, _) =>
+    private static Command Status(CliConsole console) => JobVerb(console, "status", "Show a job's state, progress and workers.", async (_, grains, id, _) =>
     {
         var status = await grains.GetGrain<IEvaluationJobGrain>(id).GetStatusAsync();
         RequireJob(status);
@@ -72,7 +72,7 @@ public static class JobCommands
         return 0;
     });
 
-    private static Command Watch(CliConsole console) => JobVerb(console, "watch", "Follow a job live (per-worker images/s, queue, ETA); exits with the job's outcome.", async (grains, id, token) =>
+    private static Command Watch(CliConsole console) => JobVerb(console, "watch", "Follow a job live (per-worker images/s, queue, ETA); exits with the job's outcome.", async (_, grains, id, token) =>
     {
         var status = await JobWatcher.WatchAsync(console, grains, id, token);
         RequireJob(status);
@@ -82,9 +82,9 @@ public static class JobCommands
 
     private static Command Results(CliConsole console)
     {
-        var output = new Option<DirectoryInfo?>("--out") { Description = "Also write report.json and results.csv here." };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Also write report.json, results.csv and predictions.csv here." };
         var html = new Option<FileInfo?>("--html") { Description = "Also write the report as one self-contained HTML file (charts included)." };
-        return JobVerb(console, "results", "Print a finished job's report; --out fetches report.json, results.csv and predictions.csv.", async (grains, id, token) =>
+        return JobVerb(console, "results", "Print a finished job's report; --out fetches report.json, results.csv and predictions.csv.", async (parse, grains, id, token) =>
         {
             var job = grains.GetGrain<IEvaluationJobGrain>(id);
             var results = await job.GetResultsAsync();
@@ -100,18 +100,10 @@ public static class JobCommands
                 throw new InvalidOperationException($"Job {id} is still {status.State.ToString().ToLowerInvariant()}: {status.ImagesDone}/{status.ImagesTotal} images. Wait with 'senet watch {id}'.");
             }
 
-            ReportPrinter.Print(console, ReportWriter.FromJson(results.ReportJson));
+            var report = ReportWriter.FromJson(results.ReportJson);
+            ReportPrinter.Print(console, report);
             // The location as the submitter wrote it may carry a SAS: shown without its query.
             console.Out.MarkupLine($"outputs: [bold]{Markup.Escape(StorageLocation.Redact(results.OutputFolder))}[/]");
-            return 0;
-        }, [output, html], async (parse, grains, id) =>
-        {
-            var job = grains.GetGrain<IEvaluationJobGrain>(id);
-            if (await job.GetResultsAsync() is not { } results)
-            {
-                return;
-            }
-
             if (parse.GetValue(output) is { } folder)
             {
                 folder.Create();
@@ -124,10 +116,12 @@ public static class JobCommands
             if (parse.GetValue(html) is { } file)
             {
                 file.Directory?.Create();
-                await File.WriteAllTextAsync(file.FullName, HtmlReportWriter.Write(ReportWriter.FromJson(results.ReportJson), $"SENet Eval: {id}"));
+                await File.WriteAllTextAsync(file.FullName, HtmlReportWriter.Write(report, $"SENet Eval: {id}"));
                 console.Out.MarkupLine($"html report: [bold]{Markup.Escape(file.FullName)}[/]");
             }
-        });
+
+            return 0;
+        }, [output, html]);
     }
 
     /// <summary>
@@ -171,7 +165,7 @@ public static class JobCommands
         return (rows, parts);
     }
 
-    private static Command Cancel(CliConsole console) => JobVerb(console, "cancel", "Cancel a job; its report keeps what was done.", async (grains, id, _) =>
+    private static Command Cancel(CliConsole console) => JobVerb(console, "cancel", "Cancel a job; its report keeps what was done.", async (_, grains, id, _) =>
     {
         var status = await grains.GetGrain<IEvaluationJobGrain>(id).CancelAsync();
         RequireJob(status);
@@ -200,8 +194,8 @@ public static class JobCommands
         return command;
     }
 
-    private static Command JobVerb(CliConsole console, string name, string description, Func<IGrainFactory, string, CancellationToken, Task<int>> body,
-        Option[]? extra = null, Func<ParseResult, IGrainFactory, string, Task>? after = null)
+    private static Command JobVerb(CliConsole console, string name, string description, Func<ParseResult, IGrainFactory, string, CancellationToken, Task<int>> body,
+        Option[]? extra = null)
     {
         var cluster = new ClusterOptions();
         var jobId = new Argument<string>("job") { Description = "The job id that submit printed." };
@@ -216,13 +210,7 @@ public static class JobCommands
         {
             await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
             var id = parse.GetValue(jobId)!;
-            var code = await body(connection.Grains, id, cancellationToken);
-            if (after is not null)
-            {
-                await after(parse, connection.Grains, id);
-            }
-
-            return code;
+            return await body(parse, connection.Grains, id, cancellationToken);
         }));
         return command;
     }
