@@ -62,7 +62,7 @@ public static class EvaluateCommand
         var jobId = JobIds.New();
         var job = cluster.Grains.GetGrain<IEvaluationJobGrain>(jobId);
         var started = await job.StartAsync(spec);
-        var discovery = DeviceInventory.Discover(devices);
+        var discovery = cluster.Devices;
         if (discovery.Note is { } note)
         {
             console.Error.WriteLine($"warning: {note}");

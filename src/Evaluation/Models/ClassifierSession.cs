@@ -320,11 +320,7 @@ public sealed class ClassifierSession : IDisposable
             var cuda = CreateBaseOptions(options);
             try
             {
-                // The provider list always names CUDA; only loading the provider proves CUDA 13 and cuDNN 9 are present.
-                _ = OrtEnv.Instance();
-                using var cudaOptions = new OrtCUDAProviderOptions();
-                cudaOptions.UpdateOptions(cudaSettings);
-                cuda.AppendExecutionProvider_CUDA(cudaOptions);
+                AppendCuda(cuda, cudaSettings);
                 return (cuda, CudaProvider, null);
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
@@ -353,17 +349,23 @@ public sealed class ClassifierSession : IDisposable
     {
         try
         {
-            _ = OrtEnv.Instance();
             using var probe = new SessionOptions();
-            using var cudaOptions = new OrtCUDAProviderOptions();
-            cudaOptions.UpdateOptions(new CudaSettings().ToProviderOptions(deviceIndex));
-            probe.AppendExecutionProvider_CUDA(cudaOptions);
+            AppendCuda(probe, new CudaSettings().ToProviderOptions(deviceIndex));
             return null;
         }
         catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
             return LoaderReason(e);
         }
+    }
+
+    /// <summary>Adds the CUDA provider; the provider list always names CUDA, and only loading it proves CUDA 13 and cuDNN 9 are present.</summary>
+    private static void AppendCuda(SessionOptions sessionOptions, Dictionary<string, string> settings)
+    {
+        _ = OrtEnv.Instance();
+        using var cudaOptions = new OrtCUDAProviderOptions();
+        cudaOptions.UpdateOptions(settings);
+        sessionOptions.AppendExecutionProvider_CUDA(cudaOptions);
     }
 
     /// <summary>The loader's own words ("libcublasLt.so.13: cannot open shared object file"), without ONNX Runtime's source locations.</summary>

@@ -18,6 +18,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public IGrainFactory Grains => _silos[0].Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>What the first silo found to offer, and why it offers the CPU where it found GPUs it cannot use.</summary>
+    public Grains.Devices.DeviceDiscovery Devices => _silos[0].Services.GetRequiredService<Grains.Devices.DeviceDiscovery>();
+
     public int GatewayPort { get; private init; }
 
     /// <summary>Cluster and service id (the same, unique per embedded cluster), for clients that connect through the gateway.</summary>
