@@ -3,6 +3,10 @@ namespace SENet.Contracts.Jobs;
 /// <summary>The right to evaluate one shard until <see cref="DeadlineUtc"/>, renewed by progress.</summary>
 /// <param name="Duplicate">A tail duplicate of a shard another worker still holds: the first completion wins.</param>
 /// <param name="TraceParent">W3C traceparent of the job's span, so the shard's span joins the job's trace on any silo.</param>
+/// <param name="Range">
+/// Set for a quarantined shard: the images of its manifest this lease covers. A shard whose holders died twice is
+/// bisected, one range at a time, down to the image that kills its holder.
+/// </param>
 [GenerateSerializer, Immutable, Alias("senet.ShardLease")]
 public sealed record ShardLease(
     [property: Id(0)] string JobId,
@@ -11,4 +15,5 @@ public sealed record ShardLease(
     [property: Id(4)] DateTime DeadlineUtc,
     [property: Id(5)] int Attempt,
     [property: Id(6)] bool Duplicate,
-    [property: Id(7)] string? TraceParent = null);
+    [property: Id(7)] string? TraceParent = null,
+    [property: Id(8)] ImageRange? Range = null);

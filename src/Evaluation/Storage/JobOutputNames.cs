@@ -6,6 +6,9 @@ public static class JobOutputNames
     /// <summary>One part per shard, written whole: a retried or duplicated shard replaces its own part.</summary>
     public static string PredictionsPart(int shard) => $"predictions/shard-{shard:D6}.csv";
 
+    /// <summary>The predictions of one range of a quarantined shard, joined into the shard's part when every range is settled.</summary>
+    public static string PredictionsRangePart(int shard, int start, int count) => $"predictions/quarantine/shard-{shard:D6}-{start:D6}-{count:D6}.csv";
+
     public static string ShardLog(int shard) => $"logs/shard-{shard:D6}.json";
 
     /// <summary>

@@ -52,7 +52,8 @@ public sealed class EvaluationJobGrain(
         if (Job.State == JobState.Running)
         {
             // Reactivated (e.g. the previous host died): every unmerged shard is leasable again, and workers restart.
-            foreach (var shard in Job.Shards.Where(s => !s.Merged))
+            // A quarantined shard's ranges are handed out from its probes, never as a whole.
+            foreach (var shard in Job.Shards.Where(s => !s.Merged && !s.Quarantined))
             {
                 _pending.AddLast(shard.Id);
             }
@@ -180,6 +181,11 @@ public sealed class EvaluationJobGrain(
         }
 
         var now = DateTime.UtcNow;
+        if (NextProbe() is var (quarantined, probe))
+        {
+            return Task.FromResult(new LeaseResponse(Issue(quarantined.Id, worker, duplicate: false, now, probe.Range), false));
+        }
+
         if (_pending.First is { } next)
         {
             _pending.RemoveFirst();
@@ -187,8 +193,9 @@ public sealed class EvaluationJobGrain(
         }
 
         // The tail: an idle worker takes a duplicate of the longest-running shard nobody duplicated yet; first completion wins.
+        // A shard whose holder died once runs without duplicates: the next copy could kill its silo too.
         var slowest = _leases.Values
-            .Where(l => l.Worker != worker)
+            .Where(l => l.Worker != worker && l.Range is null && Job.Shards[l.ShardId].HolderDeaths == 0)
             .GroupBy(l => l.ShardId)
             .Where(g => g.Count() == 1 && !g.Single().Duplicate)
             .Select(g => g.Single())
@@ -218,6 +225,11 @@ public sealed class EvaluationJobGrain(
     public async Task<bool> CompleteAsync(ShardLease lease, ShardResult result)
     {
         _leases.Remove(lease.LeaseId);
+        if (lease.Range is not null)
+        {
+            return await CompleteProbeAsync(lease, result);
+        }
+
         if (Job.State != JobState.Running || lease.JobId != JobId || lease.ShardId < 0 || lease.ShardId >= Job.Shards.Count
             || Job.Shards[lease.ShardId].Merged)
         {
@@ -228,9 +240,126 @@ public sealed class EvaluationJobGrain(
         }
 
         var shard = Job.Shards[lease.ShardId];
+        if (shard.Quarantined)
+        {
+            // A whole-shard lease issued before the quarantine: its ranges are now run alone instead.
+            Job.IgnoredCompletions++;
+            CountShard("ignored");
+            return false;
+        }
+
         shard.Merged = true;
         shard.MergedLease = lease.LeaseId;
         shard.Failures = result.Failures.Count;
+        MergeResult(result);
+        CountShard("completed");
+        WithdrawLeases(lease.ShardId);
+        _pending.Remove(lease.ShardId);
+        await AfterMergeAsync();
+        return true;
+    }
+
+    /// <summary>A range of a quarantined shard completed: merged once; the shard is done when every range is merged or poison.</summary>
+    private async Task<bool> CompleteProbeAsync(ShardLease lease, ShardResult result)
+    {
+        if (Job.State != JobState.Running || lease.JobId != JobId || lease.ShardId < 0 || lease.ShardId >= Job.Shards.Count
+            || !ShardQuarantine.MergeProbe(Job.Shards[lease.ShardId], lease.Range!, lease.LeaseId))
+        {
+            Job.IgnoredCompletions++;
+            CountShard("ignored");
+            return false;
+        }
+
+        var shard = Job.Shards[lease.ShardId];
+        shard.Failures += result.Failures.Count;
+        MergeResult(result);
+        logger.LogInformation("Job {Job}: quarantined shard {Shard}, {Range} scored alone", JobId, shard.Id, lease.Range);
+        await SettleIfDoneAsync(shard);
+        await AfterMergeAsync();
+        return true;
+    }
+
+    /// <summary>
+    /// The silo holding <paramref name="lease"/> died. Counted per shard; the second death quarantines the shard, and a
+    /// death while a quarantined range ran splits that range, or fails its single image.
+    /// </summary>
+    private async Task HolderDiedAsync(ActiveLease lease)
+    {
+        var shard = Job.Shards[lease.ShardId];
+        if (shard.Merged)
+        {
+            return;
+        }
+
+        if (lease.Range is { } range)
+        {
+            if (ShardQuarantine.RecordProbeDeath(shard, range) is { } poison)
+            {
+                var image = (await ShardManifest.ReadAsync(OutputStores.Open(Job.Spec!.OutputFolder!, storage), shard.Id, CancellationToken.None))[poison.Range.Start];
+                var failure = ShardQuarantine.PoisonFailure(image.Path, shard.HolderDeaths);
+                logger.LogWarning("Job {Job}: image {Image} of shard {Shard} killed its silo; it is failed and the shard's other images are scored", JobId, image.Path, shard.Id);
+                Job.Counts!.AddFailures(1);
+                shard.Failures++;
+                Job.Failures.Add(failure);
+                await SettleIfDoneAsync(shard);
+            }
+        }
+        else if (ShardQuarantine.RecordHolderDeath(shard))
+        {
+            logger.LogWarning("Job {Job}: shard {Shard} killed {Deaths} silos; quarantined: its images run in ranges, one silo at a time", JobId, shard.Id, shard.HolderDeaths);
+            WithdrawLeases(shard.Id);
+            _pending.Remove(shard.Id);
+            CountShard("quarantined");
+        }
+
+        await record.WriteStateAsync();
+        if (shard.Merged)
+        {
+            await AfterMergeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Once every range of a quarantined shard is settled, its ranges' predictions become the shard's one part, and its
+    /// ranges' failures one failures part, so results and reports read it as any other shard.
+    /// </summary>
+    private async Task SettleIfDoneAsync(ShardRecord shard)
+    {
+        if (!ShardQuarantine.IsSettled(shard) || shard.Probes is not { } probes)
+        {
+            return;
+        }
+
+        var outputs = OutputStores.Open(Job.Spec!.OutputFolder!, storage);
+        var predictions = new StringBuilder();
+        var failures = new List<ImageFailure>();
+        foreach (var probe in probes.Where(p => p.Outcome == ProbeOutcome.Merged).OrderBy(p => p.Range.Start))
+        {
+            var part = Encoding.UTF8.GetString(await outputs.ReadAsync(JobOutputNames.PredictionsRangePart(shard.Id, probe.Range.Start, probe.Range.Count), CancellationToken.None));
+            var rows = part.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            predictions.Append(string.Concat((predictions.Length == 0 ? rows : rows.Skip(1)).Select(r => r + "\n")));
+            try
+            {
+                failures.AddRange(JsonSerializer.Deserialize<List<ImageFailure>>(await outputs.ReadAsync(JobOutputNames.FailuresPart(shard.Id, probe.MergedLease!.Value), CancellationToken.None)) ?? []);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or Azure.RequestFailedException { Status: 404 })
+            {
+                // A range without failures writes no failures part.
+            }
+        }
+
+        var images = await ShardManifest.ReadAsync(outputs, shard.Id, CancellationToken.None);
+        failures.AddRange(probes.Where(p => p.Outcome == ProbeOutcome.Poison).Select(p => ShardQuarantine.PoisonFailure(images[p.Range.Start].Path, shard.HolderDeaths)));
+        var merged = Guid.NewGuid();
+        await outputs.WriteAsync(JobOutputNames.FailuresPart(shard.Id, merged), JsonSerializer.SerializeToUtf8Bytes(failures), CancellationToken.None);
+        await outputs.WriteAsync(JobOutputNames.PredictionsPart(shard.Id), Encoding.UTF8.GetBytes(predictions.ToString()), CancellationToken.None);
+        shard.MergedLease = merged;
+        shard.Merged = true;
+        CountShard("completed");
+    }
+
+    private void MergeResult(ShardResult result)
+    {
         Job.Counts!.Merge(result.Counts);
         // The stored state keeps failures up to a limit; past it the report reads them from the shards' parts.
         var room = Math.Max(0, stateOptions.FailuresKept - Job.Failures.Count);
@@ -241,11 +370,11 @@ public sealed class EvaluationJobGrain(
         tally.Shards++;
         Job.Timeline.Add(new ShardTiming(result.Device, result.Worker, (result.StartedUtc - Job.StartedUtc).TotalSeconds,
             (result.FinishedUtc - Job.StartedUtc).TotalSeconds, result.Counts.Images + result.Counts.Failed));
-        CountShard("completed");
-        WithdrawLeases(lease.ShardId);
-        _pending.Remove(lease.ShardId);
+    }
 
-        if (Job.Spec!.MaxFailed.IsExceeded(Job.Counts.Failed, Job.TotalImages))
+    private async Task AfterMergeAsync()
+    {
+        if (Job.Spec!.MaxFailed.IsExceeded(Job.Counts!.Failed, Job.TotalImages))
         {
             await FinishAsync(JobState.Failed, $"{Job.Counts.Failed} failed images exceed the threshold of {Job.Spec.MaxFailed}; the report keeps what was done.");
         }
@@ -257,8 +386,6 @@ public sealed class EvaluationJobGrain(
         {
             await record.WriteStateAsync();
         }
-
-        return true;
     }
 
     public Task ReleaseAsync(ShardLease lease, string reason)
@@ -346,16 +473,19 @@ public sealed class EvaluationJobGrain(
         }
     }
 
-    private ShardLease Issue(int shardId, string worker, bool duplicate, DateTime now)
+    private ShardLease Issue(int shardId, string worker, bool duplicate, DateTime now, ImageRange? range = null)
     {
         var shard = Job.Shards[shardId];
         shard.Attempts++;
-        var active = new ActiveLease(Guid.NewGuid(), shardId, worker, duplicate, now, now + Job.Spec!.LeaseTimeout);
+        var active = new ActiveLease(Guid.NewGuid(), shardId, worker, duplicate, now, now + Job.Spec!.LeaseTimeout, range);
         _leases[active.LeaseId] = active;
         Tally(worker, WorkerKey.Parse(worker).Device);
         CountShard(duplicate ? "duplicated" : "leased");
-        return new ShardLease(JobId, shardId, active.LeaseId, active.DeadlineUtc, shard.Attempts, duplicate, Job.TraceParent);
+        return new ShardLease(JobId, shardId, active.LeaseId, active.DeadlineUtc, shard.Attempts, duplicate, Job.TraceParent, range);
     }
+
+    private (ShardRecord Shard, ProbeRange Probe)? NextProbe() =>
+        ShardQuarantine.NextProbe(Job.Shards, probeRunning: _leases.Values.Any(l => l.Range is not null));
 
     private void WithdrawLeases(int shardId)
     {
@@ -368,7 +498,7 @@ public sealed class EvaluationJobGrain(
     /// <summary>A shard whose every lease is gone goes back to the front of the queue.</summary>
     private void Requeue(int shardId)
     {
-        if (!Job.Shards[shardId].Merged && _leases.Values.All(l => l.ShardId != shardId) && !_pending.Contains(shardId))
+        if (!Job.Shards[shardId].Merged && !Job.Shards[shardId].Quarantined && _leases.Values.All(l => l.ShardId != shardId) && !_pending.Contains(shardId))
         {
             _pending.AddFirst(shardId);
             Job.ShardsRetried++;
@@ -400,6 +530,11 @@ public sealed class EvaluationJobGrain(
                 logger.LogInformation("Job {Job}: shard {Shard} taken back from {Worker} ({Why})", JobId, lease.ShardId, lease.Worker, siloGone ? "silo dead" : "lease expired");
                 _leases.Remove(lease.LeaseId);
                 Job.LeasesReclaimed++;
+                if (siloGone)
+                {
+                    await HolderDiedAsync(lease);
+                }
+
                 Requeue(lease.ShardId);
             }
         }

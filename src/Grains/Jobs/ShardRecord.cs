@@ -16,4 +16,12 @@ public sealed class ShardRecord
     [Id(4)] public Guid? MergedLease { get; set; }
 
     [Id(5)] public int Failures { get; set; }
+
+    /// <summary>How many silos died holding a lease of this shard. One makes it run without tail duplicates; two quarantine it.</summary>
+    [Id(6)] public int HolderDeaths { get; set; }
+
+    /// <summary>Set once the shard is quarantined: its ranges, run one at a time cluster-wide and bisected at each death.</summary>
+    [Id(7)] public List<ProbeRange>? Probes { get; set; }
+
+    public bool Quarantined => Probes is not null;
 }

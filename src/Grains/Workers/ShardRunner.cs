@@ -48,6 +48,13 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var outputs = OutputStores.Open(spec.OutputFolder!, storage);
         var images = await ShardManifest.ReadAsync(outputs, lease.ShardId, cancellationToken);
+        if (lease.Range is { } range)
+        {
+            // A quarantined shard runs one range at a time, so that a death names the range that caused it.
+            images = [.. images.Skip(range.Start).Take(range.Count)];
+            span?.SetTag("senet.shard.range", range.ToString());
+        }
+
         var modelPath = await models.ResolveAsync(spec.ModelPath, cancellationToken);
         using var use = await sessions.GetAsync(modelPath, DeviceInventory.ToInferenceDevice(device, spec.DevicePolicy), spec.BatchSize, cancellationToken);
         var session = use.Session;
@@ -69,12 +76,14 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
         }
 
         // One part per shard, written whole: a retried or duplicated shard replaces its own part, never adds rows.
-        await outputs.WriteAsync(JobOutputNames.PredictionsPart(lease.ShardId), Encoding.UTF8.GetBytes(csv.ToString()), cancellationToken);
+        var part = lease.Range is { } done ? JobOutputNames.PredictionsRangePart(lease.ShardId, done.Start, done.Count) : JobOutputNames.PredictionsPart(lease.ShardId);
+        await outputs.WriteAsync(part, Encoding.UTF8.GetBytes(csv.ToString()), cancellationToken);
         await outputs.WriteAsync(JobOutputNames.ShardLog(lease.ShardId), JsonSerializer.SerializeToUtf8Bytes(new
         {
             shard = lease.ShardId,
             attempt = lease.Attempt,
             duplicate = lease.Duplicate,
+            range = lease.Range?.ToString(),
             worker,
             silo = silo.SiloAddress.ToParsableString(),
             device,

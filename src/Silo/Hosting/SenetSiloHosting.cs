@@ -8,6 +8,7 @@ using Orleans.Hosting.Kubernetes;
 using Orleans.Dashboard;
 using SENet.Evaluation.Storage;
 using SENet.Grains.Hosting;
+using SENet.Grains.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace SENet.Silo.Hosting;
@@ -23,11 +24,12 @@ public static class SenetSiloHosting
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var tls = (builder.Configuration.GetSection(TlsSettings.Section).Get<TlsSettings>() ?? new TlsSettings()).Load();
-        return builder.AddSenetSilo(silo, devices, telemetry, storage, tls);
+        var faults = builder.Configuration.GetSection(FaultInjectionOptions.Section).Get<FaultInjectionOptions>();
+        return builder.AddSenetSilo(silo, devices, telemetry, storage, tls, faults);
     }
 
     public static IHostApplicationBuilder AddSenetSilo(this IHostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices, TelemetryOptions? telemetry = null,
-        StorageOptions? storage = null, System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
+        StorageOptions? storage = null, System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null, FaultInjectionOptions? faults = null)
     {
         var azure = string.Equals(silo.Clustering, "azure", StringComparison.OrdinalIgnoreCase);
         if (!azure && !string.Equals(silo.Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
@@ -100,6 +102,19 @@ public static class SenetSiloHosting
             }
 
             orleans.AddSenetGrains(devices, useMemoryStorage: !azure, storage: storage);
+            if (!silo.HostsCoordinators)
+            {
+                orleans.Configure<GrainTypeOptions>(o =>
+                {
+                    o.Classes.Remove(typeof(EvaluationJobGrain));
+                    o.Classes.Remove(typeof(JobRegistryGrain));
+                });
+            }
+
+            if (faults?.TerminateOnImage is { Length: > 0 } poison)
+            {
+                orleans.Services.AddSingleton<IDatasetSourceFactory>(_ => new TerminatingDatasetSourceFactory(new DatasetSourceFactory(storage ?? new StorageOptions()), poison));
+            }
             if (tls is not null)
             {
                 orleans.UseTls(tls, options => ClusterTls.Configure(options, tls));

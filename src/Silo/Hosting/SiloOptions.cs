@@ -37,4 +37,11 @@ public sealed class SiloOptions
     /// is published must; silos still reach each other over loopback.
     /// </summary>
     public bool GatewayOnAllInterfaces { get; set; }
+
+    /// <summary>
+    /// Whether job coordinators (and the job registry) may live on this silo. False makes a worker-only silo, for GPU
+    /// nodes that should spend nothing on coordination, or whose crashes (a poison image, a driver fault) should never
+    /// take a coordinator with them.
+    /// </summary>
+    public bool HostsCoordinators { get; set; } = true;
 }
