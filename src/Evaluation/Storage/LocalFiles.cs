@@ -42,10 +42,14 @@ public static partial class LocalFiles
     /// <summary>
     /// The path as the file system resolves it: absolute, <c>.</c> and <c>..</c> removed as .NET removes them before
     /// opening anything, then every symbolic link of its longest existing ancestor resolved; a part that does not
-    /// exist yet (an output folder to create) is kept as written.
+    /// exist yet (an output folder to create) is kept as written. A dangling link is followed to where it points,
+    /// since creating a folder under it would create it there.
     /// </summary>
-    public static string Canonical(string path)
+    public static string Canonical(string path) => Canonical(path, 0);
+
+    private static string Canonical(string path, int linksFollowed)
     {
+        const int MaxLinks = 40;
         var full = Path.GetFullPath(path);
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {
@@ -66,6 +70,12 @@ public static partial class LocalFiles
             if (parent is null)
             {
                 return full;
+            }
+
+            if (linksFollowed < MaxLinks && new FileInfo(existing).LinkTarget is { } target)
+            {
+                var followed = Canonical(Path.Combine(parent, target), linksFollowed + 1);
+                return missing.Count == 0 ? followed : Path.GetFullPath(Path.Combine([followed, .. missing]));
             }
 
             missing.Push(Path.GetFileName(existing));

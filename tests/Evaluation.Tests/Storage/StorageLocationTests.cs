@@ -66,10 +66,12 @@ public sealed class StorageLocationTests : IDisposable
         var elsewhere = Directory.CreateDirectory(Path.Combine(_folder.Path, "elsewhere")).FullName;
         Directory.CreateSymbolicLink(Path.Combine(root, "escape"), elsewhere);
         Directory.CreateSymbolicLink(Path.Combine(_folder.Path, "alias"), root);
+        Directory.CreateSymbolicLink(Path.Combine(root, "dangling"), Path.Combine(elsewhere, "not-yet"));
 
         Assert.True(StorageLocation.IsUnder(Path.Combine(root, "run1"), root, Storage, orSame: false));
         Assert.False(StorageLocation.IsUnder(Path.Combine(root, "escape", "run1"), root, Storage, orSame: false));
         Assert.False(StorageLocation.IsUnder(Path.Combine(root, "..", "elsewhere"), root, Storage, orSame: false));
+        Assert.False(StorageLocation.IsUnder(Path.Combine(root, "dangling", "run1"), root, Storage, orSame: false));
         Assert.True(StorageLocation.IsUnder(Path.Combine(_folder.Path, "alias", "new", "run1"), root, Storage, orSame: false));
         Assert.False(StorageLocation.IsUnder(Root + "/run1", root, Storage, orSame: true));
         Assert.True(StorageLocation.IsUnder(root, root, Storage, orSame: true));
