@@ -86,6 +86,7 @@ public sealed class EvaluationJobGrain(
         {
             effective = spec with { OutputFolder = OutputFor(spec) };
             JobInputAccess.Check(effective, storage);
+            _ = effective.CheckedMaxFileBytes();
             // Validation, before any work: the model loads and is a classifier, the dataset lists, labels parse, classes agree.
             if (spec.ShardSize < 1 || spec.BatchSize < 1)
             {
@@ -94,7 +95,6 @@ public sealed class EvaluationJobGrain(
 
             use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath, token), InferenceDevice.Cpu, 1, token);
             _ = effective.ToPreprocessSpec(use.Session.InputHeight);
-            _ = effective.CheckedMaxFileBytes();
             var source = datasets.Open(effective.DataPath);
             var datasetSpec = effective.ToDatasetSpec() with { Storage = storage };
             var outputs = OutputStores.Open(effective.OutputFolder!, storage);
