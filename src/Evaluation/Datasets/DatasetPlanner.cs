@@ -68,7 +68,7 @@ public static class DatasetPlanner
     {
         string? classesFrom = null;
         var labelsLocation = spec.LabelsFile ?? throw new DatasetException("A flat dataset needs a labels file: pass --labels (Caffe val.txt, Kaggle LOC_val_solution.csv, or a path,label CSV).");
-        var text = await ReadTextAsync(source, spec, labelsLocation, cancellationToken);
+        var text = await ReadTextAsync(source, spec, labelsLocation, "--labels", cancellationToken);
         // Shown in messages and reports: a SAS in a labels URL is a secret.
         var labelsFile = StorageLocation.Redact(labelsLocation);
         var format = spec.LabelFormat == LabelFormat.Auto ? LabelFileParser.Detect(labelsFile, text) : spec.LabelFormat;
@@ -80,7 +80,7 @@ public static class DatasetPlanner
             classListFile = StorageLocation.Sibling(labelsLocation, "LOC_synset_mapping.txt");
         }
 
-        var classes = classListFile is null ? null : LabelFileParser.ParseClassList(await ReadTextAsync(source, spec, classListFile, cancellationToken));
+        var classes = classListFile is null ? null : LabelFileParser.ParseClassList(await ReadTextAsync(source, spec, classListFile, "--class-list", cancellationToken));
         if (classes is not null)
         {
             classesFrom = StorageLocation.Redact(classListFile!);
@@ -172,7 +172,7 @@ public static class DatasetPlanner
         if (spec.ModelClassesFile is { } modelClassesFile)
         {
             var shownModelClasses = StorageLocation.Redact(modelClassesFile);
-            var modelOrder = LabelFileParser.ParseClassListLines(await ReadTextAsync(source, spec, modelClassesFile, cancellationToken));
+            var modelOrder = LabelFileParser.ParseClassListLines(await ReadTextAsync(source, spec, modelClassesFile, "--model-classes", cancellationToken));
             if (modelOrder.Count > modelClasses)
             {
                 throw new DatasetException($"The model class list '{shownModelClasses}' names more classes than the model's {modelClasses} outputs (line {modelOrder[modelClasses].Line} names one too many). Pass the list of the model's output order.");
@@ -212,15 +212,21 @@ public static class DatasetPlanner
         return null;
     }
 
-    private static async Task<string> ReadTextAsync(IDatasetSource source, DatasetSpec spec, string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// A labels or class file, read where it is named (checked against the input roots there, which also covers a
+    /// class list found beside the labels) or else inside the dataset source.
+    /// </summary>
+    private static async Task<string> ReadTextAsync(IDatasetSource source, DatasetSpec spec, string path, string option, CancellationToken cancellationToken)
     {
         if (File.Exists(path))
         {
+            StorageRoots.CheckInput(path, option, spec.Storage ?? new StorageOptions());
             return await TextFiles.ReadLocalAsync(path, cancellationToken);
         }
 
         if (StorageLocation.LooksLikeBlob(path))
         {
+            StorageRoots.CheckInput(path, option, spec.Storage ?? new StorageOptions());
             try
             {
                 return await StorageLocation.ReadTextAsync(path, spec.Storage ?? new StorageOptions(), cancellationToken);

@@ -86,5 +86,23 @@ public sealed class SubmittedFileMessagesTests : IDisposable
         Assert.DoesNotContain("daemon", count.Message + unknown.Message);
     }
 
+    [Fact]
+    public async Task AClassListFoundBesideTheLabelsIsHeldToTheInputRootsToo()
+    {
+        _folder.Write("root/val/ILSVRC2012_val_00000001.JPEG", [1]);
+        var labels = _folder.Write("root/meta/LOC_val_solution.csv", "ImageId,PredictionString\nILSVRC2012_val_00000001,n01440764 1 2 3 4\n");
+        var outside = _folder.Write("outside/synsets.txt", "n01440764 tench\n");
+        File.CreateSymbolicLink(Path.Combine(_folder.Path, "root", "meta", "LOC_synset_mapping.txt"), outside);
+        var storage = new SENet.Evaluation.Storage.StorageOptions { InputRoots = [Path.Combine(_folder.Path, "root")] };
+        var source = new LocalFolderSource(Path.Combine(_folder.Path, "root", "val"));
+
+        var error = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => DatasetPlanner.PlanAsync(source, new DatasetSpec(LabelsFile: labels, Storage: storage), 1));
+        var unrestricted = await DatasetPlanner.PlanAsync(source, new DatasetSpec(LabelsFile: labels), 1);
+
+        Assert.Contains("--class-list", error.Message);
+        Assert.Contains("SENet:Storage:InputRoots", error.Message);
+        Assert.Single(unrestricted.Images);
+    }
+
     public void Dispose() => _folder.Dispose();
 }
