@@ -7,6 +7,9 @@ public sealed class CoordinatorOnlyFixture : ClusterFixture
 
     protected override int DevicesPerSilo => 0;
 
-    /// <summary>Outputs must go under the fixture's out folder, where <see cref="TestData.Spec"/> puts them.</summary>
-    protected override SENet.Evaluation.Storage.StorageOptions? Storage => new() { OutputRoot = Path.Combine(Data.Folder, "out") };
+    /// <summary>
+    /// Outputs must go under the fixture's out folder, where <see cref="TestData.Spec"/> puts them; inputs under its
+    /// folder (and /nowhere, so that a missing model is refused as missing).
+    /// </summary>
+    protected override SENet.Evaluation.Storage.StorageOptions? Storage => new() { OutputRoot = Path.Combine(Data.Folder, "out"), InputRoots = [Data.Folder, "/nowhere"] };
 }

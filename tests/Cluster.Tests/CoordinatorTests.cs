@@ -131,6 +131,47 @@ public sealed class CoordinatorTests(CoordinatorOnlyFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task InputsOutsideTheClustersInputRootsAreRefusedNamingTheOption()
+    {
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("inputs");
+        var linked = Path.Combine(Folder, "passwd-link.txt");
+        File.CreateSymbolicLink(linked, "/etc/passwd");
+
+        var labels = await Assert.ThrowsAsync<JobRejectedException>(() => job.StartAsync(fixture.Data.Spec("inputs") with { LabelsFile = "/etc/passwd" }));
+        var modelClasses = await Assert.ThrowsAsync<JobRejectedException>(() => job.StartAsync(fixture.Data.Spec("inputs") with { ModelClassesFile = linked }));
+        var data = await Assert.ThrowsAsync<JobRejectedException>(() => job.StartAsync(fixture.Data.Spec("inputs") with { DataPath = "/etc" }));
+
+        Assert.Contains("--labels '/etc/passwd' is outside the locations this cluster reads from (SENet:Storage:InputRoots", labels.Message);
+        Assert.Contains("--model-classes", modelClasses.Message);
+        Assert.Contains("--data '/etc'", data.Message);
+        Assert.DoesNotContain("root:", labels.Message + modelClasses.Message + data.Message);
+        Assert.Equal(JobState.NotStarted, (await job.GetStatusAsync()).State);
+    }
+
+    [Fact]
+    public async Task AnOutputUnderALinkThatLeavesTheOutputRootIsRefused()
+    {
+        Directory.CreateDirectory(Path.Combine(Folder, "out"));
+        Directory.CreateDirectory(Path.Combine(Folder, "elsewhere-linked"));
+        Directory.CreateSymbolicLink(Path.Combine(Folder, "out", "link"), Path.Combine(Folder, "elsewhere-linked"));
+
+        var error = await Assert.ThrowsAsync<JobRejectedException>(() =>
+            fixture.Grains.GetGrain<IEvaluationJobGrain>("linked-out").StartAsync(fixture.Data.Spec("linked-out") with { OutputFolder = Path.Combine(Folder, "out", "link", "run") }));
+
+        Assert.Contains("outside this cluster's output root", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(Folder, "elsewhere-linked", "run")));
+    }
+
+    [Fact]
+    public async Task AFileSizeLimitThatCannotWorkIsRefusedNamingTheOption()
+    {
+        var error = await Assert.ThrowsAsync<JobRejectedException>(() =>
+            fixture.Grains.GetGrain<IEvaluationJobGrain>("no-bytes").StartAsync(fixture.Data.Spec("no-bytes") with { MaxFileBytes = 0 }));
+
+        Assert.Contains("--max-file-bytes 0 is out of range", error.Message);
+    }
+
+    [Fact]
     public async Task StartingTheSameJobTwiceIsIdempotentAndADifferentSpecIsRefused()
     {
         var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("twice");

@@ -21,10 +21,10 @@ public sealed class GatedDatasetSourceFactory(StorageOptions storage, ReadGate g
 
         public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => inner.ExistsAsync(path, cancellationToken);
 
-        public async Task<IMemoryOwner<byte>> ReadAsync(string path, CancellationToken cancellationToken)
+        public async Task<IMemoryOwner<byte>> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
         {
             await gate.WaitAsync(cancellationToken);
-            return await inner.ReadAsync(path, cancellationToken);
+            return await inner.ReadAsync(path, maxBytes, cancellationToken);
         }
 
         public Task<string> ReadTextAsync(string path, CancellationToken cancellationToken) => inner.ReadTextAsync(path, cancellationToken);

@@ -28,6 +28,8 @@ public sealed class EvaluationOptions
 
     public Option<long> MaxPixels { get; } = new("--max-pixels") { Description = "Refuse images declaring more pixels (decompression bombs).", DefaultValueFactory = _ => 178_956_970L };
 
+    public Option<long> MaxFileBytes { get; } = new("--max-file-bytes") { Description = "Fail image files longer than this many bytes, each alone, before reading them.", DefaultValueFactory = _ => 268_435_456L };
+
     public Option<int> ShardSize { get; } = new("--shard-size") { Description = "Images per shard (the unit leased to a worker).", DefaultValueFactory = _ => 256 };
 
     public Option<string?> MaxFailed { get; } = new("--max-failed") { Description = "Fail the job past this many failed images: a count (100) or a share (5%)." };
@@ -38,7 +40,7 @@ public sealed class EvaluationOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, ShardSize, MaxFailed, Name, Output })
+        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, MaxFileBytes, ShardSize, MaxFailed, Name, Output })
         {
             command.Options.Add(option);
         }
@@ -59,6 +61,7 @@ public sealed class EvaluationOptions
         Normalization = parse.GetValue(Normalization)!,
         FastDecode = parse.GetValue(FastDecode),
         MaxPixels = parse.GetValue(MaxPixels),
+        MaxFileBytes = parse.GetValue(MaxFileBytes),
         ShardSize = parse.GetValue(ShardSize),
         MaxFailed = FailureThreshold.Parse(parse.GetValue(MaxFailed)),
         Name = parse.GetValue(Name),

@@ -51,4 +51,7 @@ public sealed record JobSpec
 
     /// <summary>At the tail, let idle workers run duplicates of the slowest shards (first completion wins).</summary>
     [Id(19)] public bool TailDuplicates { get; init; } = true;
+
+    /// <summary>Image files longer than this fail, each alone, before they are read (256 MiB by default).</summary>
+    [Id(31)] public long MaxFileBytes { get; init; } = 268_435_456;
 }

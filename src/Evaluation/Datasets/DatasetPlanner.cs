@@ -30,7 +30,7 @@ public static class DatasetPlanner
         }
 
         var issues = new List<DatasetIssue>();
-        var (images, classNames) = layout == DatasetLayout.ImageFolder
+        var (images, classNames, classesFrom) = layout == DatasetLayout.ImageFolder
             ? PlanImageFolder(files, ref ignored)
             : await PlanFlatAsync(source, spec, files, issues, cancellationToken);
 
@@ -41,7 +41,7 @@ public static class DatasetPlanner
                 (layout == DatasetLayout.ImageFolder ? "An ImageFolder dataset has one sub-folder of images per class." : "Check the folder and the labels file."));
         }
 
-        images = await MapToModelOrderAsync(source, spec, images, classNames, modelClasses, cancellationToken);
+        images = await MapToModelOrderAsync(source, spec, images, classNames, classesFrom, modelClasses, cancellationToken);
         if (issues.Count > 0 && spec.OnMissing == MissingPolicy.Fail)
         {
             throw new DatasetException(
@@ -53,21 +53,22 @@ public static class DatasetPlanner
         return new DatasetPlan(source.Description, images, classNames ?? [], issues, ignored);
     }
 
-    private static (List<LabelledImage> Images, List<string>? Classes) PlanImageFolder(List<string> files, ref int ignored)
+    private static (List<LabelledImage> Images, List<string>? Classes, string? ClassesFrom) PlanImageFolder(List<string> files, ref int ignored)
     {
         var inClassFolders = files.Where(f => f.Contains('/')).ToList();
         ignored += files.Count - inClassFolders.Count;
         var classes = inClassFolders.Select(f => f[..f.IndexOf('/')]).Distinct().Order(StringComparer.Ordinal).ToList();
         var index = classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         var images = inClassFolders.Select(f => new LabelledImage(f, index[f[..f.IndexOf('/')]])).ToList();
-        return (images, classes);
+        return (images, classes, null);
     }
 
-    private static async Task<(List<LabelledImage> Images, List<string>? Classes)> PlanFlatAsync(
+    private static async Task<(List<LabelledImage> Images, List<string>? Classes, string? ClassesFrom)> PlanFlatAsync(
         IDatasetSource source, DatasetSpec spec, List<string> files, List<DatasetIssue> issues, CancellationToken cancellationToken)
     {
+        string? classesFrom = null;
         var labelsLocation = spec.LabelsFile ?? throw new DatasetException("A flat dataset needs a labels file: pass --labels (Caffe val.txt, Kaggle LOC_val_solution.csv, or a path,label CSV).");
-        var text = await ReadTextAsync(source, spec, labelsLocation, cancellationToken);
+        var text = await ReadTextAsync(source, spec, labelsLocation, "--labels", cancellationToken);
         // Shown in messages and reports: a SAS in a labels URL is a secret.
         var labelsFile = StorageLocation.Redact(labelsLocation);
         var format = spec.LabelFormat == LabelFormat.Auto ? LabelFileParser.Detect(labelsFile, text) : spec.LabelFormat;
@@ -79,11 +80,16 @@ public static class DatasetPlanner
             classListFile = StorageLocation.Sibling(labelsLocation, "LOC_synset_mapping.txt");
         }
 
-        var classes = classListFile is null ? null : LabelFileParser.ParseClassList(await ReadTextAsync(source, spec, classListFile, cancellationToken));
-        if (classes is null && entries.Any(e => e.ClassName is not null))
+        var classes = classListFile is null ? null : LabelFileParser.ParseClassList(await ReadTextAsync(source, spec, classListFile, "--class-list", cancellationToken));
+        if (classes is not null)
+        {
+            classesFrom = StorageLocation.Redact(classListFile!);
+        }
+        else if (entries.Any(e => e.ClassName is not null))
         {
             // Class names without a class list: sorted names become indices, as ImageFolder does with folders.
             classes = entries.Where(e => e.ClassName is not null).Select(e => e.ClassName!).Distinct().Order(StringComparer.Ordinal).ToList();
+            classesFrom = labelsFile;
         }
 
         var classIndex = classes?.Select((name, i) => (name, i)).GroupBy(p => p.name).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
@@ -110,7 +116,7 @@ public static class DatasetPlanner
             var label = entry.Index;
             if (entry.ClassName is { } name && !classIndex!.TryGetValue(name, out var found))
             {
-                issues.Add(new DatasetIssue(path, DatasetIssueKind.UnknownClass, $"class '{name}' at line {entry.Line} of '{labelsFile}' is not in the class list"));
+                issues.Add(new DatasetIssue(path, DatasetIssueKind.UnknownClass, $"the class at line {entry.Line} of '{labelsFile}' is not in the class list"));
                 continue;
             }
             else if (entry.ClassName is { } known)
@@ -121,18 +127,25 @@ public static class DatasetPlanner
             images.Add(new LabelledImage(path, label!.Value));
         }
 
+        if (entries.Count > 0 && !entries.Any(e => existing.Contains(e.Path.Replace('\\', '/'))))
+        {
+            // Named without quoting any entry: a file that is not this dataset's labels (perhaps not a labels file at all)
+            // would otherwise be echoed back line by line as "missing images".
+            throw new DatasetException($"No entry of the labels file '{labelsFile}' names an image of '{source.Description}'. Pass this dataset's labels file, with paths relative to the data folder.");
+        }
+
         foreach (var file in files.Where(f => !listed.ContainsKey(f)))
         {
             issues.Add(new DatasetIssue(file, DatasetIssueKind.MissingLabel, $"image has no entry in '{labelsFile}'"));
         }
 
-        return (images, classes);
+        return (images, classes, classesFrom);
     }
 
     private static async Task<List<LabelledImage>> MapToModelOrderAsync(
-        IDatasetSource source, DatasetSpec spec, List<LabelledImage> images, List<string>? datasetClasses, int modelClasses, CancellationToken cancellationToken)
+        IDatasetSource source, DatasetSpec spec, List<LabelledImage> images, List<string>? datasetClasses, string? classesFrom, int modelClasses, CancellationToken cancellationToken)
     {
-        var mapping = await ModelOrderAsync(source, spec, datasetClasses, modelClasses, cancellationToken);
+        var mapping = await ModelOrderAsync(source, spec, datasetClasses, modelClasses, cancellationToken, classesFrom);
         if (mapping is not null)
         {
             return images.Select(i => i with { Label = mapping[i.Label] }).ToList();
@@ -150,15 +163,24 @@ public static class DatasetPlanner
     /// <summary>
     /// Checks the dataset's classes against the model's before any image is read, and returns the model output
     /// index of each dataset class when a model class list reorders them (null: dataset order is model order).
+    /// Class names are quoted only when they are folder names (<paramref name="classesFrom"/> null): names read from a
+    /// submitted file are its content, so a message points at the file instead.
     /// </summary>
-    public static async Task<int[]?> ModelOrderAsync(IDatasetSource source, DatasetSpec spec, IReadOnlyList<string>? datasetClasses, int modelClasses, CancellationToken cancellationToken)
+    public static async Task<int[]?> ModelOrderAsync(IDatasetSource source, DatasetSpec spec, IReadOnlyList<string>? datasetClasses, int modelClasses, CancellationToken cancellationToken,
+        string? classesFrom = null)
     {
         if (spec.ModelClassesFile is { } modelClassesFile)
         {
-            var modelOrder = LabelFileParser.ParseClassList(await ReadTextAsync(source, spec, modelClassesFile, cancellationToken));
-            if (modelOrder.Count != modelClasses)
+            var shownModelClasses = StorageLocation.Redact(modelClassesFile);
+            var modelOrder = LabelFileParser.ParseClassListLines(await ReadTextAsync(source, spec, modelClassesFile, "--model-classes", cancellationToken));
+            if (modelOrder.Count > modelClasses)
             {
-                throw new DatasetException($"The model class list '{StorageLocation.Redact(modelClassesFile)}' names {modelOrder.Count} classes but the model outputs {modelClasses}. Pass the list of the model's output order.");
+                throw new DatasetException($"The model class list '{shownModelClasses}' names more classes than the model's {modelClasses} outputs (line {modelOrder[modelClasses].Line} names one too many). Pass the list of the model's output order.");
+            }
+
+            if (modelOrder.Count < modelClasses)
+            {
+                throw new DatasetException($"The model class list '{shownModelClasses}' names fewer classes than the model's {modelClasses} outputs. Pass the list of the model's output order, one class a line.");
             }
 
             if (datasetClasses is null)
@@ -166,11 +188,13 @@ public static class DatasetPlanner
                 throw new DatasetException("A model class list maps dataset class names to model outputs, but these labels are bare integers. Pass the dataset's class order with --class-list.");
             }
 
-            var modelIndex = modelOrder.Select((name, i) => (name, i)).GroupBy(p => p.name).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
+            var modelIndex = modelOrder.Select((c, i) => (c.Name, i)).GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
             var unknown = datasetClasses.Where(c => !modelIndex.ContainsKey(c)).ToList();
             if (unknown.Count > 0)
             {
-                throw new DatasetException($"{unknown.Count} dataset class(es) are not in the model class list '{StorageLocation.Redact(modelClassesFile)}': {string.Join(", ", unknown.Take(10))}. The list must name every dataset class.");
+                throw new DatasetException(classesFrom is null
+                    ? $"{unknown.Count} dataset class(es) are not in the model class list '{shownModelClasses}': {string.Join(", ", unknown.Take(10))}. The list must name every dataset class."
+                    : $"Classes named in '{classesFrom}' are not in the model class list '{shownModelClasses}'. The model class list must name every dataset class.");
             }
 
             return datasetClasses.Select(c => modelIndex[c]).ToArray();
@@ -178,23 +202,31 @@ public static class DatasetPlanner
 
         if (datasetClasses is not null && datasetClasses.Count != modelClasses)
         {
-            throw new DatasetException(
-                $"The model outputs {modelClasses} classes but the dataset has {datasetClasses.Count} ({string.Join(", ", datasetClasses.Take(5))}{(datasetClasses.Count > 5 ? ", …" : "")}). " +
-                "Use a model with as many classes as the dataset, or pass --model-classes with the model's class order to map between them.");
+            throw new DatasetException(classesFrom is null
+                ? $"The model outputs {modelClasses} classes but the dataset has {datasetClasses.Count} ({string.Join(", ", datasetClasses.Take(5))}{(datasetClasses.Count > 5 ? ", …" : "")}). " +
+                  "Use a model with as many classes as the dataset, or pass --model-classes with the model's class order to map between them."
+                : $"The model outputs {modelClasses} classes but '{classesFrom}' names {(datasetClasses.Count > modelClasses ? "more" : "fewer")}. " +
+                  "Use a model with as many classes as the dataset, or pass --model-classes with the model's class order to map between them.");
         }
 
         return null;
     }
 
-    private static async Task<string> ReadTextAsync(IDatasetSource source, DatasetSpec spec, string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// A labels or class file, read where it is named (checked against the input roots there, which also covers a
+    /// class list found beside the labels) or else inside the dataset source.
+    /// </summary>
+    private static async Task<string> ReadTextAsync(IDatasetSource source, DatasetSpec spec, string path, string option, CancellationToken cancellationToken)
     {
         if (File.Exists(path))
         {
-            return await File.ReadAllTextAsync(path, cancellationToken);
+            StorageRoots.CheckInput(path, option, spec.Storage ?? new StorageOptions());
+            return await TextFiles.ReadLocalAsync(path, cancellationToken);
         }
 
         if (StorageLocation.LooksLikeBlob(path))
         {
+            StorageRoots.CheckInput(path, option, spec.Storage ?? new StorageOptions());
             try
             {
                 return await StorageLocation.ReadTextAsync(path, spec.Storage ?? new StorageOptions(), cancellationToken);

@@ -19,9 +19,14 @@ public interface IDatasetSource
 
     Task<bool> ExistsAsync(string path, CancellationToken cancellationToken);
 
+    /// <summary>The file's bytes in a pooled buffer, with the default size limit; dispose it when done.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    Task<IMemoryOwner<byte>> ReadAsync(string path, CancellationToken cancellationToken) => ReadAsync(path, ImageFiles.DefaultMaxBytes, cancellationToken);
+
     /// <summary>The file's bytes in a pooled buffer; dispose it when done.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    Task<IMemoryOwner<byte>> ReadAsync(string path, CancellationToken cancellationToken);
+    /// <exception cref="FileRefusedException">Not a regular file, or longer than <paramref name="maxBytes"/>: refused before reading.</exception>
+    Task<IMemoryOwner<byte>> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken);
 
     Task<string> ReadTextAsync(string path, CancellationToken cancellationToken);
 }

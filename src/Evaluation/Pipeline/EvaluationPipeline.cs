@@ -75,7 +75,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     IMemoryOwner<byte>? bytes = null;
                     try
                     {
-                        bytes = await source.ReadAsync(image.Path, ct);
+                        bytes = await source.ReadAsync(image.Path, _options.MaxFileBytes, ct);
                     }
                     catch (Exception e) when (e is (IOException and not StorageUnavailableException) or UnauthorizedAccessException)
                     {

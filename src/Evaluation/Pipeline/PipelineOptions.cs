@@ -5,13 +5,14 @@ namespace SENet.Evaluation.Pipeline;
 /// <param name="DecodeWorkers">Decode + preprocess workers; 0 means as many as <paramref name="DecodeScheduler"/> runs at once, else one per core.</param>
 /// <param name="BatchesInFlight">Batch buffers: one running, the others filling.</param>
 /// <param name="MaxPixels">Images declaring more pixels are failed before decoding.</param>
+/// <param name="MaxFileBytes">Image files longer than this are failed before they are read (a local file's length, a blob's Content-Length).</param>
 /// <param name="TelemetryTags">Attributes for every metric and span of the run (job, silo, device).</param>
 /// <param name="DecodeScheduler">
 /// Where decode workers run. A silo passes one scheduler, limited to the node's cores, to every pipeline it runs (one
 /// per device and shard), so together they use every core without each taking all of them; null is the thread pool.
 /// </param>
 public sealed record PipelineOptions(int ReadConcurrency = 8, int DecodeWorkers = 0, int BatchesInFlight = 3, long MaxPixels = 178_956_970,
-    IReadOnlyList<KeyValuePair<string, object?>>? TelemetryTags = null, DecodeScheduler? DecodeScheduler = null)
+    IReadOnlyList<KeyValuePair<string, object?>>? TelemetryTags = null, DecodeScheduler? DecodeScheduler = null, long MaxFileBytes = Datasets.ImageFiles.DefaultMaxBytes)
 {
     public int EffectiveDecodeWorkers => DecodeWorkers > 0 ? DecodeWorkers : DecodeScheduler?.Workers ?? Environment.ProcessorCount;
 }

@@ -75,13 +75,31 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
         }
     }
 
-    public async Task<IMemoryOwner<byte>> ReadAsync(string path, CancellationToken cancellationToken)
+    public Task<IMemoryOwner<byte>> ReadAsync(string path, CancellationToken cancellationToken) => ReadAsync(path, ImageFiles.DefaultMaxBytes, cancellationToken);
+
+    public Task<IMemoryOwner<byte>> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken) =>
+        ReadAsync(path, Math.Min(maxBytes, ImageFiles.LargestMaxBytes), length => ImageFiles.TooLarge(length, maxBytes), cancellationToken);
+
+    /// <summary>Text decoded exactly as a local file's (<see cref="TextFiles.Decode"/>): a byte-order mark is honoured, never kept.</summary>
+    public async Task<string> ReadTextAsync(string path, CancellationToken cancellationToken)
+    {
+        using var bytes = await ReadAsync(path, TextFiles.MaxBytes, length => TextFiles.TooLarge($"'{path}' under {description}", length), cancellationToken);
+        return TextFiles.Decode(bytes.Memory.Span);
+    }
+
+    private async Task<IMemoryOwner<byte>> ReadAsync(string path, long maxBytes, Func<long, FileRefusedException> tooLarge, CancellationToken cancellationToken)
     {
         try
         {
             var response = await Blob(path).DownloadStreamingAsync(cancellationToken: cancellationToken);
             await using var stream = response.Value.Content;
-            var length = checked((int)response.Value.Details.ContentLength);
+            // Checked on the Content-Length, before the body is read: disposing the stream drops the rest unread.
+            if (response.Value.Details.ContentLength > maxBytes)
+            {
+                throw tooLarge(response.Value.Details.ContentLength);
+            }
+
+            var length = (int)response.Value.Details.ContentLength;
             var bytes = await PooledBytes.ReadAsync(stream, length, cancellationToken);
             if (bytes.Length < length)
             {
@@ -103,23 +121,19 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
         }
     }
 
-    public async Task<string> ReadTextAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// The blob of a dataset path. A '.' or '..' segment is refused: the storage client resolves them when it builds
+    /// the URL, so a path such as '../other/x' would leave the dataset's prefix, or its container.
+    /// </summary>
+    private BlobClient Blob(string path)
     {
-        try
+        if (BlobNames.HasDotSegment(path))
         {
-            return (await Blob(path).DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+            throw new UnauthorizedAccessException($"Path '{path}' leaves the dataset prefix {description}: '.' and '..' segments are not allowed in blob names.");
         }
-        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
-        {
-            throw Translate(e, path);
-        }
-        catch (Exception e) when (StorageErrors.IsInterruptedTransfer(e) && !cancellationToken.IsCancellationRequested)
-        {
-            throw StorageErrors.TranslateInterruptedTransfer(e, path, description);
-        }
-    }
 
-    private BlobClient Blob(string path) => container.GetBlobClient(prefix.Length == 0 ? path : $"{prefix}/{path}");
+        return container.GetBlobClient(prefix.Length == 0 ? path : $"{prefix}/{path}");
+    }
 
     private async IAsyncEnumerable<Page<BlobItem>> Guard(Func<IAsyncEnumerable<Page<BlobItem>>> pages, string what)
     {

@@ -1,25 +1,32 @@
+using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace SENet.Evaluation.Storage;
 
-/// <summary>Outputs under a blob prefix; a blob upload replaces the whole blob at once.</summary>
+/// <summary>
+/// Outputs under a blob prefix; a blob upload replaces the whole blob at once. Writes need only the rights of a
+/// container SAS (create, write): the container is created only when a write finds it missing, since creating one
+/// needs account-level rights that such a SAS does not carry.
+/// </summary>
 public sealed class BlobOutputStore(BlobContainerClient container, string prefix, string display) : IOutputStore
 {
-    private bool _containerChecked;
-
     public string Display => display;
 
     public async Task WriteAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
+        var blob = Blob(name);
         try
         {
-            if (!_containerChecked)
+            try
+            {
+                await blob.UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
             {
                 await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                _containerChecked = true;
+                await blob.UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken);
             }
-
-            await Blob(name).UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken);
         }
         catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
@@ -49,7 +56,7 @@ public sealed class BlobOutputStore(BlobContainerClient container, string prefix
 
     private BlobClient Blob(string name)
     {
-        if (name.Split('/').Any(part => part is ".." or "."))
+        if (BlobNames.HasDotSegment(name))
         {
             throw new UnauthorizedAccessException($"Output '{name}' would leave the job's output prefix {display}.");
         }

@@ -1,4 +1,5 @@
 using Azure;
+using SENet.Evaluation.Datasets;
 
 namespace SENet.Evaluation.Storage;
 
@@ -18,7 +19,7 @@ public static class StorageErrors
     /// </summary>
     public static bool IsInterruptedTransfer(Exception e) => e switch
     {
-        StorageUnavailableException or FileNotFoundException or DirectoryNotFoundException => false,
+        StorageUnavailableException or FileNotFoundException or DirectoryNotFoundException or FileRefusedException => false,
         IOException or HttpRequestException => true,
         AggregateException aggregate => aggregate.InnerExceptions.All(i => IsInterruptedTransfer(i) || i is RequestFailedException),
         _ => false,

@@ -26,6 +26,7 @@ public sealed record StorageLocation(BlobContainerClient? Container, string Pref
             return new StorageLocation(null, "", full, full);
         }
 
+        CheckBlobPath(location);
         var clientOptions = new BlobClientOptions();
         clientOptions.Retry.Mode = RetryMode.Exponential;
         clientOptions.Retry.MaxRetries = options.MaxRetries;
@@ -78,13 +79,47 @@ public sealed record StorageLocation(BlobContainerClient? Container, string Pref
         return Blob(client, blobPrefix);
     }
 
-    /// <summary>Reads a whole text file at a local or blob location (labels, class lists).</summary>
+    /// <summary>
+    /// The one form in which locations are compared (against an output root or the input roots): a blob location as
+    /// the storage client will address it (scheme, host, port and account as <c>scheme://host:port/account</c>, then
+    /// container and prefix, percent-decoded once, without query), a local path as the file system resolves it
+    /// (<see cref="LocalFiles.Canonical"/>). Blob forms start with a scheme, so the two kinds never compare equal.
+    /// </summary>
+    public static string Canonical(string location, StorageOptions options)
+    {
+        var parsed = Parse(location, options);
+        if (!parsed.IsBlob)
+        {
+            return LocalFiles.Canonical(parsed.LocalPath);
+        }
+
+        var container = new UriBuilder(parsed.Container!.Uri) { Query = "", Fragment = "" }.Uri;
+        var containerPath = string.Join('/', container.AbsolutePath.Trim('/').Split('/').SkipLast(1).Append(parsed.Container.Name));
+        var account = $"{container.Scheme}://{container.Authority}".ToLowerInvariant();
+        return $"{account}/{containerPath}/{parsed.Prefix}".TrimEnd('/');
+    }
+
+    /// <summary>Whether <paramref name="location"/> lies under <paramref name="root"/> (or is it, with <paramref name="orSame"/>), both in their canonical form.</summary>
+    public static bool IsUnder(string location, string root, StorageOptions options, bool orSame)
+    {
+        var (candidate, parent) = (Canonical(location, options), Canonical(root, options));
+        if (LooksLikeBlob(candidate) != LooksLikeBlob(parent))
+        {
+            return false;
+        }
+
+        return LooksLikeBlob(candidate)
+            ? (orSame && candidate == parent) || candidate.StartsWith(parent + "/", StringComparison.Ordinal)
+            : LocalFiles.IsWithin(candidate, parent, orSame);
+    }
+
+    /// <summary>Reads a whole text file at a local or blob location (labels, class lists), decoded by <see cref="TextFiles.Decode"/>.</summary>
     public static async Task<string> ReadTextAsync(string location, StorageOptions options, CancellationToken cancellationToken)
     {
         var parsed = Parse(location, options);
         if (!parsed.IsBlob)
         {
-            return await File.ReadAllTextAsync(parsed.LocalPath, cancellationToken);
+            return await TextFiles.ReadLocalAsync(parsed.LocalPath, cancellationToken);
         }
 
         var name = parsed.Prefix;
@@ -108,6 +143,44 @@ public sealed record StorageLocation(BlobContainerClient? Container, string Pref
     {
         var query = location.IndexOf('?');
         return query < 0 ? location : location[..query] + "?<redacted>";
+    }
+
+    /// <summary>
+    /// Refuses a blob location whose path the storage client would not take as written: '.' and '..' segments in any
+    /// spelling ('%2E%2E', '.%2E', '..%2F..%2F', a backslash), which the URL resolves to another prefix or container;
+    /// control characters; a fragment, which the client drops.
+    /// </summary>
+    private static void CheckBlobPath(string location)
+    {
+        var query = location.IndexOf('?');
+        var withoutQuery = query < 0 ? location : location[..query];
+        if (withoutQuery.Contains('#'))
+        {
+            throw new ArgumentException($"'{Redact(location)}' has a fragment ('#'): a blob location is scheme://account/container/prefix, optionally with a SAS query.");
+        }
+
+        var scheme = withoutQuery.IndexOf("://", StringComparison.Ordinal) + 3;
+        var raw = withoutQuery[scheme..];
+        string decoded;
+        try
+        {
+            decoded = Uri.UnescapeDataString(raw);
+        }
+        catch (UriFormatException)
+        {
+            decoded = raw;
+        }
+
+        if (BlobNames.HasDotSegment(raw) || BlobNames.HasDotSegment(decoded))
+        {
+            throw new ArgumentException($"'{Redact(location)}' has a '.' or '..' segment (perhaps percent-encoded, as %2E%2E, or across an encoded '/' or '\\'), " +
+                "which the storage client would resolve to another prefix or container. Name the container and prefix without them.");
+        }
+
+        if (BlobNames.HasControlCharacter(decoded))
+        {
+            throw new ArgumentException($"'{Redact(location)}' has a control character in its path (perhaps percent-encoded): remove it.");
+        }
     }
 
     /// <summary>Whether a connection string's account is the one a URL names: its key is no credential for any other.</summary>

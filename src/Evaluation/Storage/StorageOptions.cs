@@ -20,6 +20,14 @@ public sealed class StorageOptions
     /// </summary>
     public string? OutputRoot { get; set; }
 
+    /// <summary>
+    /// Where a job may read from (folders or blob prefixes; configured as <c>SENet:Storage:InputRoots:0</c>, <c>:1</c>, …).
+    /// When any is set, a job's data, model, labels, class list and model class list must each lie under one of
+    /// them, compared in canonical form (symbolic links resolved, URLs as the storage client decodes them), so that
+    /// no submitter can make a silo read its own settings or any other file of the node. Empty: no restriction.
+    /// </summary>
+    public List<string> InputRoots { get; set; } = [];
+
     /// <summary>Retries of a storage request after a transient failure (exponential back-off with jitter).</summary>
     public int MaxRetries { get; set; } = 6;
 

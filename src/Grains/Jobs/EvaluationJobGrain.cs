@@ -86,6 +86,8 @@ public sealed class EvaluationJobGrain(
         try
         {
             effective = spec with { OutputFolder = OutputFor(spec) };
+            JobInputAccess.Check(effective, storage);
+            _ = effective.CheckedMaxFileBytes();
             // Validation, before any work: the model loads and is a classifier, the dataset lists, labels parse, classes agree.
             if (spec.ShardSize < 1 || spec.BatchSize < 1)
             {
@@ -754,7 +756,7 @@ public sealed class EvaluationJobGrain(
         if (storage.OutputRoot is { Length: > 0 } root)
         {
             var output = spec.OutputFolder ?? $"{root.TrimEnd('/')}/{JobId}";
-            if (!IsUnder(output, root))
+            if (!StorageLocation.IsUnder(output, root, storage, orSame: false))
             {
                 throw new ArgumentException($"Output location '{StorageLocation.Redact(output)}' is outside this cluster's output root '{StorageLocation.Redact(root)}'. Pass --out under it, or leave --out out to use {StorageLocation.Redact(root)}/{JobId}.");
             }
@@ -765,13 +767,5 @@ public sealed class EvaluationJobGrain(
         return spec.OutputFolder ?? (StorageLocation.LooksLikeBlob(spec.DataPath)
             ? throw new ArgumentException("A dataset in blob storage needs an output location every silo can reach: pass --out with a blob prefix.")
             : Path.Combine(Path.GetTempPath(), "senet-jobs", JobId));
-    }
-
-    private static bool IsUnder(string location, string root)
-    {
-        static string Normal(string path) => (StorageLocation.LooksLikeBlob(path) ? path.Split('?')[0] : Path.GetFullPath(path)).TrimEnd('/', Path.DirectorySeparatorChar);
-        var (candidate, parent) = (Normal(location), Normal(root));
-        return !candidate.Split('/', Path.DirectorySeparatorChar).Contains("..")
-            && candidate.StartsWith(parent + "/", StringComparison.Ordinal);
     }
 }

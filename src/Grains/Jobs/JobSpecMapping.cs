@@ -26,6 +26,12 @@ public static class JobSpecMapping
             _ => throw new ArgumentException($"Unknown missing-data policy '{spec.OnMissing}': use fail or skip-and-report."),
         });
 
+    /// <summary>The per-file size limit, refused (naming the option) unless one file of that size fits one array.</summary>
+    public static long CheckedMaxFileBytes(this JobSpec spec) =>
+        spec.MaxFileBytes is >= 1 and var limit && limit <= ImageFiles.LargestMaxBytes
+            ? limit
+            : throw new ArgumentException($"--max-file-bytes {spec.MaxFileBytes} is out of range: use 1 to {ImageFiles.LargestMaxBytes:N0} (default {ImageFiles.DefaultMaxBytes:N0}, 256 MiB).");
+
     public static PreprocessSpec ToPreprocessSpec(this JobSpec spec, int cropSize) => new(
         cropSize,
         spec.CropPct,

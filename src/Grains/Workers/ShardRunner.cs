@@ -60,7 +60,8 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
         var session = use.Session;
         using var decoder = new ImageDecoder();
         var pipeline = new EvaluationPipeline(session, datasets.Open(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
-            new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode));
+            new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode,
+                MaxFileBytes: spec.CheckedMaxFileBytes()));
 
         var renewal = new LeaseRenewal(job, lease, leaseLost, logger);
         var csv = new StringWriter();

@@ -117,6 +117,101 @@ public sealed class BlobDatasetSourceTests : IAsyncLifetime
         Assert.DoesNotContain(signature, error.ToString());
     }
 
+    [Fact]
+    public async Task HiddenFilesAndFoldersAreListedAlikeLocallyAndFromBlobs()
+    {
+        var local = Path.Combine(_folder.Path, "hidden");
+        await SyntheticImages.WriteImageFolderAsync(local, classes: 2, imagesPerClass: 2);
+        var image = await File.ReadAllBytesAsync(Directory.EnumerateFiles(local, "*.jpg", SearchOption.AllDirectories).First());
+        var firstClass = Path.GetFileName(Directory.GetDirectories(local).Order(StringComparer.Ordinal).First());
+        await File.WriteAllBytesAsync(Path.Combine(local, firstClass, ".hidden.jpg"), image);
+        await File.WriteAllBytesAsync(Path.Combine(local, firstClass, "._appledouble.jpg"), [0, 5, 22, 7]);
+        Directory.CreateDirectory(Path.Combine(local, ".hidden_class"));
+        await File.WriteAllBytesAsync(Path.Combine(local, ".hidden_class", "img.jpg"), image);
+        await UploadFolderAsync(local, "hidden");
+        var fromDisk = new LocalFolderSource(local);
+        var fromBlobs = DatasetSources.Open(_azurite.BlobUrl("datasets", "hidden"), _storage);
+
+        var localPlan = await DatasetPlanner.PlanAsync(fromDisk, new DatasetSpec(), 3);
+        var blobPlan = await DatasetPlanner.PlanAsync(fromBlobs, new DatasetSpec(), 3);
+        var localShards = await ImageFolderSharder.PlanAsync(fromDisk, new DatasetSpec(), 3, new LocalOutputStore(Path.Combine(_folder.Path, "hidden-out-local")), 100, CancellationToken.None);
+        var blobShards = await ImageFolderSharder.PlanAsync(fromBlobs, new DatasetSpec(), 3, new LocalOutputStore(Path.Combine(_folder.Path, "hidden-out-blob")), 100, CancellationToken.None);
+
+        Assert.Equal(7, localPlan.Images.Count);
+        Assert.Contains(localPlan.Images, i => i.Path.EndsWith("/.hidden.jpg", StringComparison.Ordinal));
+        Assert.Equal(localPlan.Images, blobPlan.Images);
+        Assert.Equal(localShards.ShardSizes, blobShards.ShardSizes);
+        Assert.Equal([".hidden_class", "class_000", "class_001"], localShards.ClassNames);
+        Assert.Equal(localShards.ClassNames, blobShards.ClassNames);
+        Assert.Equal(localPlan.ClassNames, blobPlan.ClassNames);
+    }
+
+    [Fact]
+    public async Task ALabelsFileWithAByteOrderMarkReadsTheSameLocallyAndFromBlobs()
+    {
+        var bom = "\uFEFFa.jpg 2\n";
+        var utf8 = System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes("a.jpg 2\n")).ToArray();
+        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("datasets");
+        await container.UploadBlobAsync("labels/bom.txt", BinaryData.FromBytes(utf8));
+        await container.UploadBlobAsync("labels/utf16.txt", BinaryData.FromBytes(System.Text.Encoding.Unicode.GetPreamble().Concat(System.Text.Encoding.Unicode.GetBytes("a.jpg 2\n")).ToArray()));
+        await container.UploadBlobAsync("flat/val-bom.txt", BinaryData.FromBytes(utf8));
+        var localLabels = Path.Combine(_folder.Path, "bom.txt");
+        await File.WriteAllBytesAsync(localLabels, utf8);
+        var source = DatasetSources.Open(_azurite.BlobUrl("datasets", "flat"), _storage);
+        var expected = new[] { new LabelledImage("a.jpg", 2) };
+
+        var local = await DatasetPlanner.PlanAsync(source, new DatasetSpec(LabelsFile: localLabels, Storage: _storage), 3);
+        var blob = await DatasetPlanner.PlanAsync(source, new DatasetSpec(LabelsFile: _azurite.BlobUrl("datasets", "labels/bom.txt"), Storage: _storage), 3);
+        var utf16 = await DatasetPlanner.PlanAsync(source, new DatasetSpec(LabelsFile: _azurite.BlobUrl("datasets", "labels/utf16.txt"), Storage: _storage), 3);
+        var insideSource = await DatasetPlanner.PlanAsync(source, new DatasetSpec(LabelsFile: "val-bom.txt", Storage: _storage), 3);
+
+        Assert.Equal(expected, local.Images);
+        Assert.Equal(expected, blob.Images);
+        Assert.Equal(expected, utf16.Images);
+        Assert.Equal(expected, insideSource.Images);
+        Assert.Equal(bom.TrimStart('\uFEFF'), await StorageLocation.ReadTextAsync(_azurite.BlobUrl("datasets", "labels/bom.txt"), _storage, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ABlobOverTheSizeLimitFailsAloneOnItsContentLength()
+    {
+        var source = DatasetSources.Open(_azurite.BlobUrl("datasets", "val"), _storage);
+        var plan = await DatasetPlanner.PlanAsync(source, new DatasetSpec(), 3);
+        var largest = plan.Images.MaxBy(i => new FileInfo(Path.Combine(_folder.Path, "data", i.Path)).Length)!;
+        var limit = new FileInfo(Path.Combine(_folder.Path, "data", largest.Path)).Length - 1;
+        var model = SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 3, InputSize: 64));
+        using var session = ClassifierSession.Create(model, new ClassifierSessionOptions(InferenceDevice.Cpu, 4));
+        using var decoder = new ImageDecoder();
+
+        var refused = await Assert.ThrowsAsync<FileRefusedException>(() => source.ReadAsync(largest.Path, limit, CancellationToken.None));
+        var result = await new EvaluationPipeline(session, source, decoder, new PreprocessSpec(64), new PipelineOptions(MaxFileBytes: limit)).RunAsync(plan.Images);
+
+        Assert.Contains($"over the limit of {limit:N0} bytes per file (--max-file-bytes)", refused.Message);
+        Assert.Contains(result.Failures, f => f.ImageId == largest.Path && f.Reason.Contains("--max-file-bytes"));
+        var oversized = plan.Images.Count(i => new FileInfo(Path.Combine(_folder.Path, "data", i.Path)).Length > limit);
+        Assert.Equal(plan.Images.Count - 1 - oversized, result.Counts.Images);
+    }
+
+    [Fact]
+    public async Task ADatasetPathWithDotSegmentsCannotLeaveTheBlobPrefix()
+    {
+        var source = DatasetSources.Open(_azurite.BlobUrl("datasets", "flat"), _storage);
+
+        var climbing = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => source.ReadAsync("../labels/val.txt", CancellationToken.None));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => source.ExistsAsync("x/../../val/class_000/img_0000.jpg", CancellationToken.None));
+
+        Assert.Contains("leaves the dataset prefix", climbing.Message);
+    }
+
+    private async Task UploadFolderAsync(string folder, string prefix)
+    {
+        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("datasets");
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            await container.UploadBlobAsync($"{prefix}/{Path.GetRelativePath(folder, file).Replace('\\', '/')}", BinaryData.FromBytes(await File.ReadAllBytesAsync(file)));
+        }
+    }
+
     [Theory]
     [InlineData("az://c/p?sig=SECRET", "az://c/p?<redacted>")]
     [InlineData("https://acct.blob.core.windows.net/c/p", "https://acct.blob.core.windows.net/c/p")]
