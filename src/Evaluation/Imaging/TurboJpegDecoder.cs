@@ -2,11 +2,12 @@ namespace SENet.Evaluation.Imaging;
 
 /// <summary>
 /// Decodes JPEG with libjpeg-turbo's TurboJPEG API, with PIL's settings (accurate integer DCT, fancy upsampling),
-/// so the pixels are those torchvision's loader sees. One TurboJPEG handle per thread.
+/// so the pixels are those torchvision's loader sees. One TurboJPEG handle per thread; a handle that reported an
+/// error is destroyed and replaced, because libjpeg-turbo 2.1 can leave it reporting 0×0 for the next image.
 /// </summary>
 public sealed class TurboJpegDecoder : IImageDecoder, IDisposable
 {
-    private readonly ThreadLocal<nint> _handles = new(TurboJpegNative.InitDecompress, trackAllValues: true);
+    private readonly ThreadLocal<nint> _handles = new(NewHandle, trackAllValues: true);
 
     public static bool IsAvailable => TurboJpegNative.Unavailable is null;
 
@@ -14,52 +15,24 @@ public sealed class TurboJpegDecoder : IImageDecoder, IDisposable
 
     public static bool IsJpeg(ReadOnlySpan<byte> encoded) => encoded.Length >= 3 && encoded[0] == 0xFF && encoded[1] == 0xD8 && encoded[2] == 0xFF;
 
-    public unsafe DecodedImage Decode(ReadOnlySpan<byte> encoded, DecodeOptions options)
+    public DecodedImage Decode(ReadOnlySpan<byte> encoded, DecodeOptions options)
     {
         var handle = _handles.Value;
-        fixed (byte* jpeg = encoded)
+        try
         {
-            if (TurboJpegNative.DecompressHeader3(handle, jpeg, (nuint)encoded.Length, out var width, out var height, out _, out var colorspace) != 0)
+            var image = Decode(handle, encoded, options);
+            if (image.Warning is not null)
             {
-                throw new ImageDecodeException($"not a decodable JPEG: {TurboJpegNative.ErrorText(handle)}");
+                ReplaceHandle(handle);
             }
 
-            if ((long)width * height > options.MaxPixels)
-            {
-                throw new ImageDecodeException($"image declares {width}×{height} = {(long)width * height:N0} pixels, over the limit of {options.MaxPixels:N0}; raise the pixel limit if the image is genuine");
-            }
-
-            var (numerator, denominator) = ChooseScale(width, height, options.ReducedScaleTarget);
-            var scaledWidth = (width * numerator + denominator - 1) / denominator;
-            var scaledHeight = (height * numerator + denominator - 1) / denominator;
-            var cmyk = colorspace is TurboJpegNative.ColorspaceCmyk or TurboJpegNative.ColorspaceYcck;
-            var image = new DecodedImage(scaledWidth, scaledHeight, cmyk ? 4 : 3) { Scale = (double)numerator / denominator };
-            try
-            {
-                fixed (byte* destination = image.Buffer)
-                {
-                    var result = TurboJpegNative.Decompress2(handle, jpeg, (nuint)encoded.Length, destination, scaledWidth, image.RowStride, scaledHeight,
-                        cmyk ? TurboJpegNative.PixelFormatCmyk : TurboJpegNative.PixelFormatRgb, flags: 0);
-                    if (result != 0)
-                    {
-                        // libjpeg-turbo reports a truncated file as a warning after filling the rest with grey; PIL refuses it, and so do we.
-                        var kind = TurboJpegNative.GetErrorCode(handle) == TurboJpegNative.ErrorWarning ? "corrupt or truncated JPEG" : "JPEG decode failed";
-                        throw new ImageDecodeException($"{kind}: {TurboJpegNative.ErrorText(handle)}");
-                    }
-                }
-
-                if (cmyk)
-                {
-                    ConvertInvertedCmykToRgb(image);
-                }
-
-                return image;
-            }
-            catch
-            {
-                image.Dispose();
-                throw;
-            }
+            return image;
+        }
+        catch
+        {
+            // Whatever went wrong, the next image gets a handle with no state left over from this one.
+            ReplaceHandle(handle);
+            throw;
         }
     }
 
@@ -90,6 +63,109 @@ public sealed class TurboJpegDecoder : IImageDecoder, IDisposable
         }
 
         return (1, 1);
+    }
+
+    private static unsafe DecodedImage Decode(nint handle, ReadOnlySpan<byte> encoded, DecodeOptions options)
+    {
+        fixed (byte* jpeg = encoded)
+        {
+            string? warning = null;
+            if (TurboJpegNative.DecompressHeader3(handle, jpeg, (nuint)encoded.Length, out var width, out var height, out _, out var colorspace) != 0)
+            {
+                // Extraneous bytes before the scan's marker only make libjpeg warn; PIL reads such a header, and so do we.
+                if (TurboJpegNative.GetErrorCode(handle) != TurboJpegNative.ErrorWarning)
+                {
+                    throw new ImageDecodeException($"not a decodable JPEG: {TurboJpegNative.ErrorText(handle)}");
+                }
+
+                warning = $"JPEG decoded with a warning: {TurboJpegNative.ErrorText(handle)}";
+            }
+
+            // libjpeg refuses dimensions of 0 or over 65,500 itself; checked again, because every size passed below must
+            // describe the buffer exactly: a 0 tells tjDecompress2 "the JPEG's own size" whatever the buffer holds.
+            if (width is <= 0 or > JpegMaxDimension || height is <= 0 or > JpegMaxDimension)
+            {
+                throw new ImageDecodeException($"JPEG header declares {width}×{height} pixels: not a valid image size (each side must be 1 to {JpegMaxDimension:N0})");
+            }
+
+            if ((long)width * height > options.MaxPixels)
+            {
+                throw new ImageDecodeException($"image declares {width}×{height} = {(long)width * height:N0} pixels, over the limit of {options.MaxPixels:N0}; raise the pixel limit if the image is genuine");
+            }
+
+            var (numerator, denominator) = ChooseScale(width, height, options.ReducedScaleTarget);
+            var scaledWidth = (width * numerator + denominator - 1) / denominator;
+            var scaledHeight = (height * numerator + denominator - 1) / denominator;
+            var cmyk = colorspace is TurboJpegNative.ColorspaceCmyk or TurboJpegNative.ColorspaceYcck;
+            var image = new DecodedImage(scaledWidth, scaledHeight, cmyk ? 4 : 3) { Scale = (double)numerator / denominator };
+            try
+            {
+                var buffer = image.Buffer;
+                if ((long)image.RowStride * scaledHeight > buffer.Length)
+                {
+                    throw new InvalidOperationException($"decode buffer of {buffer.Length} bytes is smaller than {scaledWidth}×{scaledHeight} pixels");
+                }
+
+                fixed (byte* destination = buffer)
+                {
+                    var result = TurboJpegNative.Decompress2(handle, jpeg, (nuint)encoded.Length, destination, scaledWidth, image.RowStride, scaledHeight,
+                        cmyk ? TurboJpegNative.PixelFormatCmyk : TurboJpegNative.PixelFormatRgb, flags: 0);
+                    if (result != 0)
+                    {
+                        var message = TurboJpegNative.ErrorText(handle);
+                        if (TurboJpegNative.GetErrorCode(handle) != TurboJpegNative.ErrorWarning || IsTruncated(encoded))
+                        {
+                            // A truncated file is filled with grey by libjpeg-turbo and reported as a warning; PIL refuses it
+                            // ("image file is truncated"), and so do we.
+                            var kind = IsTruncated(encoded) ? "corrupt or truncated JPEG" : "JPEG decode failed";
+                            throw new ImageDecodeException($"{kind}: {message}");
+                        }
+
+                        // Damage that libjpeg only warns about (extraneous bytes before a marker, a corrupt scan byte): PIL
+                        // decodes such a file with the same warning, and so do we, keeping the warning with the image.
+                        warning ??= $"JPEG decoded with a warning: {message}";
+                    }
+                }
+
+                image.Warning = warning;
+
+                if (cmyk)
+                {
+                    ConvertInvertedCmykToRgb(image);
+                }
+
+                return image;
+            }
+            catch
+            {
+                image.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when the file ends before its End Of Image marker: entropy-coded data never holds FF D9 (an FF there is
+    /// followed by 00), so a file that has no EOI after its first scan was cut short.
+    /// </summary>
+    internal static bool IsTruncated(ReadOnlySpan<byte> encoded)
+    {
+        var scan = encoded.IndexOf([(byte)0xFF, (byte)0xDA]);
+        return scan < 0 || encoded[scan..].IndexOf([(byte)0xFF, (byte)0xD9]) < 0;
+    }
+
+    private const int JpegMaxDimension = 65_500;
+
+    private static nint NewHandle()
+    {
+        var handle = TurboJpegNative.InitDecompress();
+        return handle != 0 ? handle : throw new InvalidOperationException($"tjInitDecompress failed: {TurboJpegNative.ErrorText(0)}");
+    }
+
+    private void ReplaceHandle(nint handle)
+    {
+        _handles.Value = NewHandle();
+        TurboJpegNative.Destroy(handle);
     }
 
     /// <summary>

@@ -3,6 +3,9 @@ namespace SENet.Evaluation.Metrics;
 /// <summary>One image's label and its best classes with their probabilities, best first.</summary>
 public sealed record ImagePrediction(string ImageId, int Label, IReadOnlyList<int> TopClasses, IReadOnlyList<float> TopProbabilities)
 {
+    /// <summary>What the decoder warned about an image it still decoded (a damaged but decodable file, as PIL decodes it); null when clean.</summary>
+    public string? Note { get; init; }
+
     /// <summary>Ranks <paramref name="scores"/> and turns logits into probabilities (softmax) unless they already are.</summary>
     public static ImagePrediction From(string imageId, int label, ReadOnlySpan<float> scores, bool scoresAreProbabilities)
     {

@@ -2,10 +2,10 @@ using System.Globalization;
 
 namespace SENet.Evaluation.Metrics;
 
-/// <summary>Streams per-image predictions as CSV: image id, label, top-5 classes and their probabilities.</summary>
+/// <summary>Streams per-image predictions as CSV: image id, label, top-5 classes and their probabilities, and the decoder's warning if any.</summary>
 public sealed class PredictionsCsvWriter(TextWriter writer) : IDisposable
 {
-    public const string Header = "image,label,top1,top2,top3,top4,top5,prob1,prob2,prob3,prob4,prob5";
+    public const string Header = "image,label,top1,top2,top3,top4,top5,prob1,prob2,prob3,prob4,prob5,note";
 
     private bool _headerWritten;
 
@@ -39,6 +39,12 @@ public sealed class PredictionsCsvWriter(TextWriter writer) : IDisposable
                 // 6 decimals can move the last one (0.12345649 read back as 0.123457).
                 writer.Write(((double)prediction.TopProbabilities[i]).ToString("0.######", CultureInfo.InvariantCulture));
             }
+        }
+
+        writer.Write(',');
+        if (prediction.Note is { } note)
+        {
+            writer.Write(Csv.Escape(note));
         }
 
         writer.Write('\n');

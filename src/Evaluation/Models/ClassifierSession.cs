@@ -101,6 +101,14 @@ public sealed class ClassifierSession : IDisposable
             }
 
             var (height, width, classes, maxBatch) = ValidateInterface(sessions[0], description, options);
+            var largestBatch = InferenceBatch.MaxCapacity(3L * height * width, classes);
+            if (maxBatch > largestBatch)
+            {
+                throw new ModelValidationException(
+                    $"A batch size of {maxBatch:N0} is impossible for this model: a batch of 3×{height}×{width} images and {classes:N0} classes " +
+                    $"holds at most {largestBatch:N0} images in one buffer ({(double)maxBatch * 3 * height * width * sizeof(float) / (1L << 30):N1} GiB asked). " +
+                    $"Use --batch-size {largestBatch:N0} or less (a few hundred at most is typical for a GPU).");
+            }
             var (pinned, pinnedWhyNot) = provider == CudaProvider ? PinnedAllocator(sessions[0], options.EffectiveDevice.Index) : (null, null);
             var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, pinned)
             {

@@ -28,8 +28,14 @@ public sealed unsafe class InferenceBatch : IDisposable
     {
         _onDisposed = onDisposed;
         Capacity = capacity;
-        ImageLength = channels * height * width;
+        ImageLength = checked(channels * height * width);
         Classes = classes;
+        if (capacity < 1 || capacity > MaxCapacity(ImageLength, classes))
+        {
+            // Sizes that wrap around would give a small buffer that preprocessing and ONNX Runtime then write past.
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"A batch holds 1 to {MaxCapacity(ImageLength, classes):N0} images of {channels}×{height}×{width} with {classes:N0} classes.");
+        }
+
         Shape = [channels, height, width];
         if (pinnedAllocator is null)
         {
@@ -52,6 +58,13 @@ public sealed unsafe class InferenceBatch : IDisposable
     }
 
     public int Capacity { get; }
+
+    /// <summary>
+    /// The most images one batch can hold for this input and output size: its input and its scores must each fit one
+    /// buffer (at most <see cref="Array.MaxLength"/> floats).
+    /// </summary>
+    public static int MaxCapacity(long imageLength, long classes) =>
+        imageLength < 1 || classes < 1 ? 0 : (int)Math.Min(Array.MaxLength / imageLength, Array.MaxLength / classes);
 
     public int ImageLength { get; }
 

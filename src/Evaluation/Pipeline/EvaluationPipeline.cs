@@ -113,6 +113,11 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                 {
                     Fail(new ImageFailure(image.Path, "decode", e.Message));
                 }
+                catch (Exception e) when (IsImageFault(e))
+                {
+                    // A decoder fault nobody foresaw is still this image's failure, never the shard's or the process's.
+                    Fail(new ImageFailure(image.Path, "decode", $"decoder error ({e.GetType().Name}): {e.Message}"));
+                }
                 finally
                 {
                     bytes!.Dispose();
@@ -132,11 +137,12 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     try
                     {
                         _preprocessor.Preprocess(decoded, batch.Buffer.Image(slot));
+                        batch.Notes[slot] = decoded.Warning;
                         assembler.Complete(batch, slot, image);
                     }
-                    catch (ImageDecodeException e)
+                    catch (Exception e) when (e is ImageDecodeException || IsImageFault(e))
                     {
-                        Fail(new ImageFailure(image.Path, "preprocess", e.Message));
+                        Fail(new ImageFailure(image.Path, "preprocess", e is ImageDecodeException ? e.Message : $"preprocessing error ({e.GetType().Name}): {e.Message}"));
                         assembler.Complete(batch, slot, null);
                     }
 
@@ -192,7 +198,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                         {
                             var scores = batch.Buffer.Scores(slot);
                             counts.Add(image.Label, scores);
-                            onPrediction?.Invoke(ImagePrediction.From(image.Path, image.Label, scores, session.OutputIsProbabilities));
+                            onPrediction?.Invoke(ImagePrediction.From(image.Path, image.Label, scores, session.OutputIsProbabilities) with { Note = batch.Notes[slot] });
                             scored++;
                         }
                     }
@@ -235,6 +241,9 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
             TimeSpan.FromSeconds(readTicks / perSecond), TimeSpan.FromSeconds(decodeTicks / perSecond),
             TimeSpan.FromSeconds(preprocessTicks / perSecond), TimeSpan.FromSeconds(inferenceTicks / perSecond), batches));
     }
+
+    /// <summary>Faults of one image's bytes; cancellation and running out of memory are the run's, not the image's.</summary>
+    private static bool IsImageFault(Exception e) => e is not (OperationCanceledException or OutOfMemoryException);
 
     private static KeyValuePair<string, object?>[] Tags(IReadOnlyList<KeyValuePair<string, object?>> common, string key, string value) =>
         [.. common, new(key, value)];

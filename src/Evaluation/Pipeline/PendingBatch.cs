@@ -10,6 +10,9 @@ internal sealed class PendingBatch(InferenceBatch buffer)
 
     public LabelledImage?[] Images { get; } = new LabelledImage?[buffer.Capacity];
 
+    /// <summary>What the decoder warned about each slot's image (null when clean), carried to its prediction.</summary>
+    public string?[] Notes { get; } = new string?[buffer.Capacity];
+
     public int Reserved { get; set; }
 
     public int Filled { get; set; }
@@ -22,6 +25,7 @@ internal sealed class PendingBatch(InferenceBatch buffer)
     public void Reset()
     {
         Array.Clear(Images);
+        Array.Clear(Notes);
         Reserved = 0;
         Filled = 0;
         StartedUtc = DateTime.UtcNow;

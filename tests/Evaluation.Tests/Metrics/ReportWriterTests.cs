@@ -53,10 +53,12 @@ public sealed class ReportWriterTests
         using (var predictions = new PredictionsCsvWriter(writer))
         {
             predictions.Write(ImagePrediction.From("a, \"b\".jpg", 1, [0f, 0f, float.Log(2f)], scoresAreProbabilities: false));
+            predictions.Write(ImagePrediction.From("c.jpg", 0, [1f], scoresAreProbabilities: true) with { Note = "JPEG decoded with a warning: extraneous bytes" });
         }
 
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(PredictionsCsvWriter.Header, lines[0]);
-        Assert.Equal("\"a, \"\"b\"\".jpg\",1,2,0,1,,,0.5,0.25,0.25,,", lines[1]);
+        Assert.Equal("\"a, \"\"b\"\".jpg\",1,2,0,1,,,0.5,0.25,0.25,,,", lines[1]);
+        Assert.Equal("c.jpg,0,0,,,,,1,,,,,JPEG decoded with a warning: extraneous bytes", lines[2]);
     }
 }
