@@ -5,7 +5,7 @@ using SENet.Evaluation.Metrics;
 
 namespace SENet.Evaluation.Tests.Properties;
 
-/// <summary>Whatever an image id or model name holds, the CSV files read back field for field with an RFC 4180 reader.</summary>
+/// <summary>Whatever an image id, a note or a model name holds, the CSV files read back field for field with an RFC 4180 reader.</summary>
 public sealed class CsvWriterProperties
 {
     [Fact]
@@ -42,7 +42,8 @@ public sealed class CsvWriterProperties
             from count in Gen.Int[0, TopKCounts.K]
             from classes in Gen.Int[0, 999].Array[count]
             from probabilities in Gen.Float[0f, 1f].Array[count]
-            select new ImagePrediction(id, label, classes, probabilities);
+            from note in Gen.OneOf<string?>(Gen.Const((string?)null), TextGen.Field(8).Select(n => (string?)n))
+            select new ImagePrediction(id, label, classes, probabilities) { Note = note };
         prediction.Array[1, 8].Sample(predictions =>
         {
             using var bytes = new MemoryStream();
@@ -60,7 +61,7 @@ public sealed class CsvWriterProperties
             for (var i = 0; i < predictions.Length; i++)
             {
                 var (expected, row) = (predictions[i], read[i + 1]);
-                Assert.Equal(12, row.Count);
+                Assert.Equal(13, row.Count);
                 Assert.Equal(expected.ImageId, row[0]);
                 Assert.Equal(expected.Label, int.Parse(row[1], CultureInfo.InvariantCulture));
                 for (var k = 0; k < TopKCounts.K; k++)
@@ -77,6 +78,8 @@ public sealed class CsvWriterProperties
                         Assert.Equal("", row[7 + k]);
                     }
                 }
+
+                Assert.Equal(expected.Note ?? "", row[12]);
             }
         });
     }
@@ -90,7 +93,7 @@ public sealed class CsvWriterProperties
             writer.Write(new ImagePrediction("a.jpg", 0, [3], [0.12345649f]));
         }
 
-        Assert.Equal("a.jpg,0,3,,,,,0.123456,,,,", text.ToString().Split('\n')[1]);
+        Assert.Equal("a.jpg,0,3,,,,,0.123456,,,,,", text.ToString().Split('\n')[1]);
     }
 
     [Fact]
