@@ -35,7 +35,9 @@ public sealed class PredictionsCsvWriter(TextWriter writer) : IDisposable
             writer.Write(',');
             if (i < prediction.TopProbabilities.Count)
             {
-                writer.Write(prediction.TopProbabilities[i].ToString("0.######", CultureInfo.InvariantCulture));
+                // Through double: a float's custom format first rounds to 7 significant digits, and rounding that again to
+                // 6 decimals can move the last one (0.12345649 read back as 0.123457).
+                writer.Write(((double)prediction.TopProbabilities[i]).ToString("0.######", CultureInfo.InvariantCulture));
             }
         }
 
