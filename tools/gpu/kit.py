@@ -61,7 +61,10 @@ def unpack(chunks, destination):
             raise SystemExit("the kit stream does not unpack (xz -dc | tar -x failed)")
     else:
         with lzma.open(joined) as stream, tarfile.open(fileobj=stream, mode="r|") as archive:
-            archive.extractall(destination)
+            if hasattr(tarfile, "data_filter"):
+                archive.extractall(destination, filter="data")
+            else:
+                archive.extractall(destination)
     joined.read()  # anything past the end of the xz stream still counts towards the checksum
     return joined.digest.hexdigest()
 
