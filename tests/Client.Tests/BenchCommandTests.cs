@@ -30,6 +30,11 @@ public sealed class BenchCommandTests : IDisposable
             Assert.True(figures.GetProperty(positive).GetDouble() > 0, positive);
         }
 
+        var e2eStart = DateTimeOffset.FromUnixTimeMilliseconds((long)(figures.GetProperty("e2e_start_unix").GetDouble() * 1000));
+        var e2eEnd = DateTimeOffset.FromUnixTimeMilliseconds((long)(figures.GetProperty("e2e_end_unix").GetDouble() * 1000));
+        Assert.InRange(e2eStart, DateTimeOffset.UtcNow.AddMinutes(-10), e2eEnd);
+        Assert.InRange(e2eEnd, e2eStart, DateTimeOffset.UtcNow);
+
         var rows = document.RootElement.GetProperty("rows").EnumerateArray().ToList();
         Assert.Contains(rows, r => r.GetProperty("measure").GetString() == "end to end (engine pipeline), batch 2");
         Assert.All(rows, r => Assert.Contains(r.GetProperty("measure").GetString()!, output));

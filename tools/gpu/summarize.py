@@ -143,9 +143,10 @@ def measured(work, out, device, arch, gpus, budget):
     bench_document = load(os.path.join(out, "bench.json"))
     bench = dict(bench_document["figures"]) if bench_document else None
     if bench and "bench" in by_name and by_name["bench"].get("rc") == 0:
-        # The engine's end to end is the bench's last step: the samples of its last e2e_seconds.
-        end = float(by_name["bench"]["end"])
-        bench["e2e_gpu"] = busy_share(os.path.join(logs, "smi-bench.csv"), end - bench.get("e2e_seconds", 0) - 0.5, end)
+        # The samples taken during the engine's end-to-end run (the bench records its wall-clock bounds).
+        end = bench.get("e2e_end_unix") or float(by_name["bench"]["end"])
+        start = bench.get("e2e_start_unix") or end - bench.get("e2e_seconds", 0)
+        bench["e2e_gpu"] = busy_share(os.path.join(logs, "smi-bench.csv"), start, end)
         if bench.get("fp16_images_compared"):
             bench["fp16_top1_flips"] = bench.get("fp16_top1_changed")
         cores = bench.get("cores") or os.cpu_count()
@@ -222,7 +223,7 @@ def markdown(results):
                   f"- float16: **{f('fp16_images_per_second')} images/s** at batch {b.get('fp16_batch')} ({f('fp16_speedup', '{:.2f}')}× float32); "
                   f"top-1 flips {b.get('fp16_top1_changed')} of {b.get('fp16_images_compared')}, float32's top-1 out of float16's top 5: {b.get('fp16_top5_missed')}",
                   f"- decode + preprocess: {f('decode_preprocess_images_per_second_per_core', '{:.0f}')} images/s per core; cores to keep up: "
-                  f"{f('cores_to_decode_best', '{:.1f}')} (float32), {f('cores_to_decode_fp16', '{:.1f}')} (float16) of {b.get('cores')}",
+                  f"{f('cores_to_decode_best', '{:.2f}')} (float32), {f('cores_to_decode_fp16', '{:.2f}')} (float16) of {b.get('cores')}",
                   f"- engine end to end, batch {b.get('e2e_batch')}: {f('e2e_images_per_second')} images/s over {b.get('e2e_images')} images ({f('e2e_ideal_images_per_second')} ideal); {busy}", ""]
     e = r["e2e"]
     if e:

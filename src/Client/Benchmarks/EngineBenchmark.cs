@@ -294,7 +294,11 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
         using var decoder = new ImageDecoder();
         var list = Enumerable.Range(0, options.EndToEndImages).Select(i => new LabelledImage(images.Files[i % images.Files.Count], i % 1000)).ToList();
         var pipeline = new EvaluationPipeline(session, new LocalFolderSource(images.Folder), decoder, PreprocessSpec.Default);
+        // Wall-clock bounds, so that samples taken beside the bench (nvidia-smi) can be cut to the end-to-end run.
+        var startedUnix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         var result = await pipeline.RunAsync(list, cancellationToken: cancellationToken);
+        _record.Set("e2e_start_unix", startedUnix);
+        _record.Set("e2e_end_unix", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
         var measured = list.Count / result.Duration.TotalSeconds;
         // On a GPU decoding and inference overlap, so the slower sets the pace; on the CPU they share the cores and add up.
         var gpu = session.ExecutionProvider == ClassifierSession.CudaProvider;
