@@ -14,6 +14,8 @@ namespace SENet.Client.Benchmarks;
 /// </summary>
 public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions options)
 {
+    private readonly BenchmarkRecord _record = new();
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("senet-bench-").FullName;
@@ -21,8 +23,14 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
         {
             var cores = Environment.ProcessorCount;
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]senet bench[/] ({cores} cores)").AddColumns("measure", "figure", "detail");
-            void Row(string measure, string figure, string detail = "") =>
+            void Row(string measure, string figure, string detail = "")
+            {
                 table.AddRow(Markup.Escape(measure), Markup.Escape(figure), Markup.Escape(detail));
+                _record.AddRow(measure, figure, detail);
+            }
+
+            _record.Set("cores", cores);
+            _record.Set("architecture", options.Architecture);
 
             console.Error.WriteLine($"bench: writing {options.Images} photograph-like 500×375 quality-90 JPEGs");
             var images = await BenchmarkImages.WriteAsync(Path.Combine(folder, "jpeg"), options.Images, 500, 375, cancellationToken);
@@ -41,6 +49,9 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
             {
                 using var session = ClassifierSession.Create(model, sessionOptions with { MaxBatchSize = batchSize });
                 throughput[batchSize] = InferenceThroughput.ImagesPerSecond(session, batchSize, options.Seconds);
+                _record.Set("execution_provider", session.ExecutionProvider);
+                _record.Set("streams", session.Streams);
+                _record.Set($"inference_images_per_second_batch_{batchSize}", throughput[batchSize]);
                 Row($"inference, batch {batchSize}", $"{throughput[batchSize]:F1} images/s",
                     $"{spec.Architecture.Name} on {session.ExecutionProvider}, {session.Streams} stream(s){(session.PinnedHostMemory ? ", pinned host batches" : "")}, {batchSize * session.Streams / throughput[batchSize] * 1000:F1} ms a batch" +
                     (session.PinnedMemoryFallbackReason is { } why ? $"; pageable batches: {why}" : ""));
@@ -55,6 +66,7 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
                     if (figure is { } fits)
                     {
                         throughput[size] = fits;
+                        _record.Set($"inference_images_per_second_batch_{size}", fits);
                     }
                 }
 
@@ -63,6 +75,8 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
             }
 
             var chosen = throughput.MaxBy(t => t.Value);
+            _record.Set("best_batch", chosen.Key);
+            _record.Set("best_images_per_second", chosen.Value);
             RowBottleneck(preprocessSeconds, cores, chosen.Value, Row);
             if (options.Fp16)
             {
@@ -71,6 +85,11 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
 
             await MeasureEndToEndAsync(model, sessionOptions with { MaxBatchSize = chosen.Key }, images, preprocessSeconds / cores, 1 / chosen.Value, Row, cancellationToken);
             console.Out.Write(table);
+            if (options.JsonPath is { } jsonPath)
+            {
+                await _record.WriteAsync(jsonPath, cancellationToken);
+                console.Error.WriteLine($"bench: figures written to {Path.GetFullPath(jsonPath)}");
+            }
         }
         finally
         {
@@ -100,6 +119,9 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
             row("decode, Skia", $"{skiaDecode * 1000:F2} ms", "SkiaSharp 4.155 (candidate)");
             row("resize + crop + normalise", $"{fused * 1000:F2} ms", "fused, PIL-exact bilinear");
             row("decode + preprocess, per core", $"{1 / total:F0} images/s", $"{total * 1000:F2} ms an image, exact mode");
+            _record.Set("decode_ms_per_image", turbo * 1000);
+            _record.Set("decode_preprocess_ms_per_image", total * 1000);
+            _record.Set("decode_preprocess_images_per_second_per_core", 1 / total);
             return total;
         }
         finally
@@ -196,10 +218,13 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
     }
 
     /// <summary>Which stage limits the node: decoding on every core, or the device.</summary>
-    private static void RowBottleneck(double preprocessSecondsPerImage, int cores, double deviceImagesPerSecond, Action<string, string, string> row)
+    private void RowBottleneck(double preprocessSecondsPerImage, int cores, double deviceImagesPerSecond, Action<string, string, string> row)
     {
         var decode = cores / preprocessSecondsPerImage;
         var coresNeeded = (int)Math.Ceiling(deviceImagesPerSecond * preprocessSecondsPerImage);
+        _record.Set("decode_images_per_second_all_cores", decode);
+        _record.Set("cores_needed_for_decode", coresNeeded);
+        _record.Set("decode_bound", decode < deviceImagesPerSecond ? 1 : 0);
         if (decode < deviceImagesPerSecond)
         {
             row("bottleneck", "decode-bound", $"{cores} cores decode {decode:F0} images/s; the device takes {deviceImagesPerSecond:F0}: it needs about {coresNeeded} cores (or --fast-decode)");
@@ -216,6 +241,10 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
         using var fp32 = ClassifierSession.Create(SeResNetBuilder.BuildBytes(spec), sessionOptions with { Streams = 1 });
         using var fp16 = ClassifierSession.Create(SeResNetBuilder.BuildBytes(spec with { Fp16 = true }), sessionOptions);
         var speed = InferenceThroughput.ImagesPerSecond(fp16, sessionOptions.MaxBatchSize, options.Seconds);
+        _record.Set("fp16_execution_provider", fp16.ExecutionProvider);
+        _record.Set("fp16_batch", sessionOptions.MaxBatchSize);
+        _record.Set("fp16_images_per_second", speed);
+        _record.Set("fp16_speedup", speed / fp32ImagesPerSecond);
         row("fp16 inference", $"{speed:F1} images/s", $"{speed / fp32ImagesPerSecond:F2}× float32 on {fp16.ExecutionProvider}" +
             (fp16.ExecutionProvider == ClassifierSession.CpuProvider ? " (the CPU provider computes float16 graphs through inserted casts)" : ""));
 
@@ -250,6 +279,11 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
         }
 
         var n = images.Bytes.Count;
+        _record.Set("fp16_images_compared", n);
+        _record.Set("fp16_top1_changed", n - sameTop1);
+        _record.Set("fp16_top5_missed", n - top1InTop5);
+        _record.Set("fp16_largest_logit_change", largestChange);
+        _record.Set("fp16_largest_logit", largestLogit);
         row("fp16 vs fp32, top-1", $"{100.0 * (n - sameTop1) / n:F2} % changed", $"{n - sameTop1} of {n} images change their top-1 class (top-1 error against float32's own predictions)");
         row("fp16 vs fp32, top-5", $"{100.0 * (n - top1InTop5) / n:F2} % missed", $"float32's top-1 class falls out of float16's top 5 for {n - top1InTop5} of {n}; largest logit change {largestChange:F4} (largest logit {largestLogit:F2})");
     }
@@ -260,11 +294,20 @@ public sealed class EngineBenchmark(CliConsole console, EngineBenchmarkOptions o
         using var decoder = new ImageDecoder();
         var list = Enumerable.Range(0, options.EndToEndImages).Select(i => new LabelledImage(images.Files[i % images.Files.Count], i % 1000)).ToList();
         var pipeline = new EvaluationPipeline(session, new LocalFolderSource(images.Folder), decoder, PreprocessSpec.Default);
+        // Wall-clock bounds, so that samples taken beside the bench (nvidia-smi) can be cut to the end-to-end run.
+        var startedUnix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         var result = await pipeline.RunAsync(list, cancellationToken: cancellationToken);
+        _record.Set("e2e_start_unix", startedUnix);
+        _record.Set("e2e_end_unix", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
         var measured = list.Count / result.Duration.TotalSeconds;
         // On a GPU decoding and inference overlap, so the slower sets the pace; on the CPU they share the cores and add up.
         var gpu = session.ExecutionProvider == ClassifierSession.CudaProvider;
         var ideal = gpu ? 1 / Math.Max(preprocessWallSeconds, inferenceSecondsPerImage) : 1 / (preprocessWallSeconds + inferenceSecondsPerImage);
+        _record.Set("e2e_batch", sessionOptions.MaxBatchSize);
+        _record.Set("e2e_images", list.Count);
+        _record.Set("e2e_seconds", result.Duration.TotalSeconds);
+        _record.Set("e2e_images_per_second", measured);
+        _record.Set("e2e_ideal_images_per_second", ideal);
         row($"end to end (engine pipeline), batch {sessionOptions.MaxBatchSize}", $"{measured:F1} images/s",
             $"{list.Count} images in {result.Duration.TotalSeconds:F1} s; ideal {(gpu ? "1/max(t_pre, t_inf)" : "1/(t_pre + t_inf)")} = {ideal:F1} images/s → {measured / ideal * 100:F0} % of ideal");
     }

@@ -19,6 +19,7 @@ public static class BenchCommand
         var findBatch = new Option<bool>("--find-batch") { Description = "Search the batch size with the most images/s that fits the device (doubling from 1)." };
         var maxBatch = new Option<int>("--max-batch") { Description = "Largest batch size --find-batch tries.", DefaultValueFactory = _ => 1024 };
         var fp16 = new Option<bool>("--fp16") { Description = "Also measure the float16 variant: its speed and how many top-1 / top-5 rankings move from float32." };
+        var json = new Option<string?>("--json") { Description = "Also write the figures as JSON to this file (every table row, and the headline numbers by name)." };
         var cluster = new Option<bool>("--cluster") { Description = "Instead: images/s of an in-process cluster against the engine alone (same images, same small model)." };
         var silos = new Option<int>("--silos") { Description = "Silos of the --cluster benchmark.", DefaultValueFactory = _ => 3 };
         var clusterImages = new Option<int>("--cluster-images") { Description = "Images of the --cluster benchmark.", DefaultValueFactory = _ => 600 };
@@ -26,7 +27,7 @@ public static class BenchCommand
         var blobCount = new Option<int>("--blobs") { Description = "Blobs of the --blob listing benchmark.", DefaultValueFactory = _ => 100_000 };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
-            images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, cluster, silos, clusterImages, blob, blobCount,
+            images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, json, cluster, silos, clusterImages, blob, blobCount,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
@@ -44,7 +45,7 @@ public static class BenchCommand
 
             var options = new EngineBenchmarkOptions(parse.GetValue(images), parse.GetValue(seconds), parse.GetValue(architecture)!, parse.GetValue(device)!,
                 parse.GetValue(threads), parse.GetValue(endToEnd), parse.GetValue(batchSizes), parse.GetValue(streams), parse.GetValue(findBatch),
-                parse.GetValue(maxBatch), parse.GetValue(fp16));
+                parse.GetValue(maxBatch), parse.GetValue(fp16), parse.GetValue(json));
             await new EngineBenchmark(console, options).RunAsync(cancellationToken);
             return 0;
         }));
