@@ -23,7 +23,7 @@ public sealed class TerminatingDatasetSourceFactory(IDatasetSourceFactory inner,
 
         public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => inner.ExistsAsync(path, cancellationToken);
 
-        public Task<IMemoryOwner<byte>> ReadAsync(string path, CancellationToken cancellationToken)
+        public Task<IMemoryOwner<byte>> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
         {
             if (string.Equals(path.Split('/')[^1], imageName, StringComparison.Ordinal))
             {
@@ -31,7 +31,7 @@ public sealed class TerminatingDatasetSourceFactory(IDatasetSourceFactory inner,
                 Process.GetCurrentProcess().Kill();
             }
 
-            return inner.ReadAsync(path, cancellationToken);
+            return inner.ReadAsync(path, maxBytes, cancellationToken);
         }
 
         public Task<string> ReadTextAsync(string path, CancellationToken cancellationToken) => inner.ReadTextAsync(path, cancellationToken);
