@@ -10,6 +10,7 @@ missing=()
 ldconfig -p | grep 'libturbojpeg.so.0' >/dev/null || missing+=(libturbojpeg0)  # no grep -q: with pipefail its early exit fails the pipe
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v unzip >/dev/null || missing+=(unzip)  # unpacks kubectl below, where the machine has none
+command -v xz >/dev/null || missing+=(xz-utils)  # the GPU kit's rehearsal compresses the CUDA provider's chunks
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   apt-get update -qq
@@ -39,3 +40,9 @@ fi
 # GPU tests (Category=GPU) run where ONNX Runtime's CUDA provider loads and are skipped elsewhere; normal verbosity
 # prints each test, so a skip shows its reason (the loader's message).
 dotnet test SENet.sln --configuration Release --logger "console;verbosity=normal" "$@"
+
+# The GPU measurement kit (tools/gpu): staged, split, checked and run end to end with --device cpu, so that the only
+# step left untried for a lent GPU machine is the GPU itself. Skipped when test.sh is given a test filter.
+if [ $# -eq 0 ]; then
+  tools/gpu/rehearse
+fi
