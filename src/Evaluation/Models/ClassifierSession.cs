@@ -26,8 +26,9 @@ public sealed class ClassifierSession : IDisposable
     private bool _disposed;
     private int _nextSession;
 
-    private ClassifierSession(InferenceSession[] sessions, ModelDescription description, string provider, string? fallbackReason, int height, int width, int classes, int maxBatchSize, OrtAllocator? pinnedAllocator)
+    private ClassifierSession(InferenceSession[] sessions, ModelDescription description, string provider, string? fallbackReason, int height, int width, int classes, int maxBatchSize, int? fixedBatchSize, OrtAllocator? pinnedAllocator)
     {
+        FixedBatchSize = fixedBatchSize;
         _sessions = sessions;
         _idle = new ConcurrentQueue<InferenceSession>(sessions);
         _idleCount = new SemaphoreSlim(sessions.Length, sessions.Length);
@@ -58,6 +59,12 @@ public sealed class ClassifierSession : IDisposable
     public int Classes { get; }
 
     public int MaxBatchSize { get; }
+
+    /// <summary>The batch size the model's input fixes (its first dimension is a number, not a symbol); null when the batch is dynamic.</summary>
+    public int? FixedBatchSize { get; }
+
+    /// <summary>What the session does differently from the batch size it was asked for, for the operator's log and the report's notes; null when nothing.</summary>
+    public string? BatchNote { get; private init; }
 
     public bool OutputIsProbabilities => Description.OutputIsProbabilities;
 
@@ -100,11 +107,15 @@ public sealed class ClassifierSession : IDisposable
                 throw new ModelValidationException($"ONNX Runtime cannot load the model: {e.Message}", e);
             }
 
-            var (height, width, classes, maxBatch) = ValidateInterface(sessions[0], description, options);
+            var (height, width, classes, maxBatch, fixedBatch) = ValidateInterface(sessions[0], description, options);
             var (pinned, pinnedWhyNot) = provider == CudaProvider ? PinnedAllocator(sessions[0], options.EffectiveDevice.Index) : (null, null);
-            var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, pinned)
+            var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, fixedBatch, pinned)
             {
                 PinnedMemoryFallbackReason = pinnedWhyNot,
+                BatchNote = fixedBatch is { } size
+                    ? $"The model fixes its batch at {size} images (input '{description.Inputs[0].Name}' is {description.Inputs[0]}): every batch runs {size} images, the last one padded, and padding is never scored" +
+                      (options.MaxBatchSize == size ? "." : $"; the batch size of {options.MaxBatchSize} asked for is overridden. Re-export the model with a dynamic batch dimension to choose the batch size.")
+                    : null,
             };
             try
             {
@@ -152,9 +163,10 @@ public sealed class ClassifierSession : IDisposable
 
     /// <summary>
     /// A CUDA session runs every batch at its full capacity, padding a partial one: each new batch shape would make
-    /// cuDNN search its algorithms again. The padding's scores are never read.
+    /// cuDNN search its algorithms again. A model with a fixed batch dimension accepts no other shape, on any device.
+    /// The padding's scores are never read.
     /// </summary>
-    public bool FullBatchesOnly => ExecutionProvider == CudaProvider;
+    public bool FullBatchesOnly => ExecutionProvider == CudaProvider || FixedBatchSize is not null;
 
     /// <summary>A batch of this session's buffers; dispose it before or after the session (pinned memory is released after the last).</summary>
     public InferenceBatch CreateBatch(int? capacity = null)
@@ -165,7 +177,9 @@ public sealed class ClassifierSession : IDisposable
             _liveBatches++;
         }
 
-        return new(Math.Min(capacity ?? MaxBatchSize, MaxBatchSize), 3, InputHeight, InputWidth, Classes, _pinnedAllocator, BatchDisposed);
+        // A fixed-batch model runs nothing but its own batch size: every batch holds exactly that many slots.
+        var slots = FixedBatchSize ?? Math.Min(capacity ?? MaxBatchSize, MaxBatchSize);
+        return new(slots, 3, InputHeight, InputWidth, Classes, _pinnedAllocator, BatchDisposed);
     }
 
     private void BatchDisposed()
@@ -394,7 +408,7 @@ public sealed class ClassifierSession : IDisposable
         return sessionOptions;
     }
 
-    private static (int Height, int Width, int Classes, int MaxBatch) ValidateInterface(InferenceSession session, ModelDescription description, ClassifierSessionOptions options)
+    private static (int Height, int Width, int Classes, int MaxBatch, int? FixedBatch) ValidateInterface(InferenceSession session, ModelDescription description, ClassifierSessionOptions options)
     {
         var inputs = session.InputMetadata;
         var outputs = session.OutputMetadata;
@@ -413,19 +427,27 @@ public sealed class ClassifierSession : IDisposable
 
         var height = input!.Dimensions[2] > 0 ? input.Dimensions[2] : options.InputSize;
         var width = input.Dimensions[3] > 0 ? input.Dimensions[3] : options.InputSize;
-        var fixedBatch = input.Dimensions[0] > 0 ? input.Dimensions[0] : int.MaxValue;
+        int? fixedBatch = input.Dimensions[0] > 0 ? input.Dimensions[0] : null;
+        if ((long)(fixedBatch ?? 1) * 3 * height * width > Array.MaxLength)
+        {
+            throw new ModelValidationException(
+                $"The model's input {description.Inputs[0]} needs {(long)(fixedBatch ?? 1) * 3 * height * width:N0} floats for one batch, more than one buffer can hold ({Array.MaxLength:N0}). " +
+                "Re-export it with a dynamic batch dimension or a smaller input size.");
+        }
+
         var classes = output!.Dimensions[1];
         if (classes <= 0)
         {
-            classes = ProbeClassCount(session, description, height, width);
+            classes = ProbeClassCount(session, description, fixedBatch ?? 1, height, width);
         }
 
-        return (height, width, classes, Math.Min(options.MaxBatchSize, fixedBatch));
+        // A fixed batch overrides the batch size asked for: the model runs no other.
+        return (height, width, classes, fixedBatch ?? options.MaxBatchSize, fixedBatch);
     }
 
-    private static int ProbeClassCount(InferenceSession session, ModelDescription description, int height, int width)
+    private static int ProbeClassCount(InferenceSession session, ModelDescription description, int batch, int height, int width)
     {
-        using var input = OrtValue.CreateTensorValueFromMemory(new float[3 * height * width], [1, 3, height, width]);
+        using var input = OrtValue.CreateTensorValueFromMemory(new float[(long)batch * 3 * height * width], [batch, 3, height, width]);
         using var results = session.Run(new RunOptions(), [description.Inputs[0].Name], [input], [description.Outputs[0].Name]);
         return (int)results[0].GetTensorTypeAndShape().Shape[1];
     }
