@@ -77,7 +77,22 @@ public sealed class ClassifierSession : IDisposable
     /// <summary>Why a CUDA session runs on pageable batches: ONNX Runtime's pinned allocator refused (null otherwise).</summary>
     public string? PinnedMemoryFallbackReason { get; private init; }
 
-    public static ClassifierSession Create(byte[] onnx, ClassifierSessionOptions? options = null)
+    /// <summary>
+    /// Loads the model at <paramref name="path"/>: its type and size are checked before it is read, and external data
+    /// is read from beside it (see <see cref="ExternalData"/>).
+    /// </summary>
+    public static async Task<ClassifierSession> CreateFromFileAsync(string path, ClassifierSessionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ClassifierSessionOptions();
+        var bytes = await ModelFiles.ReadAsync(path, options.MaxModelBytes, cancellationToken);
+        return Create(bytes, options, Path.GetDirectoryName(Path.GetFullPath(path)));
+    }
+
+    /// <param name="modelFolder">
+    /// The folder the model came from: its external data may only be read from there. Null refuses a model with
+    /// external data (ONNX Runtime would otherwise resolve it against the working directory).
+    /// </param>
+    public static ClassifierSession Create(byte[] onnx, ClassifierSessionOptions? options = null, string? modelFolder = null)
     {
         options ??= new ClassifierSessionOptions();
         if (options.MaxBatchSize < 1)
@@ -90,8 +105,16 @@ public sealed class ClassifierSession : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.Streams, "A device needs at least one session (stream).");
         }
 
-        var description = ModelInspector.Inspect(ModelInspector.Load(onnx));
+        var model = ModelInspector.Load(onnx);
+        var description = ModelInspector.Inspect(model);
+        var externalDataFolder = ExternalData.Validate(model, modelFolder, onnx.LongLength, options.MaxModelBytes);
         var (sessionOptions, provider, fallbackReason) = CreateSessionOptions(options);
+        if (externalDataFolder is not null)
+        {
+            // A model loaded from bytes finds its external files here, not in the process's working directory.
+            sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", externalDataFolder);
+        }
+
         var sessions = new List<InferenceSession>();
         try
         {

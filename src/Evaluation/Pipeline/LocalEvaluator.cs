@@ -25,8 +25,7 @@ public static class LocalEvaluator
         }
 
         var started = Stopwatch.GetTimestamp();
-        var bytes = await File.ReadAllBytesAsync(request.ModelPath, cancellationToken);
-        using var session = ClassifierSession.Create(bytes, request.Session);
+        using var session = await ClassifierSession.CreateFromFileAsync(request.ModelPath, request.Session, cancellationToken);
         log?.Invoke($"model: {Path.GetFileName(request.ModelPath)} on {session.ExecutionProvider}" +
                     (session.FallbackReason is null ? "" : $" ({session.FallbackReason})") +
                     $", input {session.InputWidth}×{session.InputHeight}, {session.Classes} classes, batch {session.MaxBatchSize}");
