@@ -64,7 +64,16 @@ public sealed class ClassifierSession : IDisposable
     public int? FixedBatchSize { get; }
 
     /// <summary>What the session does differently from the batch size it was asked for, for the operator's log and the report's notes; null when nothing.</summary>
-    public string? BatchNote { get; private init; }
+    public string? BatchNote => BatchNoteFor(RequestedBatchSize);
+
+    /// <summary>The note for a job that asked for <paramref name="requestedBatchSize"/>: null unless the model fixes its batch.</summary>
+    public string? BatchNoteFor(int requestedBatchSize) => FixedBatchSize is { } size
+        ? $"The model fixes its batch at {size} images (input {Description.Inputs[0]}): every batch runs {size} images, the last one padded, and padding is never scored" +
+          (requestedBatchSize == size ? "." : $"; the batch size of {requestedBatchSize} asked for is overridden. Re-export the model with a dynamic batch dimension to choose the batch size.")
+        : null;
+
+    /// <summary>The batch size the session was asked for (<see cref="ClassifierSessionOptions.MaxBatchSize"/>).</summary>
+    private int RequestedBatchSize { get; init; }
 
     public bool OutputIsProbabilities => Description.OutputIsProbabilities;
 
@@ -135,10 +144,7 @@ public sealed class ClassifierSession : IDisposable
             var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, fixedBatch, pinned)
             {
                 PinnedMemoryFallbackReason = pinnedWhyNot,
-                BatchNote = fixedBatch is { } size
-                    ? $"The model fixes its batch at {size} images (input '{description.Inputs[0].Name}' is {description.Inputs[0]}): every batch runs {size} images, the last one padded, and padding is never scored" +
-                      (options.MaxBatchSize == size ? "." : $"; the batch size of {options.MaxBatchSize} asked for is overridden. Re-export the model with a dynamic batch dimension to choose the batch size.")
-                    : null,
+                RequestedBatchSize = options.MaxBatchSize,
             };
             try
             {
