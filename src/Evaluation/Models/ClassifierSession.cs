@@ -139,7 +139,7 @@ public sealed class ClassifierSession : IDisposable
                 throw new ModelValidationException($"ONNX Runtime cannot load the model: {e.Message}", e);
             }
 
-            var (height, width, classes, maxBatch, fixedBatch) = ValidateInterface(sessions[0], description, options);
+            var (height, width, classes, maxBatch, fixedBatch) = RefusedIfItFails(provider, () => ValidateInterface(sessions[0], description, options));
             var (pinned, pinnedWhyNot) = provider == CudaProvider ? PinnedAllocator(sessions[0], options.EffectiveDevice.Index) : (null, null);
             var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, fixedBatch, pinned)
             {
@@ -149,7 +149,7 @@ public sealed class ClassifierSession : IDisposable
             try
             {
                 // A GPU tunes its convolutions for the batch shape it sees (cuDNN's algorithm search) and only ever runs full batches: warm up with one.
-                classifier.WarmUp(classifier.FullBatchesOnly ? maxBatch : 1);
+                RefusedIfItFails(provider, () => classifier.WarmUp(classifier.FullBatchesOnly ? maxBatch : 1));
             }
             catch
             {
@@ -169,6 +169,28 @@ public sealed class ClassifierSession : IDisposable
             sessionOptions.Dispose();
         }
     }
+
+    /// <summary>
+    /// A model that loads but fails on a test image (a Reshape that cannot apply, an operator given a shape it refuses)
+    /// is a malformed model on the CPU. On a GPU the same failure may be the device's (out of memory), so it stays as it is.
+    /// </summary>
+    private static T RefusedIfItFails<T>(string provider, Func<T> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (OnnxRuntimeException e) when (provider == CpuProvider)
+        {
+            throw new ModelValidationException($"The model loads but fails on a test image: {e.Message}. Check the exported graph (run it once in onnxruntime with a [N,3,H,W] input).", e);
+        }
+    }
+
+    private static void RefusedIfItFails(string provider, Action run) => RefusedIfItFails(provider, () =>
+    {
+        run();
+        return 0;
+    });
 
     /// <summary>
     /// ONNX Runtime's CUDA pinned (page-locked) host allocator: a batch in it goes to the GPU in one DMA that overlaps
