@@ -243,6 +243,38 @@ public sealed class ModelInspectorTests
             iter: 3000);
     }
 
+    /// <summary>
+    /// The same mutations, with the weights kept, all the way through ONNX Runtime's load and the warm-up run on the CPU:
+    /// a session or a <see cref="ModelValidationException"/>, never another exception (fewer samples: each loads a session).
+    /// </summary>
+    [Fact]
+    public void RandomlyMutatedGraphsLoadOrAreRefusedByTheSessionToo()
+    {
+        var withWeights = SeResNetBuilder.Build(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 2, InputSize: 32));
+        Gen<long> value = Gen.OneOf(Gen.Long[-1, 4], Gen.OneOf<long>(long.MaxValue, 1L << 40));
+        var mutation = Gen.Select(Gen.Int[0, 9], Gen.Int[0, int.MaxValue], Gen.Int[0, 9], value.Array[0, 4], (kind, target, choice, values) => new Mutation(kind, target, choice, values));
+
+        mutation.Array[1, 2].Sample(
+            steps =>
+            {
+                var model = withWeights.Clone();
+                foreach (var step in steps)
+                {
+                    step.ApplyTo(model);
+                }
+
+                try
+                {
+                    using var session = ClassifierSession.Create(model.ToByteArray(), new ClassifierSessionOptions(InferenceDevice.Cpu, MaxBatchSize: 1, IntraOpThreads: 1));
+                }
+                catch (ModelValidationException)
+                {
+                }
+            },
+            iter: 40,
+            threads: 1);
+    }
+
     private static ModelProto WithoutWeights(ModelProto model)
     {
         foreach (var tensor in model.Graph.Initializer)
