@@ -53,6 +53,16 @@ public sealed class ModelCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task InfoOnDevZeroIsRefusedBeforeReading()
+    {
+        var (exitCode, output, error) = await CliRunner.RunAsync("model", "info", "/dev/zero");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("'/dev/zero' is a character device, not a regular file", error);
+    }
+
+    [Fact]
     public async Task InfoOnAFileThatIsNotOnnxSaysSo()
     {
         var path = Path.Combine(_folder.FullName, "notes.onnx");

@@ -29,7 +29,7 @@ public sealed class ClusterBenchmark(CliConsole console, int silos, int images, 
             var plan = await DatasetPlanner.PlanAsync(new LocalFolderSource(data), new DatasetSpec(), 10, cancellationToken);
 
             // Engine alone: one pipeline, every core.
-            using (var session = ClassifierSession.Create(await File.ReadAllBytesAsync(model, cancellationToken), new ClassifierSessionOptions(InferenceDevice.Cpu, 32)))
+            using (var session = await ClassifierSession.CreateFromFileAsync(model, new ClassifierSessionOptions(InferenceDevice.Cpu, 32), cancellationToken))
             using (var decoder = new ImageDecoder())
             {
                 await new EvaluationPipeline(session, new LocalFolderSource(data), decoder, new PreprocessSpec(inputSize)).RunAsync(plan.Images.Take(64).ToList(), cancellationToken: cancellationToken);

@@ -15,12 +15,7 @@ public static class ModelInfoCommand
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
             var file = parse.GetValue(path)!;
-            if (!file.Exists)
-            {
-                throw new FileNotFoundException($"Model file '{file.FullName}' does not exist. Build one with 'senet model build' or pass the path of an exported .onnx file.");
-            }
-
-            var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
+            var bytes = await ModelFiles.ReadAsync(file.FullName, Cluster.CliStorage.FromEnvironment().MaxModelBytes, cancellationToken);
             Render(console, file.FullName, ModelInspector.Inspect(bytes), bytes.LongLength);
             return 0;
         }));

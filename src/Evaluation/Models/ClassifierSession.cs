@@ -26,8 +26,9 @@ public sealed class ClassifierSession : IDisposable
     private bool _disposed;
     private int _nextSession;
 
-    private ClassifierSession(InferenceSession[] sessions, ModelDescription description, string provider, string? fallbackReason, int height, int width, int classes, int maxBatchSize, OrtAllocator? pinnedAllocator)
+    private ClassifierSession(InferenceSession[] sessions, ModelDescription description, string provider, string? fallbackReason, int height, int width, int classes, int maxBatchSize, int? fixedBatchSize, OrtAllocator? pinnedAllocator)
     {
+        FixedBatchSize = fixedBatchSize;
         _sessions = sessions;
         _idle = new ConcurrentQueue<InferenceSession>(sessions);
         _idleCount = new SemaphoreSlim(sessions.Length, sessions.Length);
@@ -59,6 +60,21 @@ public sealed class ClassifierSession : IDisposable
 
     public int MaxBatchSize { get; }
 
+    /// <summary>The batch size the model's input fixes (its first dimension is a number, not a symbol); null when the batch is dynamic.</summary>
+    public int? FixedBatchSize { get; }
+
+    /// <summary>What the session does differently from the batch size it was asked for, for the operator's log and the report's notes; null when nothing.</summary>
+    public string? BatchNote => BatchNoteFor(RequestedBatchSize);
+
+    /// <summary>The note for a job that asked for <paramref name="requestedBatchSize"/>: null unless the model fixes its batch.</summary>
+    public string? BatchNoteFor(int requestedBatchSize) => FixedBatchSize is { } size
+        ? $"The model fixes its batch at {size} images (input {Description.Inputs[0]}): every batch runs {size} images, the last one padded, and padding is never scored" +
+          (requestedBatchSize == size ? "." : $"; the batch size of {requestedBatchSize} asked for is overridden. Re-export the model with a dynamic batch dimension to choose the batch size.")
+        : null;
+
+    /// <summary>The batch size the session was asked for (<see cref="ClassifierSessionOptions.MaxBatchSize"/>).</summary>
+    private int RequestedBatchSize { get; init; }
+
     public bool OutputIsProbabilities => Description.OutputIsProbabilities;
 
     /// <summary>Sessions that run batches concurrently: run this many batches at once to keep the device busy.</summary>
@@ -70,7 +86,22 @@ public sealed class ClassifierSession : IDisposable
     /// <summary>Why a CUDA session runs on pageable batches: ONNX Runtime's pinned allocator refused (null otherwise).</summary>
     public string? PinnedMemoryFallbackReason { get; private init; }
 
-    public static ClassifierSession Create(byte[] onnx, ClassifierSessionOptions? options = null)
+    /// <summary>
+    /// Loads the model at <paramref name="path"/>: its type and size are checked before it is read, and external data
+    /// is read from beside it (see <see cref="ExternalData"/>).
+    /// </summary>
+    public static async Task<ClassifierSession> CreateFromFileAsync(string path, ClassifierSessionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ClassifierSessionOptions();
+        var bytes = await ModelFiles.ReadAsync(path, options.MaxModelBytes, cancellationToken);
+        return Create(bytes, options, Path.GetDirectoryName(Path.GetFullPath(path)));
+    }
+
+    /// <param name="modelFolder">
+    /// The folder the model came from: its external data may only be read from there. Null refuses a model with
+    /// external data (ONNX Runtime would otherwise resolve it against the working directory).
+    /// </param>
+    public static ClassifierSession Create(byte[] onnx, ClassifierSessionOptions? options = null, string? modelFolder = null)
     {
         options ??= new ClassifierSessionOptions();
         if (options.MaxBatchSize < 1)
@@ -83,8 +114,16 @@ public sealed class ClassifierSession : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.Streams, "A device needs at least one session (stream).");
         }
 
-        var description = ModelInspector.Inspect(ModelInspector.Load(onnx));
+        var model = ModelInspector.Load(onnx);
+        var description = ModelInspector.Inspect(model);
+        var externalDataFolder = ExternalData.Validate(model, modelFolder, onnx.LongLength, options.MaxModelBytes);
         var (sessionOptions, provider, fallbackReason) = CreateSessionOptions(options);
+        if (externalDataFolder is not null)
+        {
+            // A model loaded from bytes finds its external files here, not in the process's working directory.
+            sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", externalDataFolder);
+        }
+
         var sessions = new List<InferenceSession>();
         try
         {
@@ -100,7 +139,7 @@ public sealed class ClassifierSession : IDisposable
                 throw new ModelValidationException($"ONNX Runtime cannot load the model: {e.Message}", e);
             }
 
-            var (height, width, classes, maxBatch) = ValidateInterface(sessions[0], description, options);
+            var (height, width, classes, maxBatch, fixedBatch) = RefusedIfItFails(provider, () => ValidateInterface(sessions[0], description, options));
             var largestBatch = InferenceBatch.MaxCapacity(3L * height * width, classes);
             if (maxBatch > largestBatch)
             {
@@ -109,15 +148,17 @@ public sealed class ClassifierSession : IDisposable
                     $"holds at most {largestBatch:N0} images in one buffer ({(double)maxBatch * 3 * height * width * sizeof(float) / (1L << 30):N1} GiB asked). " +
                     $"Use --batch-size {largestBatch:N0} or less (a few hundred at most is typical for a GPU).");
             }
+
             var (pinned, pinnedWhyNot) = provider == CudaProvider ? PinnedAllocator(sessions[0], options.EffectiveDevice.Index) : (null, null);
-            var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, pinned)
+            var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, fixedBatch, pinned)
             {
                 PinnedMemoryFallbackReason = pinnedWhyNot,
+                RequestedBatchSize = options.MaxBatchSize,
             };
             try
             {
                 // A GPU tunes its convolutions for the batch shape it sees (cuDNN's algorithm search) and only ever runs full batches: warm up with one.
-                classifier.WarmUp(classifier.FullBatchesOnly ? maxBatch : 1);
+                RefusedIfItFails(provider, () => classifier.WarmUp(classifier.FullBatchesOnly ? maxBatch : 1));
             }
             catch
             {
@@ -137,6 +178,28 @@ public sealed class ClassifierSession : IDisposable
             sessionOptions.Dispose();
         }
     }
+
+    /// <summary>
+    /// A model that loads but fails on a test image (a Reshape that cannot apply, an operator given a shape it refuses)
+    /// is a malformed model on the CPU. On a GPU the same failure may be the device's (out of memory), so it stays as it is.
+    /// </summary>
+    private static T RefusedIfItFails<T>(string provider, Func<T> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (OnnxRuntimeException e) when (provider == CpuProvider)
+        {
+            throw new ModelValidationException($"The model loads but fails on a test image: {e.Message}. Check the exported graph (run it once in onnxruntime with a [N,3,H,W] input).", e);
+        }
+    }
+
+    private static void RefusedIfItFails(string provider, Action run) => RefusedIfItFails(provider, () =>
+    {
+        run();
+        return 0;
+    });
 
     /// <summary>
     /// ONNX Runtime's CUDA pinned (page-locked) host allocator: a batch in it goes to the GPU in one DMA that overlaps
@@ -160,9 +223,10 @@ public sealed class ClassifierSession : IDisposable
 
     /// <summary>
     /// A CUDA session runs every batch at its full capacity, padding a partial one: each new batch shape would make
-    /// cuDNN search its algorithms again. The padding's scores are never read.
+    /// cuDNN search its algorithms again. A model with a fixed batch dimension accepts no other shape, on any device.
+    /// The padding's scores are never read.
     /// </summary>
-    public bool FullBatchesOnly => ExecutionProvider == CudaProvider;
+    public bool FullBatchesOnly => ExecutionProvider == CudaProvider || FixedBatchSize is not null;
 
     /// <summary>A batch of this session's buffers; dispose it before or after the session (pinned memory is released after the last).</summary>
     public InferenceBatch CreateBatch(int? capacity = null)
@@ -173,7 +237,9 @@ public sealed class ClassifierSession : IDisposable
             _liveBatches++;
         }
 
-        return new(Math.Min(capacity ?? MaxBatchSize, MaxBatchSize), 3, InputHeight, InputWidth, Classes, _pinnedAllocator, BatchDisposed);
+        // A fixed-batch model runs nothing but its own batch size: every batch holds exactly that many slots.
+        var slots = FixedBatchSize ?? Math.Min(capacity ?? MaxBatchSize, MaxBatchSize);
+        return new(slots, 3, InputHeight, InputWidth, Classes, _pinnedAllocator, BatchDisposed);
     }
 
     private void BatchDisposed()
@@ -402,7 +468,7 @@ public sealed class ClassifierSession : IDisposable
         return sessionOptions;
     }
 
-    private static (int Height, int Width, int Classes, int MaxBatch) ValidateInterface(InferenceSession session, ModelDescription description, ClassifierSessionOptions options)
+    private static (int Height, int Width, int Classes, int MaxBatch, int? FixedBatch) ValidateInterface(InferenceSession session, ModelDescription description, ClassifierSessionOptions options)
     {
         var inputs = session.InputMetadata;
         var outputs = session.OutputMetadata;
@@ -421,19 +487,27 @@ public sealed class ClassifierSession : IDisposable
 
         var height = input!.Dimensions[2] > 0 ? input.Dimensions[2] : options.InputSize;
         var width = input.Dimensions[3] > 0 ? input.Dimensions[3] : options.InputSize;
-        var fixedBatch = input.Dimensions[0] > 0 ? input.Dimensions[0] : int.MaxValue;
+        int? fixedBatch = input.Dimensions[0] > 0 ? input.Dimensions[0] : null;
+        if ((long)(fixedBatch ?? 1) * 3 * height * width > Array.MaxLength)
+        {
+            throw new ModelValidationException(
+                $"The model's input {description.Inputs[0]} needs {(long)(fixedBatch ?? 1) * 3 * height * width:N0} floats for one batch, more than one buffer can hold ({Array.MaxLength:N0}). " +
+                "Re-export it with a dynamic batch dimension or a smaller input size.");
+        }
+
         var classes = output!.Dimensions[1];
         if (classes <= 0)
         {
-            classes = ProbeClassCount(session, description, height, width);
+            classes = ProbeClassCount(session, description, fixedBatch ?? 1, height, width);
         }
 
-        return (height, width, classes, Math.Min(options.MaxBatchSize, fixedBatch));
+        // A fixed batch overrides the batch size asked for: the model runs no other.
+        return (height, width, classes, fixedBatch ?? options.MaxBatchSize, fixedBatch);
     }
 
-    private static int ProbeClassCount(InferenceSession session, ModelDescription description, int height, int width)
+    private static int ProbeClassCount(InferenceSession session, ModelDescription description, int batch, int height, int width)
     {
-        using var input = OrtValue.CreateTensorValueFromMemory(new float[3 * height * width], [1, 3, height, width]);
+        using var input = OrtValue.CreateTensorValueFromMemory(new float[(long)batch * 3 * height * width], [batch, 3, height, width]);
         using var results = session.Run(new RunOptions(), [description.Inputs[0].Name], [input], [description.Outputs[0].Name]);
         return (int)results[0].GetTensorTypeAndShape().Shape[1];
     }

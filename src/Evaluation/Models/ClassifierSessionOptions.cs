@@ -12,6 +12,7 @@ namespace SENet.Evaluation.Models;
 /// ONNX Runtime sessions of the model on the device, run concurrently. On a GPU each session has its own CUDA stream,
 /// so one batch's copies overlap another's compute; on the CPU one is enough.
 /// </param>
+/// <param name="MaxModelBytes">The largest model, external data included, that is read; larger ones are refused before reading.</param>
 public sealed record ClassifierSessionOptions(
     InferenceDevice? Device = null,
     int MaxBatchSize = 32,
@@ -19,7 +20,8 @@ public sealed record ClassifierSessionOptions(
     int InputSize = 224,
     CudaSettings? Cuda = null,
     bool AllowSpinning = false,
-    int Streams = 1)
+    int Streams = 1,
+    long MaxModelBytes = ModelFiles.DefaultMaxBytes)
 {
     public InferenceDevice EffectiveDevice => Device ?? InferenceDevice.Auto;
 }

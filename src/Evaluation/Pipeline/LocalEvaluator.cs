@@ -25,11 +25,14 @@ public static class LocalEvaluator
         }
 
         var started = Stopwatch.GetTimestamp();
-        var bytes = await File.ReadAllBytesAsync(request.ModelPath, cancellationToken);
-        using var session = ClassifierSession.Create(bytes, request.Session);
+        using var session = await ClassifierSession.CreateFromFileAsync(request.ModelPath, request.Session, cancellationToken);
         log?.Invoke($"model: {Path.GetFileName(request.ModelPath)} on {session.ExecutionProvider}" +
                     (session.FallbackReason is null ? "" : $" ({session.FallbackReason})") +
                     $", input {session.InputWidth}×{session.InputHeight}, {session.Classes} classes, batch {session.MaxBatchSize}");
+        if (session.BatchNote is { } batchNote)
+        {
+            log?.Invoke($"warning: {batchNote}");
+        }
 
         var plan = await DatasetPlanner.PlanAsync(request.Dataset, request.DatasetSpec, session.Classes, cancellationToken);
         log?.Invoke($"dataset: {plan.Images.Count} images, {plan.ClassNames.Count} classes" +
@@ -62,6 +65,7 @@ public static class LocalEvaluator
             CropPct = preprocess.CropPct,
             Interpolation = preprocess.Interpolation.ToString().ToLowerInvariant(),
             ImagesPerSecond = result.Duration.TotalSeconds > 0 ? (result.Counts.Images + result.Failures.Count) / result.Duration.TotalSeconds : 0,
+            Notes = session.BatchNote is { } note ? [note] : [],
         };
         return (report, result, plan);
     }

@@ -28,6 +28,12 @@ public sealed class StorageOptions
     /// </summary>
     public List<string> InputRoots { get; set; } = [];
 
+    /// <summary>
+    /// The largest model (the .onnx file with its external data) a silo or the CLI reads; a larger one, or one whose
+    /// blob declares a larger Content-Length, is refused before a byte is read.
+    /// </summary>
+    public long MaxModelBytes { get; set; } = Models.ModelFiles.DefaultMaxBytes;
+
     /// <summary>Retries of a storage request after a transient failure (exponential back-off with jitter).</summary>
     public int MaxRetries { get; set; } = 6;
 

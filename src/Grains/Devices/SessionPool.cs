@@ -23,6 +23,9 @@ public sealed class SessionPool : IDisposable
 
     public CudaSettings Cuda { get; init; } = new();
 
+    /// <summary>The largest model, external data included, that the pool reads; larger ones are refused before reading.</summary>
+    public long MaxModelBytes { get; init; } = ModelFiles.DefaultMaxBytes;
+
     /// <summary>Sessions loaded and ready.</summary>
     public int Loaded => _sessions.Values.Count(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully);
 
@@ -38,9 +41,10 @@ public sealed class SessionPool : IDisposable
         var lazy = _sessions.GetOrAdd(key, _ => new Lazy<Task<SharedSession>>(() => Task.Run(async () =>
         {
             var started = Stopwatch.GetTimestamp();
-            var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
             var cpu = device.Kind == DeviceKind.Cpu;
-            var session = ClassifierSession.Create(bytes, new ClassifierSessionOptions(device, batchSize, cpu ? CpuThreadsPerSession : 0, Cuda: Cuda, Streams: cpu ? CpuStreams : GpuStreams));
+            // Type and size are checked before reading: /dev/zero or a FIFO named as a model must not hold the silo.
+            var session = await ClassifierSession.CreateFromFileAsync(file.FullName,
+                new ClassifierSessionOptions(device, batchSize, cpu ? CpuThreadsPerSession : 0, Cuda: Cuda, Streams: cpu ? CpuStreams : GpuStreams, MaxModelBytes: MaxModelBytes), cancellationToken);
             EvaluationTelemetry.ModelLoadDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>(TelemetryTags.Model, file.Name), new KeyValuePair<string, object?>(TelemetryTags.Device, device.ToString()));
             return new SharedSession(session);

@@ -38,6 +38,7 @@ public static class SiloBuilderExtensions
             CpuStreams = devices.SessionsFor(gpu: false),
             GpuStreams = devices.SessionsFor(gpu: true),
             Cuda = cuda,
+            MaxModelBytes = (storage ?? new StorageOptions()).MaxModelBytes,
         });
         silo.Services.AddSingleton(devices);
         silo.Services.AddSingleton(discovery);

@@ -148,7 +148,12 @@ public sealed class EvaluationJobGrain(
             ModelParameters = session.Description.Parameters,
             ModelMultiplyAccumulates = session.Description.MultiplyAccumulates,
             CropSize = session.InputHeight,
+            ModelNote = session.BatchNoteFor(effective.BatchSize),
         };
+        if (Job.ModelNote is { } note)
+        {
+            logger.LogWarning("Job {Job}: {Note}", JobId, note);
+        }
         foreach (var shard in Job.Shards)
         {
             _pending.AddLast(shard.Id);
@@ -649,8 +654,8 @@ public sealed class EvaluationJobGrain(
             CropPct = spec.CropPct,
             Interpolation = spec.Interpolation,
             Timeline = Job.Timeline,
-            Notes = Job.Workers.Where(w => w.Value.Stopped)
-                .Select(w => $"Worker {w.Key} did not work: {w.Value.LastError}").Order(StringComparer.Ordinal).ToList(),
+            Notes = [.. Job.ModelNote is { } modelNote ? [modelNote] : Array.Empty<string>(), .. Job.Workers.Where(w => w.Value.Stopped)
+                .Select(w => $"Worker {w.Key} did not work: {w.Value.LastError}").Order(StringComparer.Ordinal)],
         };
     }
 

@@ -61,4 +61,7 @@ public sealed class JobRecord
     /// merged shard's failures part, so the stored state grows with shards, not images.
     /// </summary>
     [Id(22)] public bool FailuresInParts { get; set; }
+
+    /// <summary>What the model changes about the job (a fixed batch size overriding the one asked for); a note of the report. A high id, clear of others' additions.</summary>
+    [Id(40)] public string? ModelNote { get; set; }
 }

@@ -187,6 +187,24 @@ public sealed class ClassifierSessionTests
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
     }
 
+    [Fact]
+    public void AModelThatLoadsButFailsOnATestImageIsRefusedNotThrownRaw()
+    {
+        var graph = new GraphProto { Name = "bad-reshape" };
+        graph.Input.Add(Value("pixels", 3, 8, 8));
+        graph.Output.Add(Value("scores", 100));
+        var shape = new TensorProto { Name = "shape", DataType = (int)TensorProto.Types.DataType.Int64, Int64Data = { -1, 100 } };
+        shape.Dims.Add(2);
+        graph.Initializer.Add(shape);
+        graph.Node.Add(new NodeProto { OpType = "Reshape", Name = "reshape", Input = { "pixels", "shape" }, Output = { "scores" } });
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
+
+        var error = Assert.Throws<ModelValidationException>(() => ClassifierSession.Create(model.ToByteArray(), new ClassifierSessionOptions(InferenceDevice.Cpu)));
+
+        Assert.Contains("The model loads but fails on a test image", error.Message);
+    }
+
     private static byte[] NaNModel() => LinearModel("pixels", [3, 8, 8], classes: 4, weight: float.NaN);
 
     /// <summary>Flatten, then one fully connected layer whose every weight is <paramref name="weight"/>: input [N,dims…], output 'scores' [N,classes].</summary>
