@@ -34,7 +34,9 @@ public static class ModelInspector
 
             return model;
         }
-        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or InvalidDataException)
+        // Google.Protobuf 3.30 can also throw IndexOutOfRangeException (and others) on malformed bytes
+        // (protocolbuffers/protobuf#26856, found by fuzzing): any parse failure is a refusal of the file.
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
             throw new ModelValidationException($"The file is not an ONNX model ({e.Message}). Export the classifier to ONNX (e.g. torch.onnx.export) and pass the .onnx file.", e);
         }
