@@ -161,7 +161,7 @@ public class ClusterFixture : IAsyncLifetime
     /// fixtures that kill the coordinator keep job state in blob storage instead.
     /// </summary>
     protected virtual void ConfigureJobStorage(ISiloBuilder silo) =>
-        silo.AddMemoryGrainStorage(SENet.Grains.Jobs.StorageNames.Jobs, o => o.NumStorageGrains = 1);
+        silo.AddSenetMemoryJobStorage(storageGrains: 1);
 
     public virtual async Task DisposeAsync()
     {
