@@ -20,7 +20,8 @@ public static class EvaluateCommand
         var data = new Option<string>("--data") { Description = "Dataset folder or blob URL: ImageFolder (a sub-folder per class) or flat with --labels.", Required = true };
         var model = new Option<string>("--model") { Description = "ONNX classifier (path or blob URL): input [N,3,H,W], output [N,C].", Required = true };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads on the CPU (0: every core).", DefaultValueFactory = _ => 0 };
+        var threads = EvaluationOptions.Checked(new Option<int>("--threads") { Description = "ONNX Runtime threads on the CPU (0: every core).", DefaultValueFactory = _ => 0 },
+            v => v >= 0, "0 (every core) or a whole number of threads");
         var options = new EvaluationOptions();
         var command = new Command("evaluate", "Evaluate a model on a labelled image dataset in an in-process silo: exact top-1 / top-5 error, per-class accuracy, predictions.")
         {

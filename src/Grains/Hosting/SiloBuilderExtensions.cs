@@ -25,6 +25,7 @@ public static class SiloBuilderExtensions
         silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceMetadata.Key] = string.Join(',', offered) });
         silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
         silo.UseOrleansStorageSerializer();
+        silo.AddIncomingGrainCallFilter<SiloOnlyCallFilter>();
         if (useMemoryStorage)
         {
             silo.AddSenetMemoryJobStorage();

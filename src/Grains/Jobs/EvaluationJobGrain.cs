@@ -86,10 +86,7 @@ public sealed class EvaluationJobGrain(
         {
             effective = spec with { OutputFolder = OutputFor(spec) };
             // Validation, before any work: the model loads and is a classifier, the dataset lists, labels parse, classes agree.
-            if (spec.ShardSize < 1 || spec.BatchSize < 1)
-            {
-                throw new ArgumentException($"Shard size ({spec.ShardSize}) and batch size ({spec.BatchSize}) must be at least 1.");
-            }
+            JobSpecRules.Validate(spec);
 
             use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath, token), InferenceDevice.Cpu, 1, token);
             _ = effective.ToPreprocessSpec(use.Session.InputHeight);
@@ -170,7 +167,9 @@ public sealed class EvaluationJobGrain(
 
     public Task<JobStatus> GetStatusAsync() => Task.FromResult(Status());
 
-    public Task<JobSpec?> GetSpecAsync() => Task.FromResult(Job.Spec);
+    public Task<JobSpec?> GetSpecAsync() => Task.FromResult(Job.Spec is { } spec ? ClientView.Redacted(spec) : null);
+
+    public Task<JobSpec?> GetWorkSpecAsync() => Task.FromResult(Job.Spec);
 
     public Task<LeaseResponse> LeaseAsync(string worker)
     {
@@ -319,7 +318,7 @@ public sealed class EvaluationJobGrain(
         }
 
         var report = await ReportAsync();
-        return new JobResults(Job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), Job.Spec!.OutputFolder!);
+        return new JobResults(Job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), ClientView.Location(Job.Spec!.OutputFolder!));
     }
 
     private const string CancelledBeforeStart = "cancelled while the model loaded or the dataset was listed";
