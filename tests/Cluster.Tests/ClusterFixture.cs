@@ -146,7 +146,8 @@ public class ClusterFixture : IAsyncLifetime
     /// </summary>
     public async Task WarmUpAsync()
     {
-        await JobDriver.RunAsync(Grains, $"warm-up-{Guid.NewGuid():N}", Data.Spec("warm-up"));
+        var id = $"warm-up-{Guid.NewGuid():N}";
+        await JobDriver.RunAsync(Grains, id, Data.Spec(id));
         await PollAsync(TimeSpan.FromSeconds(60), () => Cluster.Silos.Where(s => s.IsActive).All(s => s.ServiceProvider.GetRequiredService<SessionPool>().Loaded > 0));
     }
 

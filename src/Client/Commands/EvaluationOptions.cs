@@ -38,9 +38,11 @@ public sealed class EvaluationOptions
 
     public Option<string?> Output { get; } = new("--out") { Description = "Folder or blob prefix for report.json, results.csv, report.html, predictions/ parts, logs/ and the shard manifest." };
 
+    public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "--out holds an earlier job that ended: delete its outputs and write this job's there (a running job's location is never taken)." };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, ShardSize, MaxFailed, Name, Output })
+        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, ShardSize, MaxFailed, Name, Output, Overwrite })
         {
             command.Options.Add(option);
         }
@@ -65,6 +67,7 @@ public sealed class EvaluationOptions
         MaxFailed = FailureThreshold.Parse(parse.GetValue(MaxFailed)),
         Name = parse.GetValue(Name),
         OutputFolder = parse.GetValue(Output) is { } output ? Location(output) : null,
+        Overwrite = parse.GetValue(Overwrite),
         DevicePolicy = devicePolicy,
     };
 

@@ -51,4 +51,10 @@ public sealed record JobSpec
 
     /// <summary>At the tail, let idle workers run duplicates of the slowest shards (first completion wins).</summary>
     [Id(19)] public bool TailDuplicates { get; init; } = true;
+
+    /// <summary>
+    /// Replace the outputs of the ended job that holds <see cref="OutputFolder"/> (its parts are deleted first);
+    /// without it a location that holds another job is refused. A running job's location is never taken.
+    /// </summary>
+    [Id(20)] public bool Overwrite { get; init; }
 }

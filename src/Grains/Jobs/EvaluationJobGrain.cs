@@ -82,6 +82,7 @@ public sealed class EvaluationJobGrain(
         IReadOnlyList<int> shardSizes;
         IReadOnlyList<string> classNames;
         IReadOnlyList<DatasetIssue> issues = [];
+        IOutputStore? claimed = null;
         try
         {
             effective = spec with { OutputFolder = OutputFor(spec) };
@@ -93,6 +94,8 @@ public sealed class EvaluationJobGrain(
             var source = datasets.Open(effective.DataPath);
             var datasetSpec = effective.ToDatasetSpec() with { Storage = storage };
             var outputs = OutputStores.Open(effective.OutputFolder!, storage);
+            await OutputClaim.ClaimAsync(outputs, JobId, spec.Overwrite, async holder => (await GrainFactory.GetGrain<IEvaluationJobGrain>(holder).GetStatusAsync()).State, token);
+            claimed = outputs;
             if (effective.LabelsFile is null)
             {
                 // ImageFolder: planned while the listing streams, so the coordinator never holds the dataset's names.
@@ -116,6 +119,7 @@ public sealed class EvaluationJobGrain(
         catch (Exception e) when (e is DatasetException or ModelValidationException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
             logger.LogInformation("Job {Job} refused: {Reason}", JobId, e.Message);
+            await ReleaseOutputAsync(claimed);
             throw new JobRejectedException(e.Message);
         }
         finally
@@ -319,6 +323,24 @@ public sealed class EvaluationJobGrain(
 
         var report = await ReportAsync();
         return new JobResults(Job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), ClientView.Location(Job.Spec!.OutputFolder!));
+    }
+
+    /// <summary>A refused job gives its output location back, so that the corrected job can use it.</summary>
+    private async Task ReleaseOutputAsync(IOutputStore? claimed)
+    {
+        if (claimed is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await OutputClaim.ReleaseAsync(claimed, JobId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Azure.RequestFailedException)
+        {
+            logger.LogWarning("Job {Job}: its output location {Outputs} was not released ({Reason}); a rerun there needs --overwrite", JobId, claimed.Display, e.Message);
+        }
     }
 
     private const string CancelledBeforeStart = "cancelled while the model loaded or the dataset was listed";
