@@ -49,7 +49,7 @@ public static class DemoCommand
                 };
                 var report = await EvaluateCommand.RunEmbeddedAsync(console, job, devices, cancellationToken);
                 console.Out.WriteLine("The model's weights are seeded, not trained: expect chance-level accuracy. Evaluate a trained export with 'senet evaluate'.");
-                return report.State == "completed" ? 0 : 1;
+                return EvaluateCommand.ExitCode(report, cancellationToken);
             }
             finally
             {
