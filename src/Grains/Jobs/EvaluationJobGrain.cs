@@ -472,7 +472,6 @@ public sealed class EvaluationJobGrain(
         var withdrawn = _leases.Values.Select(l => l.Worker).Distinct().ToList();
         _leases.Clear();
         _pending.Clear();
-        await record.WriteStateAsync();
         RecordJobGauges();
         if (_jobSpan is not null)
         {
@@ -497,6 +496,18 @@ public sealed class EvaluationJobGrain(
             // The report stays available through GetResultsAsync; the files can be written again with 'senet results --out'.
             logger.LogError(e, "Job {Job}: writing the report to {Outputs} failed", JobId, outputs.Display);
         }
+
+        // Stored after the report files: where the job's storage died with a silo (memory storage on a localhost
+        // cluster), the write fails, but the report is already on disk.
+        try
+        {
+            await record.WriteStateAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Job {Job}: storing its final state failed; its report is under {Outputs}, and its state lives as long as this activation", JobId, outputs.Display);
+        }
+
         if (state != JobState.Completed)
         {
             // Stop running shards now rather than at their next renewal.

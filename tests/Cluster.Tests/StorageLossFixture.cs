@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using SENet.Grains.Jobs;
+
+namespace SENet.Cluster.Tests;
+
+/// <summary>One silo whose job storage can fail its writes (<see cref="SwitchableJobStorage"/>).</summary>
+public sealed class StorageLossFixture : ClusterFixture
+{
+    protected override short SiloCount => 1;
+
+    protected override int DevicesPerSilo => 1;
+
+    public SwitchableJobStorage JobStorage => Cluster.Silos[0].ServiceProvider.GetRequiredService<SwitchableJobStorage>();
+
+    protected override void ConfigureJobStorage(ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton<SwitchableJobStorage>();
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Jobs, (services, _) => services.GetRequiredService<SwitchableJobStorage>());
+    }
+}
