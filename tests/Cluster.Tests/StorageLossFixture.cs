@@ -11,6 +11,9 @@ public sealed class StorageLossFixture : ClusterFixture
 
     protected override int DevicesPerSilo => 1;
 
+    /// <summary>Outputs default to ROOT/JOB, where a job whose record is lost is looked for.</summary>
+    protected override SENet.Evaluation.Storage.StorageOptions? Storage => new() { OutputRoot = Path.Combine(Data.Folder, "out") };
+
     public SwitchableJobStorage JobStorage => Cluster.Silos[0].ServiceProvider.GetRequiredService<SwitchableJobStorage>();
 
     protected override void ConfigureJobStorage(ISiloBuilder silo)

@@ -7,6 +7,28 @@ namespace SENet.Cluster.Tests;
 public sealed class StorageLossTests(StorageLossFixture fixture) : IClassFixture<StorageLossFixture>
 {
     [Fact]
+    public async Task AJobWhoseRecordIsLostAnswersItsStatusFromItsReport()
+    {
+        var report = await JobDriver.RunAsync(fixture.Grains, "kept", fixture.Data.Spec("kept"));
+        // A job this cluster has no record of (its storage died with a silo), whose report lies at its default output.
+        var lost = Path.Combine(fixture.Data.Folder, "out", "lost");
+        Directory.CreateDirectory(lost);
+        File.Copy(Path.Combine(fixture.Data.Folder, "out", "kept", "report.json"), Path.Combine(lost, "report.json"));
+
+        var status = await fixture.Grains.GetGrain<IEvaluationJobGrain>("lost").GetStatusAsync();
+        var unknown = await fixture.Grains.GetGrain<IEvaluationJobGrain>("never-submitted").GetStatusAsync();
+
+        Assert.Equal(JobState.Completed, status.State);
+        Assert.Equal((report.Images, report.Failed), (status.ImagesScored, status.ImagesFailed));
+        Assert.Contains("record was lost", status.Error);
+        Assert.Equal(JobState.NotStarted, unknown.State);
+        var results = await fixture.Grains.GetGrain<IEvaluationJobGrain>("lost").GetResultsAsync();
+        Assert.NotNull(results);
+        Assert.Equal(report.Top1Correct, ReportWriter.FromJson(results.ReportJson).Top1Correct);
+        Assert.Null(await fixture.Grains.GetGrain<IEvaluationJobGrain>("never-submitted").GetResultsAsync());
+    }
+
+    [Fact]
     public async Task AJobWhoseStateCannotBeStoredAnyMoreStillWritesItsReport()
     {
         var spec = fixture.Data.Spec("storage-lost", shardSize: 8);

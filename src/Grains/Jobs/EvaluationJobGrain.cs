@@ -169,7 +169,34 @@ public sealed class EvaluationJobGrain(
         return Status();
     }
 
-    public Task<JobStatus> GetStatusAsync() => Task.FromResult(Status());
+    public async Task<JobStatus> GetStatusAsync() =>
+        Job is { State: JobState.NotStarted, Spec: null } && await LostJobReportAsync() is { } lost
+            ? Status() with
+            {
+                State = Enum.TryParse<JobState>(lost.Report.State, ignoreCase: true, out var state) ? state : JobState.Completed,
+                ImagesScored = lost.Report.Images,
+                ImagesFailed = lost.Report.Failed,
+                ImagesTotal = lost.Report.Images + lost.Report.Failed,
+                Error = $"This job's record was lost with the silo that held it (memory job storage); its status is read from its report under {lost.Display}.",
+            }
+            : Status();
+
+    /// <summary>
+    /// The report of a job this cluster has no record of, at the job's default output location (the output root's, or the
+    /// local default): a job whose stored state died with a silo still answers from what it wrote.
+    /// </summary>
+    private async Task<(EvaluationReport Report, string Display)?> LostJobReportAsync()
+    {
+        try
+        {
+            var outputs = OutputStores.Open(storage.OutputRoot is { Length: > 0 } root ? $"{root.TrimEnd('/')}/{JobId}" : Path.Combine(Path.GetTempPath(), "senet-jobs", JobId), storage);
+            return (ReportWriter.FromJson(Encoding.UTF8.GetString(await outputs.ReadAsync("report.json", CancellationToken.None))), outputs.Display);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or JsonException or InvalidDataException or Azure.RequestFailedException)
+        {
+            return null;
+        }
+    }
 
     public Task<JobSpec?> GetSpecAsync() => Task.FromResult(Job.Spec is { } spec ? ClientView.Redacted(spec) : null);
 
@@ -315,6 +342,12 @@ public sealed class EvaluationJobGrain(
 
     public async Task<JobResults?> GetResultsAsync()
     {
+        if (Job is { State: JobState.NotStarted, Spec: null } && await LostJobReportAsync() is { } lost)
+        {
+            var state = Enum.TryParse<JobState>(lost.Report.State, ignoreCase: true, out var parsed) ? parsed : JobState.Completed;
+            return new JobResults(state, ReportWriter.ToJson(lost.Report), ReportWriter.ToResultsCsv(lost.Report), ClientView.Location(lost.Display));
+        }
+
         // A job cancelled before it started ran nothing and has no report; its status says so.
         if (Job.State is JobState.Running or JobState.NotStarted || Job.Counts is null)
         {
