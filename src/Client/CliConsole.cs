@@ -31,7 +31,24 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
             await Error.WriteLineAsync($"error: {e.Message}");
             return 1;
         }
+        catch (Exception e) when (ClusterFailure(e))
+        {
+            await Error.WriteLineAsync($"error: the SENet cluster stopped answering ({e.GetType().Name}: {e.Message}). " +
+                "Check that its silos still run ('senet silos'); with localhost clustering a job's state may have been lost with the silo that held it.");
+            return 1;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never an unhandled crash (exit 134) with a stack trace: one line, exit code 1, and the type to report.
+            await Error.WriteLineAsync($"error: unexpected {e.GetType().Name}: {e.Message} (please report this as a bug)");
+            return 1;
+        }
     }
+
+    /// <summary>The cluster went away or cannot answer: a silo died or stopped, the gateway closed, a call timed out.</summary>
+    private static bool ClusterFailure(Exception e) =>
+        e is Orleans.Runtime.OrleansException or TimeoutException or System.Net.Sockets.SocketException
+        || (e.InnerException is { } inner && ClusterFailure(inner));
 
     private static IAnsiConsole CreateOut(TextWriter output)
     {

@@ -1,3 +1,4 @@
 using SENet.Client;
 
-return await SenetCommandLine.InvokeAsync(args, Console.Out, Console.Error);
+using var signals = new TerminationSignals(Console.Error);
+return await SenetCommandLine.InvokeAsync(args, Console.Out, Console.Error, signals.Token);

@@ -22,7 +22,9 @@ public static class SenetCommandLine
             root.Subcommands.Add(verb);
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        // Signals are the caller's (Program: TerminationSignals), handed in as the token: System.CommandLine's own handler
+        // would end the process after two seconds, before a cancelled job's report is written.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
         return await root.Parse(args).InvokeAsync(configuration, cancellationToken);
     }
 }

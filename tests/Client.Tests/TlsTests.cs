@@ -27,7 +27,40 @@ public sealed class TlsTests : IDisposable
         Assert.Equal(2, trusted.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(1, plain.ExitCode);
         Assert.Equal(1, stranger.ExitCode);
-        Assert.Contains("No SENet cluster answered", stranger.Error);
+        // Something answered: the client is told its certificate was the problem, not that no cluster runs.
+        Assert.True(stranger.Error.Contains("the TLS handshake failed: the cluster presented certificate 'CN=senet-cluster', not 'CN=stranger'", StringComparison.Ordinal), stranger.Error);
+        Assert.DoesNotContain("No SENet cluster answered", stranger.Error);
+        Assert.True(plain.Error.Contains("the cluster uses TLS: pass its certificate with --tls-certificate", StringComparison.Ordinal), plain.Error);
+    }
+
+    [Fact]
+    public async Task AWrongCertificatePasswordNamesTheFileAndTheSetting()
+    {
+        using var key = RSA.Create(2048);
+        using var created = new CertificateRequest("CN=locked", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var path = Path.Combine(_folder, "locked.pfx");
+        await File.WriteAllBytesAsync(path, created.Export(X509ContentType.Pkcs12, "right-password"));
+        Environment.SetEnvironmentVariable("SENet__Tls__CertificatePassword", "wrong-password");
+        try
+        {
+            var (exitCode, _, stderr) = await CliRunner.RunAsync("silos", "--tls-certificate", path, "--gateway", "1");
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains($"TLS certificate '{path}'", stderr);
+            Assert.Contains("SENet__Tls__CertificatePassword", stderr);
+            Assert.DoesNotContain("wrong-password", stderr);
+            Assert.Throws<ArgumentException>(() => new TlsSettings { CertificatePath = path, CertificatePassword = "wrong-password" }.Load());
+            await using var silo = DotnetProcess.Start("senet-silo.dll", [$"--SENet:Tls:CertificatePath={path}", "--SENet:Silo:SiloPort=1", "--SENet:Silo:GatewayPort=2"],
+                new Dictionary<string, string> { ["SENet__Tls__CertificatePassword"] = "wrong-password" });
+            Assert.Equal(1, await silo.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains($"error: TLS certificate '{path}'", silo.Output);
+            Assert.DoesNotContain("Unhandled exception", silo.Output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SENet__Tls__CertificatePassword", null);
+        }
     }
 
     private (X509Certificate2 Certificate, string Path) MakeCertificate(string name)

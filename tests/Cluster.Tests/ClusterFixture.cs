@@ -146,7 +146,8 @@ public class ClusterFixture : IAsyncLifetime
     /// </summary>
     public async Task WarmUpAsync()
     {
-        await JobDriver.RunAsync(Grains, $"warm-up-{Guid.NewGuid():N}", Data.Spec("warm-up"));
+        var id = $"warm-up-{Guid.NewGuid():N}";
+        await JobDriver.RunAsync(Grains, id, Data.Spec(id));
         await PollAsync(TimeSpan.FromSeconds(60), () => Cluster.Silos.Where(s => s.IsActive).All(s => s.ServiceProvider.GetRequiredService<SessionPool>().Loaded > 0));
     }
 
@@ -161,7 +162,7 @@ public class ClusterFixture : IAsyncLifetime
     /// fixtures that kill the coordinator keep job state in blob storage instead.
     /// </summary>
     protected virtual void ConfigureJobStorage(ISiloBuilder silo) =>
-        silo.AddMemoryGrainStorage(SENet.Grains.Jobs.StorageNames.Jobs, o => o.NumStorageGrains = 1);
+        silo.AddSenetMemoryJobStorage(storageGrains: 1);
 
     public virtual async Task DisposeAsync()
     {

@@ -71,6 +71,41 @@ public sealed class SecretsTests(BlobClusterFixture fixture) : IClassFixture<Blo
         Assert.DoesNotContain(Azurite.AccountKey, everything);
     }
 
+    [Fact]
+    public async Task AGatewayClientCallingTheGrainsDirectlyReadsNoJobsSecret()
+    {
+        var sas = fixture.Container("datasets").GenerateSasUri(BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List, DateTimeOffset.UtcNow.AddHours(1));
+        var signature = System.Web.HttpUtility.ParseQueryString(sas.Query)["sig"]!;
+        var spec = fixture.Data.Spec("direct", shardSize: 32) with
+        {
+            DataPath = $"{sas.GetLeftPart(UriPartial.Path)}/val{sas.Query}",
+            ModelPath = $"{sas.GetLeftPart(UriPartial.Path)}/models/model.onnx{sas.Query}",
+            OutputFolder = fixture.OutputUrl("direct"),
+        };
+        // The workers still open the SAS locations: the job completes.
+        await JobDriver.RunAsync(fixture.Grains, "direct", spec);
+        // The fixture's client is a gateway client like any other user's: everything it can ask the grains directly.
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("direct");
+        var clientSpec = await job.GetSpecAsync();
+        var seen = new StringBuilder()
+            .AppendLine(JsonSerializer.Serialize(clientSpec))
+            .AppendLine(JsonSerializer.Serialize(await job.GetStatusAsync()))
+            .AppendLine(JsonSerializer.Serialize(await job.GetResultsAsync()))
+            .AppendLine(JsonSerializer.Serialize(await fixture.Grains.GetGrain<IJobRegistryGrain>(0).ListAsync()))
+            .ToString();
+
+        Assert.EndsWith("/val?<redacted>", clientSpec!.DataPath);
+        Assert.EndsWith("/models/model.onnx?<redacted>", clientSpec.ModelPath);
+        Assert.DoesNotContain(signature, seen);
+        Assert.DoesNotContain(Uri.EscapeDataString(signature), seen);
+        // The workers' own copy of the spec, and the raw stored job record, answer silos only.
+        var workSpec = await Assert.ThrowsAnyAsync<Exception>(() => job.GetWorkSpecAsync());
+        Assert.Contains("answers only the cluster's silos", workSpec.Message);
+        var stored = await Assert.ThrowsAnyAsync<Exception>(() =>
+            fixture.Grains.GetGrain<Orleans.Storage.IMemoryStorageGrain>(0).ReadStateAsync<ReadOnlyMemory<byte>>($"job/{job.GetGrainId()}"));
+        Assert.Contains("answers only the cluster's silos", stored.Message);
+    }
+
     private static void Record(StringBuilder seen, Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         lock (seen)

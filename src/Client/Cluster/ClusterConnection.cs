@@ -20,7 +20,21 @@ public sealed class ClusterConnection(IHost host) : IAsyncDisposable
             client.UseLocalhostClustering(gatewayPort, serviceId, clusterId).UseConnectionRetryFilter((_, _) => Task.FromResult(false));
             Configure(client, tls);
         });
-        return await StartAsync(builder, $"No SENet cluster answered at gateway 127.0.0.1:{gatewayPort} (cluster '{clusterId}')", " Start a silo (dotnet run --project src/Silo) or pass --gateway.", cancellationToken);
+        try
+        {
+            return await StartAsync(builder, $"No SENet cluster answered at gateway 127.0.0.1:{gatewayPort} (cluster '{clusterId}')", " Start a silo (dotnet run --project src/Silo) or pass --gateway.", cancellationToken);
+        }
+        catch (IOException e)
+        {
+            // Something listens there and answered a TLS handshake: say what is wrong rather than that nothing runs.
+            var reason = await GatewayProbe.DiagnoseAsync(gatewayPort, tls);
+            if (reason is null)
+            {
+                throw;
+            }
+
+            throw new IOException($"The SENet cluster at gateway 127.0.0.1:{gatewayPort} refused this client's connection: {reason}.", e);
+        }
     }
 
     public static async Task<ClusterConnection> ConnectToAzureAsync(Evaluation.Storage.StorageOptions storage, string clusterId, string serviceId, CancellationToken cancellationToken,

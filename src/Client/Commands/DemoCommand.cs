@@ -46,10 +46,12 @@ public static class DemoCommand
                     DevicePolicy = policy,
                     OutputFolder = Path.Combine(folder, "out"),
                     Name = "demo",
+                    // The demo regenerates its folder: a rerun with the same --keep replaces the last demo's outputs.
+                    Overwrite = true,
                 };
                 var report = await EvaluateCommand.RunEmbeddedAsync(console, job, devices, cancellationToken);
                 console.Out.WriteLine("The model's weights are seeded, not trained: expect chance-level accuracy. Evaluate a trained export with 'senet evaluate'.");
-                return report.State == "completed" ? 0 : 1;
+                return EvaluateCommand.ExitCode(report, cancellationToken);
             }
             finally
             {

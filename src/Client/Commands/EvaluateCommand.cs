@@ -20,7 +20,8 @@ public static class EvaluateCommand
         var data = new Option<string>("--data") { Description = "Dataset folder or blob URL: ImageFolder (a sub-folder per class) or flat with --labels.", Required = true };
         var model = new Option<string>("--model") { Description = "ONNX classifier (path or blob URL): input [N,3,H,W], output [N,C].", Required = true };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads on the CPU (0: every core).", DefaultValueFactory = _ => 0 };
+        var threads = EvaluationOptions.Checked(new Option<int>("--threads") { Description = "ONNX Runtime threads on the CPU (0: every core).", DefaultValueFactory = _ => 0 },
+            v => v >= 0, "0 (every core) or a whole number of threads");
         var options = new EvaluationOptions();
         var command = new Command("evaluate", "Evaluate a model on a labelled image dataset in an in-process silo: exact top-1 / top-5 error, per-class accuracy, predictions.")
         {
@@ -38,10 +39,14 @@ public static class EvaluateCommand
             var (devices, policy) = EmbeddedDevices(parse.GetValue(device)!, parse.GetValue(threads));
             var spec = options.ToJobSpec(parse, parse.GetValue(model)!, dataLocation, policy);
             var report = await RunEmbeddedAsync(console, spec, devices, cancellationToken);
-            return report.State == "completed" ? 0 : 1;
+            return ExitCode(report, cancellationToken);
         }));
         return command;
     }
+
+    /// <summary>0 for a completed job; <see cref="ExitCodes.Cancelled"/> when a signal cancelled it; 1 otherwise.</summary>
+    public static int ExitCode(EvaluationReport report, CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled : report.State == "completed" ? ExitCodes.Success : ExitCodes.Failure;
 
     /// <summary>The embedded silo's devices for a <c>--device</c> value: auto discovers, cpu forces the CPU, cuda[:N] names the GPU.</summary>
     public static (DeviceOptions Devices, string Policy) EmbeddedDevices(string device, int cpuThreads)
@@ -58,10 +63,37 @@ public static class EvaluateCommand
     /// <summary>Starts the in-process silo, submits the job, follows it and prints the report; Ctrl+C cancels the job.</summary>
     public static async Task<EvaluationReport> RunEmbeddedAsync(CliConsole console, JobSpec spec, DeviceOptions devices, CancellationToken cancellationToken)
     {
-        await using var cluster = await EmbeddedCluster.StartAsync(devices, storage: CliStorage.FromEnvironment(), cancellationToken: CancellationToken.None);
+        var cluster = await EmbeddedCluster.StartAsync(devices, storage: CliStorage.FromEnvironment(), cancellationToken: CancellationToken.None);
+        try
+        {
+            return await RunAsync(console, cluster, spec, cancellationToken);
+        }
+        finally
+        {
+            // Cancelled: the report is written; a silo that is slow to stop must not hold the process.
+            var stopping = cluster.DisposeAsync().AsTask();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(5)));
+            }
+            else
+            {
+                await stopping;
+            }
+        }
+    }
+
+    private static async Task<EvaluationReport> RunAsync(CliConsole console, EmbeddedCluster cluster, JobSpec spec, CancellationToken cancellationToken)
+    {
         var jobId = JobIds.New();
         var job = cluster.Grains.GetGrain<IEvaluationJobGrain>(jobId);
-        var started = await job.StartAsync(spec);
+        JobStatus started;
+        // A signal while the model loads or the dataset lists cancels that too (CancelAsync interleaves with StartAsync).
+        await using (cancellationToken.Register(() => _ = job.CancelAsync()))
+        {
+            started = await job.StartAsync(spec);
+        }
+
         var discovery = cluster.Devices;
         if (discovery.Note is { } note)
         {
@@ -78,7 +110,9 @@ public static class EvaluateCommand
             await job.CancelAsync();
         }
 
-        var results = await job.GetResultsAsync() ?? throw new InvalidOperationException($"Job {jobId} ended without a report.");
+        var results = await job.GetResultsAsync() ?? (cancellationToken.IsCancellationRequested
+            ? throw new OperationCanceledException($"Job {jobId} was cancelled before any image was evaluated.")
+            : throw new InvalidOperationException($"Job {jobId} ended without a report."));
         var report = ReportWriter.FromJson(results.ReportJson);
         ReportPrinter.Print(console, report);
         console.Out.MarkupLine($"written: [bold]{Markup.Escape(results.OutputFolder)}[/] (report.json, results.csv, report.html, predictions/)");

@@ -16,9 +16,10 @@ public sealed class EvaluationOptions
 
     public Option<string> OnMissing { get; } = Choice("--on-missing", "fail", "Missing labels, unknown classes, duplicates, missing images: fail before reading, or skip and report each.", "fail", "skip-and-report");
 
-    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Images per inference batch.", DefaultValueFactory = _ => 32 };
+    public Option<int> BatchSize { get; } = AtLeastOne(new("--batch-size") { Description = "Images per inference batch.", DefaultValueFactory = _ => 32 });
 
-    public Option<double> CropPct { get; } = new("--crop-pct") { Description = "Resize the shorter side to floor(crop / crop_pct), then centre crop.", DefaultValueFactory = _ => 0.875 };
+    public Option<double> CropPct { get; } = Checked(new Option<double>("--crop-pct") { Description = "Resize the shorter side to floor(crop / crop_pct), then centre crop.", DefaultValueFactory = _ => 0.875 },
+        JobSpecRules.IsValidCropPct, JobSpecRules.CropPct);
 
     public Option<string> Interpolation { get; } = Choice("--interpolation", "bilinear", "Resize filter (antialiased as PIL).", "bilinear", "bicubic");
 
@@ -26,11 +27,12 @@ public sealed class EvaluationOptions
 
     public Option<bool> FastDecode { get; } = new("--fast-decode") { Description = "Decode large JPEGs at reduced DCT scale (faster, not bit-exact with PIL)." };
 
-    public Option<long> MaxPixels { get; } = new("--max-pixels") { Description = "Refuse images declaring more pixels (decompression bombs).", DefaultValueFactory = _ => 178_956_970L };
+    public Option<long> MaxPixels { get; } = Checked(new Option<long>("--max-pixels") { Description = "Refuse images declaring more pixels (decompression bombs).", DefaultValueFactory = _ => 178_956_970L },
+        v => v >= 1, JobSpecRules.Positive);
 
     public Option<long> MaxFileBytes { get; } = new("--max-file-bytes") { Description = "Fail image files longer than this many bytes, each alone, before reading them.", DefaultValueFactory = _ => 268_435_456L };
 
-    public Option<int> ShardSize { get; } = new("--shard-size") { Description = "Images per shard (the unit leased to a worker).", DefaultValueFactory = _ => 256 };
+    public Option<int> ShardSize { get; } = AtLeastOne(new("--shard-size") { Description = "Images per shard (the unit leased to a worker).", DefaultValueFactory = _ => 256 });
 
     public Option<string?> MaxFailed { get; } = new("--max-failed") { Description = "Fail the job past this many failed images: a count (100) or a share (5%)." };
 
@@ -38,9 +40,11 @@ public sealed class EvaluationOptions
 
     public Option<string?> Output { get; } = new("--out") { Description = "Folder or blob prefix for report.json, results.csv, report.html, predictions/ parts, logs/ and the shard manifest." };
 
+    public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "--out holds an earlier job that ended: delete its outputs and write this job's there (a running job's location is never taken)." };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, MaxFileBytes, ShardSize, MaxFailed, Name, Output })
+        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, MaxFileBytes, ShardSize, MaxFailed, Name, Output, Overwrite })
         {
             command.Options.Add(option);
         }
@@ -66,11 +70,29 @@ public sealed class EvaluationOptions
         MaxFailed = FailureThreshold.Parse(parse.GetValue(MaxFailed)),
         Name = parse.GetValue(Name),
         OutputFolder = parse.GetValue(Output) is { } output ? Location(output) : null,
+        Overwrite = parse.GetValue(Overwrite),
         DevicePolicy = devicePolicy,
     };
 
     /// <summary>Blob locations pass through as they are; local paths become absolute, as every silo must see them.</summary>
     public static string Location(string location) => Evaluation.Storage.StorageLocation.LooksLikeBlob(location) ? location : Path.GetFullPath(location);
+
+    public static Option<int> AtLeastOne(Option<int> option) => Checked(option, v => v >= 1, JobSpecRules.Positive);
+
+    /// <summary>Refuses, while parsing and before any work, a value that cannot work, naming the option and the rule.</summary>
+    public static Option<T> Checked<T>(Option<T> option, Func<T, bool> valid, string rule)
+        where T : IFormattable
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<T>();
+            if (!valid(value))
+            {
+                result.AddError(JobSpecRules.Problem(option.Name, value, rule));
+            }
+        });
+        return option;
+    }
 
     private static Option<string> Choice(string name, string fallback, string description, params string[] values)
     {

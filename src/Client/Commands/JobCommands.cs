@@ -130,7 +130,9 @@ public static class JobCommands
     /// </summary>
     private static async Task<(int Rows, int Parts)> FetchPredictionsAsync(string outputFolder, int shards, string destination)
     {
-        var outputs = OutputStores.Open(outputFolder, CliStorage.FromEnvironment());
+        // The cluster never tells a client a location's SAS: a blob output is read with this client's own credentials.
+        var location = StorageLocation.LooksLikeBlob(outputFolder) ? outputFolder.Split('?')[0] : outputFolder;
+        var outputs = OutputStores.Open(location, CliStorage.FromEnvironment());
         var (rows, parts) = (0, 0);
         await using var writer = new StreamWriter(destination);
         for (var shard = 0; shard < shards; shard++)

@@ -13,7 +13,12 @@ public interface IEvaluationJobGrain : IGrainWithStringKey
 
     Task<JobStatus> GetStatusAsync();
 
+    /// <summary>The job's spec as clients may see it: every location without its query string (no SAS).</summary>
     Task<JobSpec?> GetSpecAsync();
+
+    /// <summary>The spec as submitted, secrets included, for the workers that must open its locations; silos only.</summary>
+    [Security.SiloOnly]
+    Task<JobSpec?> GetWorkSpecAsync();
 
     Task<LeaseResponse> LeaseAsync(string worker);
 
@@ -33,6 +38,6 @@ public interface IEvaluationJobGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<JobStatus> CancelAsync();
 
-    /// <summary>The report once the job is over; null while it runs.</summary>
+    /// <summary>The report once the job is over (its output location without query string); null while it runs.</summary>
     Task<JobResults?> GetResultsAsync();
 }

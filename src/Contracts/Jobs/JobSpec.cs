@@ -52,6 +52,12 @@ public sealed record JobSpec
     /// <summary>At the tail, let idle workers run duplicates of the slowest shards (first completion wins).</summary>
     [Id(19)] public bool TailDuplicates { get; init; } = true;
 
+    /// <summary>
+    /// Replace the outputs of the ended job that holds <see cref="OutputFolder"/> (its parts are deleted first);
+    /// without it a location that holds another job is refused. A running job's location is never taken.
+    /// </summary>
+    [Id(20)] public bool Overwrite { get; init; }
+
     /// <summary>Image files longer than this fail, each alone, before they are read (256 MiB by default).</summary>
     [Id(31)] public long MaxFileBytes { get; init; } = 268_435_456;
 }

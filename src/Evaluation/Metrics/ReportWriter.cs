@@ -15,6 +15,9 @@ public static class ReportWriter
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // A report is always written, whatever its figures: a figure that is not a finite number is written as the
+        // string "NaN", "Infinity" or "-Infinity" (JSON has no such numbers) and read back as that value.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public static string ToJson(EvaluationReport report) => JsonSerializer.Serialize(report, JsonOptions);

@@ -54,6 +54,62 @@ public sealed class BlobOutputStore(BlobContainerClient container, string prefix
         }
     }
 
+    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var ifNone = new Azure.Storage.Blobs.Models.BlobUploadOptions { Conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfNoneMatch = Azure.ETag.All } };
+        try
+        {
+            try
+            {
+                await Blob(name).UploadAsync(BinaryData.FromBytes(content), ifNone, cancellationToken);
+            }
+            catch (Azure.RequestFailedException e) when (e.ErrorCode == "ContainerNotFound")
+            {
+                // Only a missing container is created: a container-scoped SAS has no right to ask for one that exists.
+                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await Blob(name).UploadAsync(BinaryData.FromBytes(content), ifNone, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
+        {
+            throw StorageErrors.Translate(e, name, display);
+        }
+    }
+
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Blob(name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
+        {
+            throw StorageErrors.Translate(e, name, display);
+        }
+    }
+
+    public async Task DeleteFolderAsync(string folder, CancellationToken cancellationToken)
+    {
+        var under = Blob(folder).Name.TrimEnd('/') + "/";
+        try
+        {
+            await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = under }, cancellationToken))
+            {
+                await container.GetBlobClient(blob.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            }
+        }
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
+        {
+            throw StorageErrors.Translate(e, folder, display);
+        }
+    }
+
     private BlobClient Blob(string name)
     {
         if (BlobNames.HasDotSegment(name))

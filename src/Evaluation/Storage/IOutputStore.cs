@@ -13,4 +13,13 @@ public interface IOutputStore
     Task WriteAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
     Task<byte[]> ReadAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Creates a file only where none of that name exists, atomically: false when one already does.</summary>
+    Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
+    /// <summary>Deletes one file, if it exists.</summary>
+    Task DeleteAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every file under a folder of the store (an earlier job's parts), if any.</summary>
+    Task DeleteFolderAsync(string folder, CancellationToken cancellationToken);
 }

@@ -16,4 +16,12 @@ public static class JobOutputNames
     /// never a duplicate's, whose transient failures could differ.
     /// </summary>
     public static string FailuresPart(int shard, Guid lease) => $"failures/shard-{shard:D6}-{lease:N}.json";
+
+    /// <summary>The output location's owner: created once, if absent, holding the id of the one job that writes there.</summary>
+    public const string Marker = ".senet-job";
+
+    /// <summary>What a job writes: replacing an ended job's outputs deletes these, and nothing else in the location.</summary>
+    public static IReadOnlyList<string> Files { get; } = ["report.json", "results.csv", "report.html"];
+
+    public static IReadOnlyList<string> Folders { get; } = ["predictions", "logs", "failures", "manifest"];
 }

@@ -18,6 +18,43 @@ public sealed class LocalOutputStore(string folder) : IOutputStore
 
     public Task<byte[]> ReadAsync(string name, CancellationToken cancellationToken) => File.ReadAllBytesAsync(FullPath(name), cancellationToken);
 
+    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var path = FullPath(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var partial = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(partial, content.ToArray(), cancellationToken);
+        try
+        {
+            // Without overwrite a move is a link then an unlink: it fails, atomically, where the name exists, and a
+            // reader never sees the file empty.
+            File.Move(partial, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(partial);
+            return false;
+        }
+    }
+
+    public Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        File.Delete(FullPath(name));
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteFolderAsync(string folder, CancellationToken cancellationToken)
+    {
+        var path = FullPath(folder);
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
     private string FullPath(string name)
     {
         var full = Path.GetFullPath(Path.Combine(_root, name));

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -7,12 +8,32 @@ using SENet.Grains.Jobs;
 
 namespace SENet.Grains.Hosting;
 
+/// <summary>
+/// Job state in grain storage, always written with Orleans' own serializer: the job record's types are Orleans
+/// serializable (surrogates included), not JSON-shaped. Orleans' default JSON storage serializer cannot read back a
+/// dictionary keyed by tuples (the counts' confusions), which would leave a reactivated coordinator unable to load its job.
+/// </summary>
 public static class JobStorageExtensions
 {
     /// <summary>
-    /// Job state in Azure Blob Storage, written with Orleans' own serializer: the job record's types are Orleans
-    /// serializable (surrogates included), not JSON-shaped.
+    /// Makes Orleans' binary serializer every grain-storage provider's default on this silo, so a provider added
+    /// without one (a test's, or a future one) still round-trips the job record.
     /// </summary>
+    public static ISiloBuilder UseOrleansStorageSerializer(this ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+        return silo;
+    }
+
+    /// <summary>Job state in the silos' memory (development, the embedded default): lost with the silo that holds it.</summary>
+    public static ISiloBuilder AddSenetMemoryJobStorage(this ISiloBuilder silo, int storageGrains = 10) =>
+        silo.AddMemoryGrainStorage(StorageNames.Jobs, (OptionsBuilder<MemoryGrainStorageOptions> options) => options.Configure<Serializer>((o, serializer) =>
+        {
+            o.NumStorageGrains = storageGrains;
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+
+    /// <summary>Job state in Azure Blob Storage.</summary>
     public static ISiloBuilder AddSenetBlobJobStorage(this ISiloBuilder silo, string connectionString) =>
         silo.AddSenetBlobJobStorage(() => new BlobServiceClient(connectionString));
 

@@ -24,9 +24,11 @@ public static class SiloBuilderExtensions
         var offered = discovery.Devices;
         silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceMetadata.Key] = string.Join(',', offered) });
         silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
+        silo.UseOrleansStorageSerializer();
+        silo.AddIncomingGrainCallFilter<SiloOnlyCallFilter>();
         if (useMemoryStorage)
         {
-            silo.AddMemoryGrainStorage(StorageNames.Jobs);
+            silo.AddSenetMemoryJobStorage();
         }
 
         var cpuDevices = offered.Count(d => d.StartsWith("cpu", StringComparison.Ordinal));

@@ -83,22 +83,22 @@ public sealed class EvaluationJobGrain(
         IReadOnlyList<int> shardSizes;
         IReadOnlyList<string> classNames;
         IReadOnlyList<DatasetIssue> issues = [];
+        IOutputStore? claimed = null;
         try
         {
             effective = spec with { OutputFolder = OutputFor(spec) };
             JobInputAccess.Check(effective, storage);
             _ = effective.CheckedMaxFileBytes();
             // Validation, before any work: the model loads and is a classifier, the dataset lists, labels parse, classes agree.
-            if (spec.ShardSize < 1 || spec.BatchSize < 1)
-            {
-                throw new ArgumentException($"Shard size ({spec.ShardSize}) and batch size ({spec.BatchSize}) must be at least 1.");
-            }
+            JobSpecRules.Validate(spec);
 
             use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath, token), InferenceDevice.Cpu, 1, token);
             _ = effective.ToPreprocessSpec(use.Session.InputHeight);
             var source = datasets.Open(effective.DataPath);
             var datasetSpec = effective.ToDatasetSpec() with { Storage = storage };
             var outputs = OutputStores.Open(effective.OutputFolder!, storage);
+            await OutputClaim.ClaimAsync(outputs, JobId, spec.Overwrite, async holder => (await GrainFactory.GetGrain<IEvaluationJobGrain>(holder).GetStatusAsync()).State, token);
+            claimed = outputs;
             if (effective.LabelsFile is null)
             {
                 // ImageFolder: planned while the listing streams, so the coordinator never holds the dataset's names.
@@ -122,6 +122,7 @@ public sealed class EvaluationJobGrain(
         catch (Exception e) when (e is DatasetException or ModelValidationException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
             logger.LogInformation("Job {Job} refused: {Reason}", JobId, e.Message);
+            await ReleaseOutputAsync(claimed);
             throw new JobRejectedException(e.Message);
         }
         finally
@@ -176,9 +177,38 @@ public sealed class EvaluationJobGrain(
         return Status();
     }
 
-    public Task<JobStatus> GetStatusAsync() => Task.FromResult(Status());
+    public async Task<JobStatus> GetStatusAsync() =>
+        Job is { State: JobState.NotStarted, Spec: null } && await LostJobReportAsync() is { } lost
+            ? Status() with
+            {
+                State = Enum.TryParse<JobState>(lost.Report.State, ignoreCase: true, out var state) ? state : JobState.Completed,
+                ImagesScored = lost.Report.Images,
+                ImagesFailed = lost.Report.Failed,
+                ImagesTotal = lost.Report.Images + lost.Report.Failed,
+                Error = $"This job's record was lost with the silo that held it (memory job storage); its status is read from its report under {lost.Display}.",
+            }
+            : Status();
 
-    public Task<JobSpec?> GetSpecAsync() => Task.FromResult(Job.Spec);
+    /// <summary>
+    /// The report of a job this cluster has no record of, at the job's default output location (the output root's, or the
+    /// local default): a job whose stored state died with a silo still answers from what it wrote.
+    /// </summary>
+    private async Task<(EvaluationReport Report, string Display)?> LostJobReportAsync()
+    {
+        try
+        {
+            var outputs = OutputStores.Open(storage.OutputRoot is { Length: > 0 } root ? $"{root.TrimEnd('/')}/{JobId}" : Path.Combine(Path.GetTempPath(), "senet-jobs", JobId), storage);
+            return (ReportWriter.FromJson(Encoding.UTF8.GetString(await outputs.ReadAsync("report.json", CancellationToken.None))), outputs.Display);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or JsonException or InvalidDataException or Azure.RequestFailedException)
+        {
+            return null;
+        }
+    }
+
+    public Task<JobSpec?> GetSpecAsync() => Task.FromResult(Job.Spec is { } spec ? ClientView.Redacted(spec) : null);
+
+    public Task<JobSpec?> GetWorkSpecAsync() => Task.FromResult(Job.Spec);
 
     public Task<LeaseResponse> LeaseAsync(string worker)
     {
@@ -446,6 +476,12 @@ public sealed class EvaluationJobGrain(
 
     public async Task<JobResults?> GetResultsAsync()
     {
+        if (Job is { State: JobState.NotStarted, Spec: null } && await LostJobReportAsync() is { } lost)
+        {
+            var state = Enum.TryParse<JobState>(lost.Report.State, ignoreCase: true, out var parsed) ? parsed : JobState.Completed;
+            return new JobResults(state, ReportWriter.ToJson(lost.Report), ReportWriter.ToResultsCsv(lost.Report), ClientView.Location(lost.Display));
+        }
+
         // A job cancelled before it started ran nothing and has no report; its status says so.
         if (Job.State is JobState.Running or JobState.NotStarted || Job.Counts is null)
         {
@@ -453,7 +489,25 @@ public sealed class EvaluationJobGrain(
         }
 
         var report = await ReportAsync();
-        return new JobResults(Job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), Job.Spec!.OutputFolder!);
+        return new JobResults(Job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), ClientView.Location(Job.Spec!.OutputFolder!));
+    }
+
+    /// <summary>A refused job gives its output location back, so that the corrected job can use it.</summary>
+    private async Task ReleaseOutputAsync(IOutputStore? claimed)
+    {
+        if (claimed is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await OutputClaim.ReleaseAsync(claimed, JobId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Azure.RequestFailedException)
+        {
+            logger.LogWarning("Job {Job}: its output location {Outputs} was not released ({Reason}); a rerun there needs --overwrite", JobId, claimed.Display, e.Message);
+        }
     }
 
     private const string CancelledBeforeStart = "cancelled while the model loaded or the dataset was listed";
@@ -593,7 +647,6 @@ public sealed class EvaluationJobGrain(
         var withdrawn = _leases.Values.Select(l => l.Worker).Distinct().ToList();
         _leases.Clear();
         _pending.Clear();
-        await record.WriteStateAsync();
         RecordJobGauges();
         if (_jobSpan is not null)
         {
@@ -618,6 +671,18 @@ public sealed class EvaluationJobGrain(
             // The report stays available through GetResultsAsync; the files can be written again with 'senet results --out'.
             logger.LogError(e, "Job {Job}: writing the report to {Outputs} failed", JobId, outputs.Display);
         }
+
+        // Stored after the report files: where the job's storage died with a silo (memory storage on a localhost
+        // cluster), the write fails, but the report is already on disk.
+        try
+        {
+            await record.WriteStateAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Job {Job}: storing its final state failed; its report is under {Outputs}, and its state lives as long as this activation", JobId, outputs.Display);
+        }
+
         if (state != JobState.Completed)
         {
             // Stop running shards now rather than at their next renewal.

@@ -80,7 +80,7 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devic
     {
         try
         {
-            var spec = await _coordinator.CallAsync(job.GetSpecAsync, stop) ?? throw new InvalidOperationException($"Job {jobId} has no spec.");
+            var spec = await _coordinator.CallAsync(job.GetWorkSpecAsync, stop) ?? throw new InvalidOperationException($"Job {jobId} has no spec.");
             if (!await PrepareAsync(job, jobId, key, device, spec, stop))
             {
                 return;

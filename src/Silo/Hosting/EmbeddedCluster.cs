@@ -47,6 +47,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                     i == 0 ? telemetry : null,
                     storage,
                     tls);
+                builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
                 var host = builder.Build();
                 await host.StartAsync(cancellationToken);
                 hosts.Add(host);

@@ -26,6 +26,15 @@ public sealed class TlsSettings
             throw new FileNotFoundException($"TLS certificate '{CertificatePath}' does not exist (SENet:Tls:CertificatePath).");
         }
 
-        return X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, CertificatePassword);
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, CertificatePassword);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            // Most often the password; the loader's own reason says which (never the password itself).
+            throw new ArgumentException($"TLS certificate '{CertificatePath}' (SENet:Tls:CertificatePath, or --tls-certificate) could not be opened: {e.Message.TrimEnd('.')}. " +
+                "Check its password (SENet:Tls:CertificatePassword, environment SENet__Tls__CertificatePassword; none for a file without one) and that the file is PKCS#12 (.pfx).", e);
+        }
     }
 }

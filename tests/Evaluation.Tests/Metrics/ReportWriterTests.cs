@@ -30,6 +30,23 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void AReportWithFiguresThatAreNoFiniteNumbersIsStillWrittenAndReadBack()
+    {
+        var report = SampleReport() with { CropPct = double.NaN, ImagesPerSecond = double.PositiveInfinity, DurationSeconds = double.NegativeInfinity };
+
+        var json = ReportWriter.ToJson(report);
+        var back = ReportWriter.FromJson(json);
+
+        Assert.Contains("\"crop_pct\": \"NaN\"", json);
+        Assert.Contains("\"images_per_second\": \"Infinity\"", json);
+        Assert.True(double.IsNaN(back.CropPct));
+        Assert.Equal((double.PositiveInfinity, double.NegativeInfinity), (back.ImagesPerSecond, back.DurationSeconds));
+        Assert.Equal(report.Images, back.Images);
+        Assert.Contains("NaN", ReportWriter.ToResultsCsv(report));
+        Assert.Contains("<svg", HtmlReportWriter.Write(report, "non-finite"));
+    }
+
+    [Fact]
     public void JsonRoundTripsWithCountsClassesAndFailures()
     {
         var report = SampleReport();
