@@ -35,7 +35,7 @@ public sealed class PoisonShardQuarantineTests
         }
 
         await container.UploadBlobAsync("model.onnx", BinaryData.FromBytes(SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 2, InputSize: 32))));
-        var environment = new Dictionary<string, string> { ["SENet__Storage__ConnectionString"] = azurite.ConnectionString, ["Logging__LogLevel__Default"] = "Warning" };
+        var environment = new Dictionary<string, string> { ["SENet__Storage__ConnectionString"] = azurite.ConnectionString, ["Logging__LogLevel__Default"] = "Warning", ["Logging__LogLevel__SENet.Grains"] = "Information" };
         var clusterId = $"poison-{Guid.NewGuid():N}";
         string[] cluster = ["--clustering", "azure", "--cluster-id", clusterId, "--service-id", "senet"];
         var ports = FreePorts.Take(6).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -103,10 +103,14 @@ public sealed class PoisonShardQuarantineTests
             Assert.Equal($"class1/{Poison}", failure.ImageId);
             Assert.Equal("quarantine", failure.Stage);
             Assert.Contains("failed alone", failure.Reason);
-            // Two deaths quarantine the shard; bisecting its 4 images finds the poison in at most two more. (Counted from the
-            // silos' own last words: a restart that failed to start is no poison death.)
+            // The coordinator's own account (its log at Information): the shard was quarantined after two deaths of its
+            // holders, and bisection named the poison image once. Silos die more often than that here (a restarted silo
+            // can meet the image again before membership has declared its predecessor dead), so the deaths are bounded,
+            // not counted exactly; each must be the injected fault.
+            Assert.Contains("shard 2 killed 2 silos; quarantined", coordinators.Output);
+            Assert.Single(coordinators.Output.Split('\n'), l => l.Contains($"image class1/{Poison} of shard 2 killed its silo", StringComparison.Ordinal));
             var poisonDeaths = retired.Count(w => w.Output.Contains("fault injection:", StringComparison.Ordinal));
-            Assert.True(poisonDeaths is >= 3 and <= 4, $"{poisonDeaths} poison deaths of {deaths} silo exits\n{coordinators.Output}");
+            Assert.True(poisonDeaths is >= 3 and <= 12, $"{poisonDeaths} poison deaths of {deaths} silo exits\n{coordinators.Output}");
             var predictions = await container.GetBlobClient("out/" + JobOutputNames.PredictionsPart(2)).DownloadContentAsync();
             var rows = predictions.Value.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(["class1/b02.jpg", "class1/b03.jpg", "class1/b04.jpg"], rows.Skip(1).Select(r => r.Split(',')[0]).Order(StringComparer.Ordinal));
