@@ -2,16 +2,17 @@ using System.Diagnostics;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
+using SENet.Evaluation.Tests.Models;
 using SENet.Grains.Devices;
 using SENet.Silo.Hosting;
 
 namespace SENet.Client.Tests;
 
 /// <summary>
-/// The bad-input catalogue: every adversarial file of issue 14 in one dataset, run through `evaluate` (the embedded
-/// silo) and through a 3-silo cluster (`submit`, `watch`, `results`). No process dies, every bad image is named with
-/// its reason, every good image gets the prediction a clean run gives it, and no secret or outside file's content
-/// appears in any output, log or error.
+/// The bad-input catalogue: every adversarial file of issue 14 in one dataset, and every hostile job, run through
+/// `evaluate` (the embedded silo) and through a 3-silo cluster (`submit`, `watch`, `results`). No process dies, every
+/// bad image is named with its reason, every good image gets the prediction a clean run gives it, every hostile job is
+/// refused naming its problem, and no secret or outside file's content appears in any output, log or error.
 /// </summary>
 public sealed class BadInputCatalogueTests : IDisposable
 {
@@ -73,6 +74,58 @@ public sealed class BadInputCatalogueTests : IDisposable
         AssertCatalogue(cleanRun, onCluster, secret);
         var silos = await CliRunner.RunAsync(["silos", .. connection]);
         Assert.True(silos.ExitCode == 0, silos.Error);
+        Assert.Equal(3, silos.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task EveryHostileJobIsRefusedBeforeAnyWorkNamingTheProblemAndLeakingNothing()
+    {
+        var secret = $"SECRET-{Guid.NewGuid():N}";
+        var secretFile = Path.Combine(_folder.FullName, "secret.txt");
+        await File.WriteAllTextAsync(secretFile, $"AccountKey={secret}\n");
+        var data = Path.Combine(_folder.FullName, "data");
+        WriteGoodImages(data);
+        var models = Directory.CreateDirectory(Path.Combine(_folder.FullName, "models")).FullName;
+        var model = Path.Combine(models, "m.onnx");
+        await File.WriteAllBytesAsync(model, SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 2, InputSize: 32)));
+        var climbing = Path.Combine(models, "climbing.onnx");
+        await File.WriteAllBytesAsync(climbing, ExternalModels.Leaking("../secret.txt"));
+        var absolute = Path.Combine(models, "absolute.onnx");
+        await File.WriteAllBytesAsync(absolute, ExternalModels.Leaking(secretFile));
+        var taken = Path.Combine(_folder.FullName, "taken");
+        var first = await CliRunner.RunAsync("evaluate", "--data", data, "--model", model, "--device", "cpu", "--out", taken);
+        Assert.True(first.ExitCode == 0, first.Error);
+
+        // Each job: its arguments, and a phrase its refusal must hold.
+        (string[] Arguments, string Says)[] jobs =
+        [
+            (["--model", "/dev/zero"], "not a regular file"),
+            (["--model", climbing], "external"),
+            (["--model", absolute], "external"),
+            (["--model", model, "--labels", secretFile], "line 1"),
+            (["--model", model, "--batch-size", "1000000"], "impossible"),
+            (["--model", model, "--crop-pct", "NaN"], "--crop-pct"),
+            (["--model", model, "--max-pixels", "0"], "--max-pixels"),
+            (["--model", model, "--out", taken], "holds job"),
+        ];
+
+        await using var cluster = await EmbeddedCluster.StartAsync(new DeviceOptions { List = "cpu:0" }, silos: 3);
+        string[] connection = ["--gateway", cluster.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-id", cluster.ClusterId, "--service-id", cluster.ClusterId];
+        foreach (var (arguments, says) in jobs)
+        {
+            var embedded = await CliRunner.RunAsync(["evaluate", "--data", data, "--device", "cpu", .. arguments]);
+            var submitted = await CliRunner.RunAsync(["submit", "--data", data, "--device-policy", "cpu", .. arguments, .. connection]);
+            foreach (var (how, (exitCode, output, error)) in new[] { ("evaluate", embedded), ("submit to 3 silos", submitted) })
+            {
+                var job = $"{how} {string.Join(' ', arguments)}";
+                Assert.True(exitCode == 1, $"{job}: exit {exitCode}\n{output}\n{error}");
+                Assert.Contains(says, error, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain(secret, output + error);
+                Assert.DoesNotContain("AccountKey", output + error);
+            }
+        }
+
+        var silos = await CliRunner.RunAsync(["silos", .. connection]);
         Assert.Equal(3, silos.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 

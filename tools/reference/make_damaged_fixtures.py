@@ -11,6 +11,7 @@ default LOAD_TRUNCATED_IMAGES = False) or the error PIL raises:
   - a PNG whose IHDR CRC is wrong: PIL refuses it
   - a 16-bit grayscale PNG: PIL opens it as mode I and convert('RGB') clips each value to 0..255
   - a 16-bit RGB PNG: PIL keeps each sample's high byte
+  - an interlaced (Adam7) 16-bit grayscale PNG, written here pass by pass (PIL reads but cannot write interlacing)
 
 Run with the Debian interpreter: /usr/bin/python3 tools/reference/make_damaged_fixtures.py
 """
@@ -48,6 +49,22 @@ def png_chunk(kind, data):
 
 def png(w, h, bit_depth, color_type, raw):
     header = struct.pack(">IIBBBBB", w, h, bit_depth, color_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", zlib.compress(raw)) + png_chunk(b"IEND", b"")
+
+
+def adam7(samples):
+    """The raw (filter type 0) scanlines of the seven Adam7 passes of a big-endian 16-bit image."""
+    h, w = samples.shape
+    raw = b""
+    for x0, y0, dx, dy in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]:
+        sub = samples[y0::dy, x0::dx]
+        if sub.size:
+            raw += b"".join(b"\x00" + sub[y].astype(">u2").tobytes() for y in range(sub.shape[0]))
+    return raw
+
+
+def interlaced_png(w, h, bit_depth, color_type, raw):
+    header = struct.pack(">IIBBBBB", w, h, bit_depth, color_type, 0, 0, 1)
     return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", zlib.compress(raw)) + png_chunk(b"IEND", b"")
 
 
@@ -94,6 +111,8 @@ def main():
     rng = np.random.RandomState(3)
     gray = np.concatenate([rng.randint(0, 256, size=(8, 24)), rng.randint(0, 65536, size=(8, 24))]).astype(">u2")
     save("png_gray16_16x24.png", png(24, 16, 16, 0, b"".join(b"\x00" + gray[y].tobytes() for y in range(16))))
+    interlaced = np.concatenate([rng.randint(0, 256, size=(6, 13)), rng.randint(0, 65536, size=(5, 13))]).astype(">u2")
+    save("png_gray16_interlaced_13x11.png", interlaced_png(13, 11, 16, 0, adam7(interlaced)))
     rgb16 = rng.randint(0, 65536, size=(10, 12 * 3)).astype(">u2")
     save("png_rgb16_12x10.png", png(12, 10, 16, 2, b"".join(b"\x00" + rgb16[y].tobytes() for y in range(10))))
 

@@ -76,16 +76,14 @@ internal static class PngFile
     }
 
     /// <summary>
-    /// The samples of a non-interlaced 16-bit grayscale PNG, row by row, read here because Skia reduces them to their
-    /// high byte on the way in. Null for an interlaced file (left to Skia). Damage is an <see cref="ImageDecodeException"/>.
+    /// The samples of a 16-bit grayscale PNG, row by row, read here because Skia reduces them to their high byte on the
+    /// way in. Interlaced (Adam7) files are put back in place pass by pass. Damage is an <see cref="ImageDecodeException"/>.
     /// </summary>
-    public static ushort[]? DecodeGrayscaleSixteenBit(ReadOnlySpan<byte> encoded, int width, int height)
+    public static ushort[] DecodeGrayscaleSixteenBit(ReadOnlySpan<byte> encoded, int width, int height)
     {
-        if (encoded.Length < 8 + 8 + 13 || encoded[28] != 0)
-        {
-            return null;
-        }
-
+        (int X, int Y, int StepX, int StepY)[] passes = encoded.Length > 28 && encoded[28] == 1
+            ? [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+            : [(0, 0, 1, 1)];
         using var compressed = new MemoryStream();
         for (var offset = 8; offset + 12 <= encoded.Length;)
         {
@@ -108,8 +106,9 @@ internal static class PngFile
             offset += 12 + length;
         }
 
-        var stride = checked(width * 2);
-        var raw = new byte[checked((long)(stride + 1) * height)];
+        var sizes = passes.Select(p => (Width: (width - p.X + p.StepX - 1) / p.StepX, Height: (height - p.Y + p.StepY - 1) / p.StepY))
+            .Select(p => p.Width > 0 && p.Height > 0 ? p : (Width: 0, Height: 0)).ToArray();
+        var raw = new byte[checked(sizes.Sum(p => (long)p.Height * (p.Width * 2 + 1)))];
         compressed.Position = 0;
         try
         {
@@ -122,19 +121,25 @@ internal static class PngFile
         }
 
         var samples = new ushort[checked(width * height)];
-        var previous = new byte[stride];
-        var row = new byte[stride];
-        for (var y = 0; y < height; y++)
+        var at = 0;
+        for (var pass = 0; pass < passes.Length; pass++)
         {
-            var line = raw.AsSpan(y * (stride + 1), stride + 1);
-            line[1..].CopyTo(row);
-            Unfilter(line[0], row, previous);
-            for (var x = 0; x < width; x++)
+            var (passWidth, passHeight) = sizes[pass];
+            var stride = passWidth * 2;
+            var previous = new byte[stride];
+            var row = new byte[stride];
+            for (var y = 0; y < passHeight; y++, at += stride + 1)
             {
-                samples[y * width + x] = BinaryPrimitives.ReadUInt16BigEndian(row.AsSpan(x * 2));
-            }
+                raw.AsSpan(at + 1, stride).CopyTo(row);
+                Unfilter(raw[at], row, previous);
+                var imageY = passes[pass].Y + y * passes[pass].StepY;
+                for (var x = 0; x < passWidth; x++)
+                {
+                    samples[imageY * width + passes[pass].X + x * passes[pass].StepX] = BinaryPrimitives.ReadUInt16BigEndian(row.AsSpan(x * 2));
+                }
 
-            (previous, row) = (row, previous);
+                (previous, row) = (row, previous);
+            }
         }
 
         return samples;

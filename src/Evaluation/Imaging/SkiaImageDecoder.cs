@@ -48,8 +48,9 @@ public sealed class SkiaImageDecoder : IImageDecoder
         var image = new DecodedImage(info.Width, info.Height, 4);
         try
         {
-            if (png is { BitDepth: 16, ColorType: 0 } && TryDecodeGrayscaleSixteenBit(encoded, image))
+            if (png is { BitDepth: 16, ColorType: 0 })
             {
+                DecodeGrayscaleSixteenBit(encoded, image);
                 return image;
             }
 
@@ -70,16 +71,11 @@ public sealed class SkiaImageDecoder : IImageDecoder
 
     /// <summary>
     /// PIL opens 16-bit grayscale as mode I, and convert('RGB') clips each value to 0..255. Skia reduces it to the high
-    /// byte, losing the low byte that values under 256 live in, so the samples are read here. An interlaced file is left
-    /// to Skia: its values under 256 come out 0 (a documented divergence from PIL).
+    /// byte, losing the low byte that values under 256 live in, so the samples are read here.
     /// </summary>
-    private static bool TryDecodeGrayscaleSixteenBit(ReadOnlySpan<byte> encoded, DecodedImage image)
+    private static void DecodeGrayscaleSixteenBit(ReadOnlySpan<byte> encoded, DecodedImage image)
     {
-        if (PngFile.DecodeGrayscaleSixteenBit(encoded, image.Width, image.Height) is not { } samples)
-        {
-            return false;
-        }
-
+        var samples = PngFile.DecodeGrayscaleSixteenBit(encoded, image.Width, image.Height);
         var output = image.Pixels;
         for (var i = 0; i < samples.Length; i++)
         {
@@ -87,8 +83,6 @@ public sealed class SkiaImageDecoder : IImageDecoder
             output[i * 4] = output[i * 4 + 1] = output[i * 4 + 2] = value;
             output[i * 4 + 3] = 255;
         }
-
-        return true;
     }
 
     private static void Check(SKCodec codec, SKCodecResult outcome)

@@ -35,10 +35,21 @@ public sealed class Azurite : IAsyncDisposable
 
     public static async Task<Azurite> StartAsync()
     {
-        var ports = FreePorts(3);
-        var azurite = new Azurite(ports[0], ports[1], ports[2]);
-        await azurite.StartAgainAsync();
-        return azurite;
+        for (var attempt = 1; ; attempt++)
+        {
+            var ports = FreePorts(3);
+            var azurite = new Azurite(ports[0], ports[1], ports[2]);
+            try
+            {
+                await azurite.StartAgainAsync();
+                return azurite;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && azurite._process is { HasExited: true })
+            {
+                // A port found free was taken by another test's server before Azurite bound it: try other ports.
+                await azurite.DisposeAsync();
+            }
+        }
     }
 
     public async Task StartAgainAsync()
@@ -56,8 +67,9 @@ public sealed class Azurite : IAsyncDisposable
         }
 
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _process.OutputDataReceived += (_, e) => { if (e.Data is { } line && said.Count < 20) { said.Enqueue(line); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is { } line && said.Count < 20) { said.Enqueue(line); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -65,7 +77,7 @@ public sealed class Azurite : IAsyncDisposable
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"Azurite did not start on 127.0.0.1:{BlobPort} (exit code {(_process.HasExited ? _process.ExitCode : "none")}).");
+                throw new InvalidOperationException($"Azurite did not start on 127.0.0.1:{BlobPort} (exit code {(_process.HasExited ? _process.ExitCode : "none")}): {string.Join(" | ", said)}");
             }
 
             await Task.Delay(100);
