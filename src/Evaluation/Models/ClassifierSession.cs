@@ -140,14 +140,7 @@ public sealed class ClassifierSession : IDisposable
             }
 
             var (height, width, classes, maxBatch, fixedBatch) = RefusedIfItFails(provider, () => ValidateInterface(sessions[0], description, options));
-            var largestBatch = InferenceBatch.MaxCapacity(3L * height * width, classes);
-            if (maxBatch > largestBatch)
-            {
-                throw new ModelValidationException(
-                    $"A batch size of {maxBatch:N0} is impossible for this model: a batch of 3×{height}×{width} images and {classes:N0} classes " +
-                    $"holds at most {largestBatch:N0} images in one buffer ({(double)maxBatch * 3 * height * width * sizeof(float) / (1L << 30):N1} GiB asked). " +
-                    $"Use --batch-size {largestBatch:N0} or less (a few hundred at most is typical for a GPU).");
-            }
+            RefuseImpossibleBatch(maxBatch, height, width, classes);
 
             var (pinned, pinnedWhyNot) = provider == CudaProvider ? PinnedAllocator(sessions[0], options.EffectiveDevice.Index) : (null, null);
             var classifier = new ClassifierSession([.. sessions], description, provider, fallbackReason, height, width, classes, maxBatch, fixedBatch, pinned)
@@ -466,6 +459,23 @@ public sealed class ClassifierSession : IDisposable
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
 
         return sessionOptions;
+    }
+
+    /// <summary>
+    /// Refuses a batch whose input or scores would not fit one buffer (sizes that wrap around 32 bits would give a small
+    /// buffer that preprocessing then writes past), naming the largest batch that fits. A coordinator that checks the
+    /// model with one image calls this for the job's batch size before any work.
+    /// </summary>
+    public static void RefuseImpossibleBatch(int batchSize, int height, int width, int classes)
+    {
+        var largestBatch = InferenceBatch.MaxCapacity(3L * height * width, classes);
+        if (batchSize > largestBatch)
+        {
+            throw new ModelValidationException(
+                $"A batch size of {batchSize:N0} is impossible for this model: a batch of 3×{height}×{width} images and {classes:N0} classes " +
+                $"holds at most {largestBatch:N0} images in one buffer ({(double)batchSize * 3 * height * width * sizeof(float) / (1L << 30):N1} GiB asked). " +
+                $"Use --batch-size {largestBatch:N0} or less (a few hundred at most is typical for a GPU).");
+        }
     }
 
     private static (int Height, int Width, int Classes, int MaxBatch, int? FixedBatch) ValidateInterface(InferenceSession session, ModelDescription description, ClassifierSessionOptions options)

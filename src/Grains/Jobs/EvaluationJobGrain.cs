@@ -94,6 +94,11 @@ public sealed class EvaluationJobGrain(
 
             use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath, token), InferenceDevice.Cpu, 1, token);
             _ = effective.ToPreprocessSpec(use.Session.InputHeight);
+            if (use.Session.FixedBatchSize is null)
+            {
+                // The model was checked with one image: the job's batch must fit the workers' buffers too.
+                ClassifierSession.RefuseImpossibleBatch(spec.BatchSize, use.Session.InputHeight, use.Session.InputWidth, use.Session.Classes);
+            }
             var source = datasets.Open(effective.DataPath);
             var datasetSpec = effective.ToDatasetSpec() with { Storage = storage };
             var outputs = OutputStores.Open(effective.OutputFolder!, storage);
