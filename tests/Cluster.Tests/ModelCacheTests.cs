@@ -84,7 +84,7 @@ public sealed class ModelCacheTests : IAsyncLifetime
         var pipe = await Assert.ThrowsAsync<ModelValidationException>(() => pool.GetAsync(fifo, InferenceDevice.Cpu, 1));
 
         Assert.Contains("is a character device, not a regular file", zero.Message);
-        Assert.Contains("is a FIFO (named pipe), not a regular file", pipe.Message);
+        Assert.Contains("is a named pipe (FIFO), not a regular file", pipe.Message);
     }
 
     public async Task DisposeAsync()

@@ -62,9 +62,9 @@ public static class ExternalData
                 throw Refused(Directory.Exists(real) ? "is a directory" : "does not exist beside the model");
             }
 
-            if (UnixFileType.NotRegular(real) is { } type)
+            if (Storage.LocalFiles.Stat(real).Kind is not (Storage.LocalFileKind.Regular or Storage.LocalFileKind.Missing) and var kind)
             {
-                throw Refused($"is {type}, not a regular file");
+                throw Refused($"is {Storage.LocalFiles.Describe(kind)}, not a regular file");
             }
 
             var offset = Number(tensor, "offset", Refused) ?? 0;

@@ -23,9 +23,9 @@ public static class ModelFiles
             throw new FileNotFoundException($"{what} '{path}' does not exist. Build one with 'senet model build' or pass the path of an exported .onnx file.", path);
         }
 
-        if (UnixFileType.NotRegular(file.FullName) is { } kind)
+        if (Storage.LocalFiles.Stat(file.FullName).Kind is not (Storage.LocalFileKind.Regular or Storage.LocalFileKind.Missing) and var kind)
         {
-            throw new ModelValidationException($"{what} '{path}' is {kind}, not a regular file: it is refused before reading. Pass the path of an .onnx file.");
+            throw new ModelValidationException($"{what} '{path}' is {Storage.LocalFiles.Describe(kind)}, not a regular file: it is refused before reading. Pass the path of an .onnx file.");
         }
 
         return CheckSize(path, file.Length, maxBytes, what);

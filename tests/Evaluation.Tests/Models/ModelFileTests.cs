@@ -28,7 +28,7 @@ public sealed partial class ModelFileTests : IDisposable
         // Opening a FIFO blocks until a writer comes: the refusal must come from its type alone.
         var error = await Assert.ThrowsAsync<ModelValidationException>(() => ModelFiles.ReadAsync(fifo, ModelFiles.DefaultMaxBytes));
 
-        Assert.Contains("is a FIFO (named pipe), not a regular file", error.Message);
+        Assert.Contains("is a named pipe (FIFO), not a regular file", error.Message);
     }
 
     [Fact]
