@@ -104,13 +104,13 @@ public sealed class PoisonShardQuarantineTests
             Assert.Equal("quarantine", failure.Stage);
             Assert.Contains("failed alone", failure.Reason);
             // The coordinator's own account (its log at Information): the shard was quarantined after two deaths of its
-            // holders, and bisection named the poison image once. Silos die more often than that here (a restarted silo
-            // can meet the image again before membership has declared its predecessor dead), so the deaths are bounded,
-            // not counted exactly; each must be the injected fault.
+            // holders, and bisection named the poison image once. The cluster loses more silos than the coordinator
+            // attributes to the shard (restarted silos meet the image again; see the README), so the deaths are not
+            // counted, only checked to be the injected fault and at least the three the quarantine needs.
             Assert.Contains("shard 2 killed 2 silos; quarantined", coordinators.Output);
             Assert.Single(coordinators.Output.Split('\n'), l => l.Contains($"image class1/{Poison} of shard 2 killed its silo", StringComparison.Ordinal));
             var poisonDeaths = retired.Count(w => w.Output.Contains("fault injection:", StringComparison.Ordinal));
-            Assert.True(poisonDeaths is >= 3 and <= 12, $"{poisonDeaths} poison deaths of {deaths} silo exits\n{coordinators.Output}");
+            Assert.True(poisonDeaths >= 3, $"{poisonDeaths} poison deaths of {deaths} silo exits\n{coordinators.Output}");
             var predictions = await container.GetBlobClient("out/" + JobOutputNames.PredictionsPart(2)).DownloadContentAsync();
             var rows = predictions.Value.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(["class1/b02.jpg", "class1/b03.jpg", "class1/b04.jpg"], rows.Skip(1).Select(r => r.Split(',')[0]).Order(StringComparer.Ordinal));

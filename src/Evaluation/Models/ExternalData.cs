@@ -62,9 +62,9 @@ public static class ExternalData
                 throw Refused(Directory.Exists(real) ? "is a directory" : "does not exist beside the model");
             }
 
-            if (Storage.LocalFiles.Stat(real).Kind is not (Storage.LocalFileKind.Regular or Storage.LocalFileKind.Missing) and var kind)
+            if (Storage.LocalFiles.Stat(real).Kind is not (Storage.LocalFileKind.Regular or Storage.LocalFileKind.Missing) and var fileKind)
             {
-                throw Refused($"is {Storage.LocalFiles.Describe(kind)}, not a regular file");
+                throw Refused($"is {Storage.LocalFiles.Describe(fileKind)}, not a regular file");
             }
 
             var offset = Number(tensor, "offset", Refused) ?? 0;
