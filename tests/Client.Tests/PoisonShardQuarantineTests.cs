@@ -105,8 +105,9 @@ public sealed class PoisonShardQuarantineTests
             Assert.Contains("failed alone", failure.Reason);
             // The coordinator's own account (its log at Information): the shard was quarantined after two deaths of its
             // holders, and bisection named the poison image once. The cluster loses more silos than the coordinator
-            // attributes to the shard (restarted silos meet the image again; see the README), so the deaths are not
-            // counted, only checked to be the injected fault and at least the three the quarantine needs.
+            // attributes to the shard (a worker silo's death reactivates the coordinator, which loses its in-flight
+            // leases; see the README), so the deaths are not counted, only checked to be the injected fault and at least
+            // the three the quarantine needs.
             Assert.Contains("shard 2 killed 2 silos; quarantined", coordinators.Output);
             Assert.Single(coordinators.Output.Split('\n'), l => l.Contains($"image class1/{Poison} of shard 2 killed its silo", StringComparison.Ordinal));
             var poisonDeaths = retired.Count(w => w.Output.Contains("fault injection:", StringComparison.Ordinal));

@@ -58,6 +58,8 @@ public sealed class EvaluationJobGrain(
                 _pending.AddLast(shard.Id);
             }
 
+            logger.LogInformation("Job {Job} reactivated on {Silo} from stored state: {Pending} shards leasable again", JobId, localSilo.SiloAddress, _pending.Count);
+
             StartTicking();
         }
 
