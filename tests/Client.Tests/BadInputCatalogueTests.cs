@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
+using SENet.Evaluation.Tests.Imaging;
 using SENet.Evaluation.Tests.Models;
 using SENet.Grains.Devices;
 using SENet.Silo.Hosting;
@@ -39,9 +40,7 @@ public sealed class BadInputCatalogueTests : IDisposable
     [Fact]
     public async Task EveryBadInputFailsAloneWithItsReasonAndEveryGoodImageKeepsItsPrediction()
     {
-        var secret = $"SECRET-{Guid.NewGuid():N}";
-        var secretFile = Path.Combine(_folder.FullName, "secret.txt");
-        await File.WriteAllTextAsync(secretFile, $"AccountKey={secret}\n");
+        var (secret, secretFile) = await WriteSecretAsync();
         var model = Path.Combine(_folder.FullName, "m.onnx");
         await File.WriteAllBytesAsync(model, SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 2, InputSize: 32)));
         var clean = Path.Combine(_folder.FullName, "clean");
@@ -80,9 +79,7 @@ public sealed class BadInputCatalogueTests : IDisposable
     [Fact]
     public async Task EveryHostileJobIsRefusedBeforeAnyWorkNamingTheProblemAndLeakingNothing()
     {
-        var secret = $"SECRET-{Guid.NewGuid():N}";
-        var secretFile = Path.Combine(_folder.FullName, "secret.txt");
-        await File.WriteAllTextAsync(secretFile, $"AccountKey={secret}\n");
+        var (secret, secretFile) = await WriteSecretAsync();
         var data = Path.Combine(_folder.FullName, "data");
         WriteGoodImages(data);
         var models = Directory.CreateDirectory(Path.Combine(_folder.FullName, "models")).FullName;
@@ -127,6 +124,15 @@ public sealed class BadInputCatalogueTests : IDisposable
 
         var silos = await CliRunner.RunAsync(["silos", .. connection]);
         Assert.Equal(3, silos.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    /// <summary>A file outside every dataset holding a key-like secret that must never be read back into any output.</summary>
+    private async Task<(string Secret, string File)> WriteSecretAsync()
+    {
+        var secret = $"SECRET-{Guid.NewGuid():N}";
+        var file = Path.Combine(_folder.FullName, "secret.txt");
+        await File.WriteAllTextAsync(file, $"AccountKey={secret}\n");
+        return (secret, file);
     }
 
     private static void AssertCatalogue(Run clean, Run run, string secret)
@@ -193,9 +199,9 @@ public sealed class BadInputCatalogueTests : IDisposable
     private static void WriteBadImages(string root, string secretFile)
     {
         var jpeg = SyntheticImages.RenderJpeg(120, 90, 0, 42);
-        Write(root, "class0/cut-after-sof.jpg", jpeg[..(Marker(jpeg, 0xC0) + 19)]);
-        Write(root, "class0/cut-in-huffman-table.jpg", jpeg[..(Marker(jpeg, 0xC4) + 40)]);
-        Write(root, "class0/cut-in-scan.jpg", jpeg[..(Marker(jpeg, 0xDA) + (jpeg.Length - Marker(jpeg, 0xDA)) / 2)]);
+        Write(root, "class0/cut-after-sof.jpg", BrokenJpegs.Cut(jpeg, "after-SOF"));
+        Write(root, "class0/cut-in-huffman-table.jpg", BrokenJpegs.Cut(jpeg, "inside-Huffman-table"));
+        Write(root, "class0/cut-in-scan.jpg", BrokenJpegs.Cut(jpeg, "inside-scan"));
         Write(root, "class0/zero-bytes.jpg", []);
         Write(root, "class0/not-an-image.png", "%PDF-1.4 a document"u8.ToArray());
         Write(root, "class1/png_bad_ihdr_crc.png", File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "damaged", "png_bad_ihdr_crc.png")));
@@ -217,19 +223,6 @@ public sealed class BadInputCatalogueTests : IDisposable
         var path = Path.Combine(root, name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
-    }
-
-    private static int Marker(byte[] jpeg, byte code)
-    {
-        for (var i = 2; i + 1 < jpeg.Length; i++)
-        {
-            if (jpeg[i] == 0xFF && jpeg[i + 1] == code)
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidDataException($"no FF {code:X2} marker");
     }
 
     public void Dispose() => _folder.Delete(recursive: true);

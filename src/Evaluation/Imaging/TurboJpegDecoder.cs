@@ -113,12 +113,12 @@ public sealed class TurboJpegDecoder : IImageDecoder, IDisposable
                     if (result != 0)
                     {
                         var message = TurboJpegNative.ErrorText(handle);
-                        if (TurboJpegNative.GetErrorCode(handle) != TurboJpegNative.ErrorWarning || IsTruncated(encoded))
+                        var truncated = IsTruncated(encoded);
+                        if (TurboJpegNative.GetErrorCode(handle) != TurboJpegNative.ErrorWarning || truncated)
                         {
                             // A truncated file is filled with grey by libjpeg-turbo and reported as a warning; PIL refuses it
                             // ("image file is truncated"), and so do we.
-                            var kind = IsTruncated(encoded) ? "corrupt or truncated JPEG" : "JPEG decode failed";
-                            throw new ImageDecodeException($"{kind}: {message}");
+                            throw new ImageDecodeException($"{(truncated ? "corrupt or truncated JPEG" : "JPEG decode failed")}: {message}");
                         }
 
                         // Damage that libjpeg only warns about (extraneous bytes before a marker, a corrupt scan byte): PIL

@@ -140,7 +140,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                         batch.Notes[slot] = decoded.Warning;
                         assembler.Complete(batch, slot, image);
                     }
-                    catch (Exception e) when (e is ImageDecodeException || IsImageFault(e))
+                    catch (Exception e) when (IsImageFault(e))
                     {
                         Fail(new ImageFailure(image.Path, "preprocess", e is ImageDecodeException ? e.Message : $"preprocessing error ({e.GetType().Name}): {e.Message}"));
                         assembler.Complete(batch, slot, null);

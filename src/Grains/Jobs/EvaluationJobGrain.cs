@@ -356,10 +356,14 @@ public sealed class EvaluationJobGrain(
             CountShard("quarantined");
         }
 
-        await record.WriteStateAsync();
+        // Settling the shard merged it: AfterMergeAsync writes the state (or finishes the job, which writes it too).
         if (shard.Merged)
         {
             await AfterMergeAsync();
+        }
+        else
+        {
+            await record.WriteStateAsync();
         }
     }
 

@@ -21,7 +21,7 @@ public sealed class DamagedJpegTests
     {
         Assert.True(TurboJpegDecoder.IsAvailable, "libturbojpeg.so.0 is missing: apt-get install libturbojpeg0 (test.sh does)");
         var goods = Enumerable.Range(0, 6).Select(i => SyntheticImages.RenderJpeg(160 + 8 * i, 120, i, 7)).ToArray();
-        var broken = Cut(SyntheticImages.RenderJpeg(320, 240, 3, 9), cut);
+        var broken = BrokenJpegs.Cut(SyntheticImages.RenderJpeg(320, 240, 3, 9), cut);
         using var fresh = new TurboJpegDecoder();
         var expected = goods.Select(g =>
         {
@@ -53,7 +53,7 @@ public sealed class DamagedJpegTests
         var lines = new List<string>();
         for (var i = 0; i < 12; i++)
         {
-            folder.Write($"data/broken{i:D2}.jpg", Cut(SyntheticImages.RenderJpeg(200, 150, i % 3, 100 + i), i % 2 == 0 ? "inside-Huffman-table" : "after-SOF"));
+            folder.Write($"data/broken{i:D2}.jpg", BrokenJpegs.Cut(SyntheticImages.RenderJpeg(200, 150, i % 3, 100 + i), i % 2 == 0 ? "inside-Huffman-table" : "after-SOF"));
             lines.Add($"broken{i:D2}.jpg,{i % 3}");
         }
 
@@ -93,7 +93,7 @@ public sealed class DamagedJpegTests
         var jpeg = SyntheticImages.RenderJpeg(320, 240, 1, 5);
         using var decoder = new ImageDecoder();
 
-        var failure = Assert.Throws<ImageDecodeException>(() => decoder.Decode(Cut(jpeg, "inside-scan"), DecodeOptions.Exact).Dispose());
+        var failure = Assert.Throws<ImageDecodeException>(() => decoder.Decode(BrokenJpegs.Cut(jpeg, "inside-scan"), DecodeOptions.Exact).Dispose());
 
         Assert.Contains("truncated", failure.Message);
     }
@@ -103,7 +103,7 @@ public sealed class DamagedJpegTests
     {
         // A SOF0 declaring 0 lines: libjpeg refuses it in the header; the image fails with its reason, nothing else.
         var jpeg = SyntheticImages.RenderJpeg(64, 48, 0, 1);
-        var sof = Marker(jpeg, 0xC0);
+        var sof = BrokenJpegs.Marker(jpeg, 0xC0);
         jpeg[sof + 5] = 0;
         jpeg[sof + 6] = 0;
         using var decoder = new ImageDecoder();
@@ -111,28 +111,5 @@ public sealed class DamagedJpegTests
         Assert.Throws<ImageDecodeException>(() => decoder.Decode(jpeg, DecodeOptions.Exact).Dispose());
         using var good = decoder.Decode(SyntheticImages.RenderJpeg(64, 48, 0, 2), DecodeOptions.Exact);
         Assert.Equal((64, 48), (good.Width, good.Height));
-    }
-
-    internal static byte[] Cut(byte[] jpeg, string cut) => cut switch
-    {
-        "after-SOF" => jpeg[..(Marker(jpeg, 0xC0) + 2 + ((jpeg[Marker(jpeg, 0xC0) + 2] << 8) | jpeg[Marker(jpeg, 0xC0) + 3]))],
-        "inside-Huffman-table" => jpeg[..(Marker(jpeg, 0xC4) + 40)],
-        "first-300-bytes" => jpeg[..300],
-        "inside-scan" => jpeg[..(Marker(jpeg, 0xDA) + (jpeg.Length - Marker(jpeg, 0xDA)) / 2)],
-        _ => throw new ArgumentOutOfRangeException(nameof(cut), cut, null),
-    };
-
-    /// <summary>The offset of the first marker FF <paramref name="code"/>.</summary>
-    internal static int Marker(byte[] jpeg, byte code)
-    {
-        for (var i = 2; i + 1 < jpeg.Length; i++)
-        {
-            if (jpeg[i] == 0xFF && jpeg[i + 1] == code)
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidDataException($"no FF {code:X2} marker");
     }
 }
