@@ -39,7 +39,15 @@ fi
 
 # GPU tests (Category=GPU) run where ONNX Runtime's CUDA provider loads and are skipped elsewhere; normal verbosity
 # prints each test, so a skip shows its reason (the loader's message).
-dotnet test SENet.sln --configuration Release --logger "console;verbosity=normal" "$@"
+# Each assembly also writes a TRX file, so that a failure is named again at the very end of a long log (CI shows its tail).
+results="$(mktemp -d)"
+status=0
+dotnet test SENet.sln --configuration Release --logger "console;verbosity=normal" --logger trx --results-directory "$results" "$@" || status=$?
+if [ $status -ne 0 ]; then
+  echo "test.sh: dotnet test failed (exit $status); the failed tests:"
+  tools/ci/failed-tests "$results"/*.trx || true
+  exit $status
+fi
 
 # The GPU measurement kit (tools/gpu): staged, split, checked and run end to end with --device cpu, so that the only
 # step left untried for a lent GPU machine is the GPU itself. Skipped when test.sh is given a test filter.

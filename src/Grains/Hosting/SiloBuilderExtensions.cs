@@ -26,6 +26,12 @@ public static class SiloBuilderExtensions
         silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
         silo.UseOrleansStorageSerializer();
         silo.AddIncomingGrainCallFilter<SiloOnlyCallFilter>();
+        // The strongly consistent directory recovers a dead silo's directory range from the silos that host the
+        // activations. The default directory instead deactivates every grain whose entry lived on the dead silo, so a
+        // worker silo's death restarted job coordinators from stored state, without their in-flight leases.
+#pragma warning disable ORLEANSEXP003
+        silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
         if (useMemoryStorage)
         {
             silo.AddSenetMemoryJobStorage();
