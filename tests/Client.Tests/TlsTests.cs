@@ -145,6 +145,49 @@ public sealed class TlsTests : IDisposable
         Assert.DoesNotContain("AccountKey", client.Output);
     }
 
+    [Fact]
+    public async Task UnderAzureClusteringAClientWithACertificateForAClusterWithoutTlsAndAKilledSiloAreNamed()
+    {
+        var (_, path) = MakeCertificate("senet-cluster");
+        await using var azurite = await Azurite.StartAsync();
+        var environment = new Dictionary<string, string> { ["SENet__Storage__ConnectionString"] = azurite.ConnectionString, ["Logging__LogLevel__Default"] = "Warning" };
+        var clusterId = $"plain-{Guid.NewGuid():N}";
+        var ports = FreePorts.Take(2);
+        await using var silo = DotnetProcess.Start("senet-silo.dll",
+        [
+            "--SENet:Silo:Clustering=azure", $"--SENet:Silo:ClusterId={clusterId}", "--SENet:Silo:AdvertisedAddress=127.0.0.1",
+            $"--SENet:Silo:SiloPort={ports[0]}", $"--SENet:Silo:GatewayPort={ports[1]}", "--SENet:Devices:List=cpu:0",
+        ], environment);
+        string[] cluster = ["--clustering", "azure", "--cluster-id", clusterId];
+        async Task<(int ExitCode, string Output)> SilosAsync(params string[] arguments)
+        {
+            await using var client = DotnetProcess.Start("senet.dll", ["silos", .. arguments], environment);
+            return (await client.WaitAsync(TimeSpan.FromSeconds(90)), client.Output);
+        }
+
+        var joined = (ExitCode: -1, Output: "");
+        for (var attempt = 0; attempt < 60 && joined.ExitCode != 0; attempt++)
+        {
+            Assert.False(silo.HasExited, $"the silo exited: {silo.Output}");
+            joined = await SilosAsync(cluster);
+        }
+
+        Assert.True(joined.ExitCode == 0, $"the silo never answered: {joined.Output}\n{silo.Output}");
+        var withCertificate = await SilosAsync(["--tls-certificate", path, .. cluster]);
+        // Killed, not stopped: its row stays Active, as no other silo is left to declare it dead.
+        await silo.DisposeAsync();
+        var killed = await SilosAsync(cluster);
+
+        Assert.Equal(1, withCertificate.ExitCode);
+        Assert.True(withCertificate.Output.Contains($"error: The SENet cluster '{clusterId}' at gateway 127.0.0.1:{ports[1]} (listed in Azure membership table 'OrleansSiloInstances') refused this client's connection: " +
+            "the gateway did not answer the TLS handshake with a certificate: if the cluster runs without TLS (its silos have no SENet:Tls:CertificatePath), drop --tls-certificate", StringComparison.Ordinal), withCertificate.Output);
+        Assert.Equal(1, killed.ExitCode);
+        Assert.True(killed.Output.Contains($"error: No SENet silo of cluster '{clusterId}' answered: its Azure membership table 'OrleansSiloInstances' lists active gateways at 127.0.0.1:{ports[1]}, " +
+            "but nothing accepts connections there from this machine.", StringComparison.Ordinal), killed.Output);
+        Assert.DoesNotContain(Azurite.AccountKey, withCertificate.Output + killed.Output);
+        Assert.DoesNotContain("AccountKey", withCertificate.Output + killed.Output);
+    }
+
     private (X509Certificate2 Certificate, string Path) MakeCertificate(string name)
     {
         using var key = RSA.Create(2048);
