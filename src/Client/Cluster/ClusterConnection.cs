@@ -84,7 +84,9 @@ public sealed class ClusterConnection(IHost host) : IAsyncDisposable
         }
         catch (IOException e)
         {
-            throw await ExplainAsync(tables.GetTableClient(membership.TableName), clusterId, tls, e, cancellationToken);
+            // One try: when storage itself failed, Orleans already spent its retries on it.
+            var oneTry = new TableServiceClient(storage.ConnectionString, new TableClientOptions { Retry = { MaxRetries = 0 } });
+            throw await ExplainAsync(oneTry.GetTableClient(membership.TableName), clusterId, tls, e, cancellationToken);
         }
     }
 
@@ -100,14 +102,10 @@ public sealed class ClusterConnection(IHost host) : IAsyncDisposable
         {
             listing = await AzureMembershipTable.ReadAsync(table, clusterId, cancellationToken);
         }
-        catch (Azure.RequestFailedException e) when (e.Status == 404)
-        {
-            return new IOException($"No SENet silo of cluster '{clusterId}' has ever joined through this storage account: its Azure membership table '{table.Name}' does not exist. " +
-                StartHint(clusterId), failure);
-        }
         catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or IOException)
         {
-            // Storage itself failing: Orleans' own message already says so.
+            // Storage itself failing (Orleans' client creates the table, so it exists when storage works): Orleans'
+            // own message already says so.
             return failure;
         }
 

@@ -16,7 +16,7 @@ public sealed class ClusterOptions
 
     public Option<string> ServiceId { get; } = new("--service-id") { Description = "Service id of the silos.", DefaultValueFactory = _ => "senet" };
 
-    public Option<string> Clustering { get; } = new("--clustering") { Description = "localhost (gateway port on this machine) or azure (membership in Azure Table storage; SENet__Storage__ConnectionString).", DefaultValueFactory = _ => "localhost" };
+    public Option<string> Clustering { get; } = new("--clustering") { Description = "localhost (the silo at --gateway) or azure (membership in Azure Table storage; SENet__Storage__ConnectionString).", DefaultValueFactory = _ => "localhost" };
 
     public Option<string?> TlsCertificate { get; } = new("--tls-certificate") { Description = "The cluster's TLS certificate (PKCS#12) when silos run with SENet:Tls; password from SENet__Tls__CertificatePassword." };
 
