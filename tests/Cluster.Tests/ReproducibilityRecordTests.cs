@@ -7,7 +7,7 @@ using SENet.Evaluation.Models;
 namespace SENet.Cluster.Tests;
 
 /// <summary>The reproducibility record a cluster job writes into its report, checked against digests computed here.</summary>
-public sealed class ReproducibilityRecordTests(SingleSiloFixture single) : IClassFixture<SingleSiloFixture>
+public sealed class ReproducibilityRecordTests(SingleSiloFixture single, ClusterFixture cluster) : IClassFixture<SingleSiloFixture>, IClassFixture<ClusterFixture>
 {
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
@@ -55,5 +55,17 @@ public sealed class ReproducibilityRecordTests(SingleSiloFixture single) : IClas
         Assert.True(TurboJpegDecoder.IsAvailable, "libturbojpeg.so.0 is missing: apt-get install libturbojpeg0 (test.sh does)");
         Assert.True(a.PilExact, a.PilExactNote);
         Assert.Contains(a.Decoders, d => d is { Format: "jpeg", Decoder: "libjpeg-turbo" } && d.Images == data.Images - 2);
+    }
+
+    [Fact]
+    public async Task OnAClusterTheDecodersOfEveryShardReachTheRecordAcrossSilos()
+    {
+        var report = await JobDriver.RunAsync(cluster.Grains, "repro-cluster", cluster.Data.Spec("repro-cluster", shardSize: 3));
+        var record = report.Reproducibility!;
+
+        // Every image decoded was scored (the two broken files fail before a decoder finishes): the merged counts say so.
+        Assert.Equal(report.Images, record.Decoders.Sum(d => d.Images));
+        Assert.Equal(report.Timeline.Select(t => t.Worker).Distinct().Count(), record.Devices);
+        Assert.NotEmpty(record.ExecutionProviders);
     }
 }

@@ -77,7 +77,7 @@ public static class CompareCommand
         foreach (var d in new[] { c.Top1, c.Top5 })
         {
             accuracy.AddRow(d.Measure, d.A.ToString("F3", invariant), d.B.ToString("F3", invariant), ComparisonWriter.Points(d.Difference),
-                $"[{ComparisonWriter.Points(d.Low)}, {ComparisonWriter.Points(d.High)}]", d.OnlyARight.ToString("N0", invariant), d.OnlyBRight.ToString("N0", invariant), ComparisonWriter.P(d.McNemarP));
+                Markup.Escape($"[{ComparisonWriter.Points(d.Low)}, {ComparisonWriter.Points(d.High)}]"), d.OnlyARight.ToString("N0", invariant), d.OnlyBRight.ToString("N0", invariant), ComparisonWriter.P(d.McNemarP));
         }
 
         console.Out.Write(accuracy);

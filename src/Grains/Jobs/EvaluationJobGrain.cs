@@ -122,8 +122,7 @@ public sealed class EvaluationJobGrain(
                 // A labels file must be read whole to match names to labels; the plan is dropped once the manifest is written.
                 var plan = await DatasetPlanner.PlanAsync(source, datasetSpec, use.Session.Classes, token);
                 shardSizes = await ShardManifest.WriteAsync(outputs, plan.Images, effective.ShardSize, token, manifestDigest);
-                // The labels were just read whole and parsed: read again for the record's digest.
-                labelsSha256 = Digests.TextSha256(await StorageLocation.ReadTextAsync(effective.LabelsFile, storage, token));
+                labelsSha256 = await LabelsDigestAsync(effective.LabelsFile, source, token);
                 (classNames, issues) = (plan.ClassNames, plan.Issues);
             }
         }
@@ -194,6 +193,25 @@ public sealed class EvaluationJobGrain(
         await GrainFactory.GetGrain<IJobRegistryGrain>(0).RegisterAsync(new JobSummary(JobId, spec.Name, StorageLocation.Redact(spec.ModelPath), StorageLocation.Redact(spec.DataPath), Job.StartedUtc));
         logger.LogInformation("Job {Job}: {Images} images in {Shards} shards", JobId, Job.TotalImages, Job.Shards.Count);
         return Status();
+    }
+
+    /// <summary>
+    /// The labels file's digest for the record, read where planning found it (named directly, or inside the dataset);
+    /// the file was just read whole and parsed, so a failure now only leaves the digest unrecorded.
+    /// </summary>
+    private async Task<string?> LabelsDigestAsync(string labels, IDatasetSource source, CancellationToken token)
+    {
+        try
+        {
+            return Digests.TextSha256(File.Exists(labels) || StorageLocation.LooksLikeBlob(labels)
+                ? await StorageLocation.ReadTextAsync(labels, storage, token)
+                : await source.ReadTextAsync(labels, token));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Azure.RequestFailedException or DatasetException)
+        {
+            logger.LogWarning("Job {Job}: the labels file's digest was not taken ({Reason}); the record leaves it out", JobId, e.Message);
+            return null;
+        }
     }
 
     public async Task<JobStatus> GetStatusAsync() =>
