@@ -203,8 +203,9 @@ public static class JobCommands
         Option[]? extra = null, ResultsTableOptions? table = null)
     {
         var cluster = new ClusterOptions();
-        var jobId = new Argument<string[]>("job") { Description = table is null ? "The job id that submit printed." : "The job id that submit printed (with --table: job ids or output folders, any number).", Arity = table is null ? ArgumentArity.ExactlyOne : ArgumentArity.ZeroOrMore };
-        var command = new Command(name, description) { jobId };
+        var jobId = new Argument<string>("job") { Description = "The job id that submit printed." };
+        var jobs = new Argument<string[]>("job") { Description = "The job id that submit printed (with --table: job ids or output folders, any number).", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command(name, description) { table is null ? jobId : (Argument)jobs };
         foreach (var option in extra ?? [])
         {
             command.Options.Add(option);
@@ -214,7 +215,7 @@ public static class JobCommands
         cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
-            var ids = parse.GetValue(jobId) ?? [];
+            string[] ids = table is null ? [parse.GetValue(jobId)!] : parse.GetValue(jobs) ?? [];
             if (table is not null && table.Wanted(parse))
             {
                 return await table.RunAsync(console, cluster, parse, ids, cancellationToken);
