@@ -65,8 +65,8 @@ public static class CompareCommand
     {
         var invariant = CultureInfo.InvariantCulture;
         var head = new Table().Border(TableBorder.Rounded).Title("[bold]paired comparison[/]").AddColumn("").AddColumn("").HideHeaders();
-        head.AddRow("A", Markup.Escape($"{c.AModel}  ({c.A})"));
-        head.AddRow("B", Markup.Escape($"{c.BModel}  ({c.B})"));
+        head.AddRow("A", Markup.Escape(c.AModel == c.A ? c.A : $"{c.AModel}  ({c.A})"));
+        head.AddRow("B", Markup.Escape(c.BModel == c.B ? c.B : $"{c.BModel}  ({c.B})"));
         head.AddRow("images", Markup.Escape(c.Intersected
             ? $"{c.Images:N0} shared images (--intersect; {c.OnlyInA:N0} only in A and {c.OnlyInB:N0} only in B left out)"
             : $"{c.Images:N0}, the same image set"));
@@ -103,7 +103,7 @@ public static class CompareCommand
         var shown = c.PerClass.Count <= 2 * Shown ? c.PerClass : [.. c.PerClass.Take(Shown), .. c.PerClass.TakeLast(Shown)];
         foreach (var p in shown)
         {
-            classes.AddRow(Markup.Escape($"{p.ClassIndex} {p.Name}"), p.Images.ToString(invariant), p.A.ToString("F1", invariant), p.B.ToString("F1", invariant), ComparisonWriter.Points(p.Difference));
+            classes.AddRow(Markup.Escape($"{p.ClassIndex} {p.Name}".TrimEnd()), p.Images.ToString(invariant), p.A.ToString("F1", invariant), p.B.ToString("F1", invariant), ComparisonWriter.Points(p.Difference));
         }
 
         console.Out.Write(classes);
@@ -117,7 +117,7 @@ public static class CompareCommand
         var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape(title)).AddColumns("image", "label", "A's top-1 (p)", "B's top-1 (p)");
         foreach (var f in flips.Take(Shown))
         {
-            table.AddRow(Markup.Escape(f.Image), Markup.Escape($"{f.Label} {f.LabelName}"), $"{f.ATop1} ({f.AProbability.ToString("0.000", invariant)})", $"{f.BTop1} ({f.BProbability.ToString("0.000", invariant)})");
+            table.AddRow(Markup.Escape(f.Image), Markup.Escape($"{f.Label} {f.LabelName}".TrimEnd()), $"{f.ATop1} ({f.AProbability.ToString("0.000", invariant)})", $"{f.BTop1} ({f.BProbability.ToString("0.000", invariant)})");
         }
 
         console.Out.Write(table);

@@ -41,8 +41,8 @@ public static class ComparisonWriter
             .Append("</style></head><body>");
         html.Append("<h1>").Append(E(title)).Append("</h1>");
         html.Append("<table>");
-        Row(html, "A", $"{E(c.AModel)} — {E(c.A)}");
-        Row(html, "B", $"{E(c.BModel)} — {E(c.B)}");
+        Row(html, "A", c.AModel == c.A ? E(c.A) : $"{E(c.AModel)} — {E(c.A)}");
+        Row(html, "B", c.BModel == c.B ? E(c.B) : $"{E(c.BModel)} — {E(c.B)}");
         Row(html, "images compared", E(c.Images.ToString("N0", Invariant) + (c.Intersected ? $" (shared subset, --intersect: {c.OnlyInA:N0} only in A, {c.OnlyInB:N0} only in B left out)" : " (the same image set)")));
         Row(html, "method", E(c.Method));
         html.Append("</table>");
@@ -80,7 +80,7 @@ public static class ComparisonWriter
         var widest = Math.Max(1e-9, c.PerClass.Select(p => Math.Abs(p.Difference)).DefaultIfEmpty(0).Max());
         foreach (var p in c.PerClass)
         {
-            html.Append("<tr><td>").Append(E($"{p.ClassIndex} {p.Name}")).Append("</td>");
+            html.Append("<tr><td>").Append(E($"{p.ClassIndex} {p.Name}".TrimEnd())).Append("</td>");
             Cells(html, p.Images.ToString("N0", Invariant), p.A.ToString("F1", Invariant), p.B.ToString("F1", Invariant), Points(p.Difference));
             var width = (int)Math.Round(120 * Math.Abs(p.Difference) / widest);
             html.Append("<td><span class=\"bar ").Append(p.Difference >= 0 ? "gain" : "loss").Append("\" style=\"width:").Append(width.ToString(Invariant)).Append("px\"></span></td></tr>");
@@ -99,7 +99,7 @@ public static class ComparisonWriter
         foreach (var f in flips)
         {
             html.Append("<tr><td>").Append(E(f.Image)).Append("</td>");
-            Cells(html, $"{f.Label} {f.LabelName}", f.ATop1.ToString(Invariant), f.AProbability.ToString("0.0000", Invariant), f.BTop1.ToString(Invariant), f.BProbability.ToString("0.0000", Invariant));
+            Cells(html, $"{f.Label} {f.LabelName}".TrimEnd(), f.ATop1.ToString(Invariant), f.AProbability.ToString("0.0000", Invariant), f.BTop1.ToString(Invariant), f.BProbability.ToString("0.0000", Invariant));
             html.Append("</tr>");
         }
 

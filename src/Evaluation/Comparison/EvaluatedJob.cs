@@ -56,11 +56,12 @@ public sealed record EvaluatedJob(string Display, JsonObject? Report, IReadOnlyL
         }
     }
 
-    /// <summary>The report's name for a class, else its index.</summary>
+    /// <summary>The report's name for a class; empty where the report names none (or only repeats the index).</summary>
     public string ClassName(int index) =>
         Report?["per_class"] is JsonArray classes && index >= 0 && index < classes.Count && classes[index]?["name"]?.GetValue<string>() is { } name
+            && name != index.ToString(System.Globalization.CultureInfo.InvariantCulture)
             ? name
-            : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            : "";
 
     public string Model => Report?["model"]?.GetValue<string>() ?? Display;
 }

@@ -88,8 +88,8 @@ public static class ResultsTable
     }
 
     /// <summary>
-    /// A measure's interval from report.json's "intervals" object, where the report records one: {"top1": {"low", "high"}}
-    /// (also "lower"/"upper", and "top1_low"/"top1_high" flat).
+    /// A measure's interval from report.json's "intervals" object, where the report records one:
+    /// {"top1_accuracy": {"low", "high"}} (also "top1", "lower"/"upper", and "top1_low"/"top1_high" flat).
     /// </summary>
     private static (double? Low, double? High) Interval(JsonObject report, string measure)
     {
@@ -98,7 +98,7 @@ public static class ResultsTable
             return (null, null);
         }
 
-        if (intervals[measure] is JsonObject one)
+        if ((intervals[$"{measure}_accuracy"] ?? intervals[measure]) is JsonObject one)
         {
             return (Number(one["low"] ?? one["lower"]), Number(one["high"] ?? one["upper"]));
         }

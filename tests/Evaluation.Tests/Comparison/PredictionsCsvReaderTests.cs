@@ -72,7 +72,7 @@ public sealed class PredictionsCsvReaderTests
         Assert.Equal(4, job.Predictions.Count);
         Assert.Equal("seresnet18", job.Model);
         Assert.Equal("tench", job.ClassName(0));
-        Assert.Equal("7", job.ClassName(7));
+        Assert.Equal("", job.ClassName(7));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ public sealed class ResultsTableTests
 {
     private const string Extras =
         """
-        , "intervals": { "level": 0.95, "top1": { "low": 70.1, "high": 75.9 }, "top5": { "low": 90.2, "high": 93.3 } },
+        , "intervals": { "level": 0.95, "method": "wilson", "top1_accuracy": { "low": 70.1, "high": 75.9 }, "top5_accuracy": { "low": 90.2, "high": 93.3 } },
         "calibration": { "outputs": "logits", "bins": 15, "ece": 0.0312, "mce": 0.12, "nll": 1.1, "brier": 0.4 },
         "reproducibility": { "model_sha256": "abc123" }
         """;
