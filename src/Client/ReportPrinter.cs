@@ -22,6 +22,13 @@ public static class ReportPrinter
         Row("top-5 error", $"{report.Top5Error:F3} %  ({report.Top5Correct:N0} correct)");
         Row("preprocess", $"{report.ImageSize}px, crop_pct {report.CropPct.ToString(CultureInfo.InvariantCulture)}, {report.Interpolation}");
         Row("duration", $"{report.DurationSeconds:F1} s, {report.ImagesPerSecond:F1} images/s");
+        if (report.Reproducibility is { } record)
+        {
+            Row("decoding", record.PilExact ? "PIL-exact (libjpeg-turbo at full scale)" : "not PIL-exact (see the note)");
+            Row("model sha256", record.ModelSha256 ?? "not recorded");
+            Row("build", $"senet {record.ProjectVersion} ({record.Commit}), ONNX Runtime {record.OnnxRuntimeVersion}");
+        }
+
         console.Out.Write(headline);
         foreach (var note in report.Notes)
         {

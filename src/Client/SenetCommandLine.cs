@@ -17,6 +17,8 @@ public static class SenetCommandLine
         root.Subcommands.Add(EvaluateCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(CompareCommand.Create(console));
+        root.Subcommands.Add(RerunCommand.Create(console));
         foreach (var verb in JobCommands.Create(console))
         {
             root.Subcommands.Add(verb);

@@ -100,6 +100,12 @@ public static class EvaluateCommand
             console.Error.WriteLine($"warning: {note}");
         }
 
+        // The embedded silo decodes in this process: without libturbojpeg its JPEGs go through Skia, which the report records.
+        if (Evaluation.Imaging.ImageDecoder.TurboJpegMissingWarning is { } decoding)
+        {
+            console.Error.WriteLine($"warning: {decoding}");
+        }
+
         console.Error.WriteLine($"job {jobId}: {started.ImagesTotal} images in {started.ShardsTotal} shards on {string.Join(", ", discovery.Devices)}");
         try
         {

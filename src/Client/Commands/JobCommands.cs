@@ -84,7 +84,8 @@ public static class JobCommands
     {
         var output = new Option<DirectoryInfo?>("--out") { Description = "Also write report.json, results.csv and predictions.csv here." };
         var html = new Option<FileInfo?>("--html") { Description = "Also write the report as one self-contained HTML file (charts included)." };
-        return JobVerb(console, "results", "Print a finished job's report; --out fetches report.json, results.csv and predictions.csv.", async (parse, grains, id, token) =>
+        var table = new ResultsTableOptions();
+        var command = JobVerb(console, "results", "Print a finished job's report; --out fetches report.json, results.csv and predictions.csv. --table JOB… | --all: one row per job.", async (parse, grains, id, token) =>
         {
             var job = grains.GetGrain<IEvaluationJobGrain>(id);
             var results = await job.GetResultsAsync();
@@ -121,7 +122,8 @@ public static class JobCommands
             }
 
             return 0;
-        }, [output, html]);
+        }, [output, html], table);
+        return command;
     }
 
     /// <summary>
@@ -196,23 +198,36 @@ public static class JobCommands
         return command;
     }
 
+    /// <param name="table">For results: several jobs (or output folders) as one table instead of one job's report.</param>
     private static Command JobVerb(CliConsole console, string name, string description, Func<ParseResult, IGrainFactory, string, CancellationToken, Task<int>> body,
-        Option[]? extra = null)
+        Option[]? extra = null, ResultsTableOptions? table = null)
     {
         var cluster = new ClusterOptions();
         var jobId = new Argument<string>("job") { Description = "The job id that submit printed." };
-        var command = new Command(name, description) { jobId };
+        var jobs = new Argument<string[]>("job") { Description = "The job id that submit printed (with --table: job ids or output folders, any number).", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command(name, description) { table is null ? jobId : (Argument)jobs };
         foreach (var option in extra ?? [])
         {
             command.Options.Add(option);
         }
 
+        table?.AddTo(command);
         cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
+            string[] ids = table is null ? [parse.GetValue(jobId)!] : parse.GetValue(jobs) ?? [];
+            if (table is not null && table.Wanted(parse))
+            {
+                return await table.RunAsync(console, cluster, parse, ids, cancellationToken);
+            }
+
+            if (ids.Length != 1)
+            {
+                throw new ArgumentException($"'{name}' takes one job id ({ids.Length} given); several jobs make a table: 'senet results --table JOB…' or 'senet results --table --all'.");
+            }
+
             await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
-            var id = parse.GetValue(jobId)!;
-            return await body(parse, connection.Grains, id, cancellationToken);
+            return await body(parse, connection.Grains, ids[0], cancellationToken);
         }));
         return command;
     }

@@ -9,7 +9,8 @@ namespace SENet.Evaluation.Datasets;
 /// </summary>
 public static class ImageFolderSharder
 {
-    public static async Task<ShardedDataset> PlanAsync(IDatasetSource source, DatasetSpec spec, int modelClasses, IOutputStore store, int shardSize, CancellationToken cancellationToken)
+    public static async Task<ShardedDataset> PlanAsync(IDatasetSource source, DatasetSpec spec, int modelClasses, IOutputStore store, int shardSize, CancellationToken cancellationToken,
+        Reproducibility.ManifestDigest? digest = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shardSize, 1);
         var classes = new List<string>();
@@ -40,14 +41,14 @@ public static class ImageFolderSharder
             shard.Add(new LabelledImage(file, label));
             if (shard.Count == shardSize)
             {
-                sizes.Add(await ShardManifest.WriteShardAsync(store, sizes.Count, shard, cancellationToken));
+                sizes.Add(await ShardManifest.WriteShardAsync(store, sizes.Count, shard, cancellationToken, digest));
                 shard.Clear();
             }
         }
 
         if (shard.Count > 0)
         {
-            sizes.Add(await ShardManifest.WriteShardAsync(store, sizes.Count, shard, cancellationToken));
+            sizes.Add(await ShardManifest.WriteShardAsync(store, sizes.Count, shard, cancellationToken, digest));
         }
 
         if (sizes.Count == 0)

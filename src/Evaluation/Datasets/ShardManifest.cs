@@ -12,22 +12,26 @@ public static class ShardManifest
     public static string Name(int shardId) => $"manifest/shard-{shardId:D6}.json";
 
     /// <summary>Cuts the plan's images into shards of <paramref name="shardSize"/> and writes one manifest each; returns the image count of each shard.</summary>
-    public static async Task<IReadOnlyList<int>> WriteAsync(IOutputStore store, IReadOnlyList<LabelledImage> images, int shardSize, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<int>> WriteAsync(IOutputStore store, IReadOnlyList<LabelledImage> images, int shardSize, CancellationToken cancellationToken,
+        Reproducibility.ManifestDigest? digest = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shardSize, 1);
         var sizes = new List<int>();
         for (int start = 0, shard = 0; start < images.Count; start += shardSize, shard++)
         {
-            sizes.Add(await WriteShardAsync(store, shard, images.Skip(start).Take(shardSize), cancellationToken));
+            sizes.Add(await WriteShardAsync(store, shard, images.Skip(start).Take(shardSize), cancellationToken, digest));
         }
 
         return sizes;
     }
 
-    /// <summary>Writes one shard's manifest; returns its image count.</summary>
-    public static async Task<int> WriteShardAsync(IOutputStore store, int shardId, IEnumerable<LabelledImage> images, CancellationToken cancellationToken)
+    /// <summary>Writes one shard's manifest (shards in order, each added to <paramref name="digest"/>); returns its image count.</summary>
+    public static async Task<int> WriteShardAsync(IOutputStore store, int shardId, IEnumerable<LabelledImage> images, CancellationToken cancellationToken,
+        Reproducibility.ManifestDigest? digest = null)
     {
-        var rows = images.Select(i => new[] { i.Path, i.Label.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList();
+        var list = images as IReadOnlyList<LabelledImage> ?? images.ToList();
+        digest?.Add(list);
+        var rows = list.Select(i => new[] { i.Path, i.Label.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList();
         await store.WriteAsync(Name(shardId), JsonSerializer.SerializeToUtf8Bytes(rows), cancellationToken);
         return rows.Count;
     }

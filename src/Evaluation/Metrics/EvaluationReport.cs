@@ -54,6 +54,9 @@ public sealed record EvaluationReport
     /// <summary>When and where each shard ran (cluster jobs); the report's throughput chart.</summary>
     public IReadOnlyList<ShardTiming> Timeline { get; init; } = [];
 
+    /// <summary>What the job ran, in enough detail to run it again (cluster jobs): digests, transform, decoders, runtime, build.</summary>
+    public Reproducibility.ReproducibilityRecord? Reproducibility { get; init; }
+
     public static EvaluationReport Create(
         TopKCounts counts,
         string model,

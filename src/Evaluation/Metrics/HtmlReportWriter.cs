@@ -42,6 +42,7 @@ public static class HtmlReportWriter
         Confusions(html, report);
         html.Append("<h2>Failed images (").Append(report.Failures.Count.ToString(Invariant)).Append(")</h2>");
         Failures(html, report.Failures);
+        ReproducibilityRecord(html, report.Reproducibility);
         html.Append("</body></html>");
         return html.ToString();
     }
@@ -164,6 +165,29 @@ public static class HtmlReportWriter
         html.Append(CultureInfo.InvariantCulture,
             $"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - 10}\" y2=\"{height - bottom}\" stroke=\"#999\"/><line x1=\"{left}\" y1=\"10\" x2=\"{left}\" y2=\"{height - bottom}\" stroke=\"#999\"/>" +
             $"<text x=\"4\" y=\"24\" font-size=\"11\">{E(top)}</text><text x=\"{width - 160}\" y=\"{height - 8}\" font-size=\"11\">{E(right)}</text>");
+
+    /// <summary>What the job ran: enough to run it again (<c>senet rerun</c>) and to see whether a rerun ran the same thing.</summary>
+    private static void ReproducibilityRecord(StringBuilder html, Reproducibility.ReproducibilityRecord? record)
+    {
+        if (record is null)
+        {
+            return;
+        }
+
+        var p = record.Preprocessing;
+        html.Append("<h2>Reproducibility record</h2><table class=\"headline\">");
+        Row(html, "model", E($"{record.ModelLocation} (sha256 {record.ModelSha256 ?? "not recorded"})"));
+        Row(html, "dataset", E($"{record.DatasetLocation} ({record.ManifestImages.ToString("N0", Invariant)} images; image list sha256 {record.ManifestSha256 ?? "not recorded"})"));
+        Row(html, "labels", E(record.LabelsFile is null ? "class folders (ImageFolder)" : $"{record.LabelsFile} ({record.LabelFormat}; sha256 {record.LabelsSha256 ?? "not recorded"})"));
+        Row(html, "preprocessing", E($"resize {p.Resize} ({p.Interpolation}, antialiased), centre crop {p.Crop} (crop_pct {p.CropPct.ToString(Invariant)}), {p.ChannelOrder} ×1/{p.PixelScale.ToString(Invariant)}, " +
+            $"mean ({string.Join(", ", p.Mean.Select(m => m.ToString(Invariant)))}), std ({string.Join(", ", p.Std.Select(d => d.ToString(Invariant)))}){(p.FastDecode ? ", fast decode" : "")}"));
+        Row(html, "decoders", E(string.Join("; ", record.Decoders.Select(d => $"{d.Format}: {d.Decoder} ({d.Images.ToString("N0", Invariant)})"))));
+        Row(html, "PIL-exact", E(record.PilExact ? "yes" : $"no: {record.PilExactNote}"));
+        Row(html, "runtime", E($"ONNX Runtime {record.OnnxRuntimeVersion}; {string.Join("; ", record.ExecutionProviders)}"));
+        Row(html, "batches", E($"batch size {record.BatchSize.ToString(Invariant)}, {record.Devices.ToString(Invariant)} devices, shards of {record.ShardSize.ToString(Invariant)}"));
+        Row(html, "build", E($"senet {record.ProjectVersion}, commit {record.Commit}"));
+        html.Append("</table>");
+    }
 
     private static void Row(StringBuilder html, string name, string valueHtml) => html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(valueHtml).Append("</td></tr>");
 

@@ -8,6 +8,7 @@ using SENet.Contracts.Workers;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
+using SENet.Evaluation.Reproducibility;
 using SENet.Evaluation.Storage;
 using SENet.Evaluation.Telemetry;
 using SENet.Grains.Devices;
@@ -86,6 +87,8 @@ public sealed class EvaluationJobGrain(
         IReadOnlyList<string> classNames;
         IReadOnlyList<DatasetIssue> issues = [];
         IOutputStore? claimed = null;
+        string? modelSha256 = null, labelsSha256 = null;
+        using var manifestDigest = new ManifestDigest();
         try
         {
             effective = spec with { OutputFolder = OutputFor(spec) };
@@ -94,7 +97,9 @@ public sealed class EvaluationJobGrain(
             // Validation, before any work: the model loads and is a classifier, the dataset lists, labels parse, classes agree.
             JobSpecRules.Validate(spec);
 
-            use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath, token), InferenceDevice.Cpu, 1, token);
+            var modelFile = await models.ResolveAsync(effective.ModelPath, token);
+            use = await sessions.GetAsync(modelFile, InferenceDevice.Cpu, 1, token);
+            modelSha256 = await Digests.FileSha256Async(modelFile, token);
             _ = effective.ToPreprocessSpec(use.Session.InputHeight);
             if (use.Session.FixedBatchSize is null)
             {
@@ -109,14 +114,15 @@ public sealed class EvaluationJobGrain(
             if (effective.LabelsFile is null)
             {
                 // ImageFolder: planned while the listing streams, so the coordinator never holds the dataset's names.
-                var sharded = await ImageFolderSharder.PlanAsync(source, datasetSpec, use.Session.Classes, outputs, effective.ShardSize, token);
+                var sharded = await ImageFolderSharder.PlanAsync(source, datasetSpec, use.Session.Classes, outputs, effective.ShardSize, token, manifestDigest);
                 (shardSizes, classNames) = (sharded.ShardSizes, sharded.ClassNames);
             }
             else
             {
                 // A labels file must be read whole to match names to labels; the plan is dropped once the manifest is written.
                 var plan = await DatasetPlanner.PlanAsync(source, datasetSpec, use.Session.Classes, token);
-                shardSizes = await ShardManifest.WriteAsync(outputs, plan.Images, effective.ShardSize, token);
+                shardSizes = await ShardManifest.WriteAsync(outputs, plan.Images, effective.ShardSize, token, manifestDigest);
+                labelsSha256 = await LabelsDigestAsync(effective.LabelsFile, source, token);
                 (classNames, issues) = (plan.ClassNames, plan.Issues);
             }
         }
@@ -157,6 +163,11 @@ public sealed class EvaluationJobGrain(
             ModelMultiplyAccumulates = session.Description.MultiplyAccumulates,
             CropSize = session.InputHeight,
             ModelNote = session.BatchNoteFor(effective.BatchSize),
+            ModelSha256 = modelSha256,
+            ManifestSha256 = manifestDigest.Finish(),
+            ManifestImages = manifestDigest.Images,
+            LabelsSha256 = labelsSha256,
+            BatchSize = session.FixedBatchSize ?? effective.BatchSize,
         };
         if (Job.ModelNote is { } note)
         {
@@ -182,6 +193,25 @@ public sealed class EvaluationJobGrain(
         await GrainFactory.GetGrain<IJobRegistryGrain>(0).RegisterAsync(new JobSummary(JobId, spec.Name, StorageLocation.Redact(spec.ModelPath), StorageLocation.Redact(spec.DataPath), Job.StartedUtc));
         logger.LogInformation("Job {Job}: {Images} images in {Shards} shards", JobId, Job.TotalImages, Job.Shards.Count);
         return Status();
+    }
+
+    /// <summary>
+    /// The labels file's digest for the record, read where planning found it (named directly, or inside the dataset);
+    /// the file was just read whole and parsed, so a failure now only leaves the digest unrecorded.
+    /// </summary>
+    private async Task<string?> LabelsDigestAsync(string labels, IDatasetSource source, CancellationToken token)
+    {
+        try
+        {
+            return Digests.TextSha256(File.Exists(labels) || StorageLocation.LooksLikeBlob(labels)
+                ? await StorageLocation.ReadTextAsync(labels, storage, token)
+                : await source.ReadTextAsync(labels, token));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Azure.RequestFailedException or DatasetException)
+        {
+            logger.LogWarning("Job {Job}: the labels file's digest was not taken ({Reason}); the record leaves it out", JobId, e.Message);
+            return null;
+        }
     }
 
     public async Task<JobStatus> GetStatusAsync() =>
@@ -413,6 +443,12 @@ public sealed class EvaluationJobGrain(
         var room = Math.Max(0, stateOptions.FailuresKept - Job.Failures.Count);
         Job.FailuresInParts |= result.Failures.Count > room;
         Job.Failures.AddRange(result.Failures.Take(room));
+        DecodeTally.Merge(Job.Decoded, result.Decoded);
+        if (result.ExecutionProvider is { } provider && !Job.ExecutionProviders.Contains(provider))
+        {
+            Job.ExecutionProviders.Add(provider);
+        }
+
         var tally = Tally(result.Worker, result.Device);
         tally.Images += result.Counts.Images + result.Counts.Failed;
         tally.Shards++;
@@ -720,6 +756,7 @@ public sealed class EvaluationJobGrain(
         var duration = (Job.FinishedUtc ?? DateTime.UtcNow) - Job.StartedUtc;
         // Workers are tallied when they join; the report names the devices that scored shards.
         var devices = Job.Workers.Values.Where(w => w.Shards > 0).Select(w => w.Device).Distinct().Order().ToList();
+        var reproducibility = JobReproducibility.Build(Job);
         return EvaluationReport.Create(Job.Counts!, Job.ModelName, StorageLocation.Redact(spec.DataPath), devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
             Job.ClassNames, failures, duration) with
         {
@@ -730,7 +767,8 @@ public sealed class EvaluationJobGrain(
             CropPct = spec.CropPct,
             Interpolation = spec.Interpolation,
             Timeline = Job.Timeline,
-            Notes = [.. Job.ModelNote is { } modelNote ? [modelNote] : Array.Empty<string>(), .. Job.Workers.Where(w => w.Value.Stopped)
+            Reproducibility = reproducibility,
+            Notes = [.. Job.ModelNote is { } modelNote ? [modelNote] : Array.Empty<string>(), .. reproducibility.PilExactNote is { } decoding ? [decoding] : Array.Empty<string>(), .. Job.Workers.Where(w => w.Value.Stopped)
                 .Select(w => $"Worker {w.Key} did not work: {w.Value.LastError}").Order(StringComparer.Ordinal)],
         };
     }

@@ -64,4 +64,24 @@ public sealed class JobRecord
 
     /// <summary>What the model changes about the job (a fixed batch size overriding the one asked for); a note of the report. A high id, clear of others' additions.</summary>
     [Id(40)] public string? ModelNote { get; set; }
+
+    /// <summary>SHA-256 of the model file, taken when the job started: the reproducibility record's.</summary>
+    [Id(50)] public string? ModelSha256 { get; set; }
+
+    /// <summary>SHA-256 of the image list (names and labels, dataset order) and its length.</summary>
+    [Id(51)] public string? ManifestSha256 { get; set; }
+
+    [Id(52)] public long ManifestImages { get; set; }
+
+    /// <summary>SHA-256 of the labels file's text; null for an ImageFolder dataset.</summary>
+    [Id(53)] public string? LabelsSha256 { get; set; }
+
+    /// <summary>Images decoded by format and decoder, merged from every merged shard.</summary>
+    [Id(54)] public Dictionary<string, long> Decoded { get; set; } = [];
+
+    /// <summary>Each execution provider that scored a merged shard, with its settings.</summary>
+    [Id(55)] public List<string> ExecutionProviders { get; set; } = [];
+
+    /// <summary>The batch size the workers run (a model's fixed batch dimension overrides the spec's).</summary>
+    [Id(56)] public int BatchSize { get; set; }
 }

@@ -7,6 +7,7 @@ using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Pipeline;
+using SENet.Evaluation.Reproducibility;
 using SENet.Evaluation.Storage;
 using SENet.Evaluation.Telemetry;
 using SENet.Grains.Devices;
@@ -96,7 +97,11 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
 
         span?.SetTag("senet.shard.images", images.Count);
         logger.LogInformation("Shard {Shard} of job {Job}: {Images} images on {Device} in {Seconds:F1} s", lease.ShardId, lease.JobId, images.Count, device, (DateTime.UtcNow - started).TotalSeconds);
-        return new ShardResult(result.Counts, result.Failures, worker, device, started, DateTime.UtcNow);
+        return new ShardResult(result.Counts, result.Failures, worker, device, started, DateTime.UtcNow)
+        {
+            Decoded = decoder.Tally.Snapshot(),
+            ExecutionProvider = ProviderSettings.Describe(device, session, sessions.Cuda, sessions.CpuThreadsPerSession),
+        };
     }
 
     /// <summary>Renews the lease at most every two seconds as batches complete; a refused renewal cancels the shard.</summary>
