@@ -64,4 +64,10 @@ public sealed class JobRecord
 
     /// <summary>What the model changes about the job (a fixed batch size overriding the one asked for); a note of the report. A high id, clear of others' additions.</summary>
     [Id(40)] public string? ModelNote { get; set; }
+
+    /// <summary>What the model's output rows were taken for (logits or probabilities), resolved once at start from the spec and the graph.</summary>
+    [Id(50)] public string Outputs { get; set; } = "logits";
+
+    /// <summary>declared or graph: where <see cref="Outputs"/> came from.</summary>
+    [Id(51)] public string OutputsSource { get; set; } = "graph";
 }

@@ -1,6 +1,8 @@
 using SENet.Contracts.Jobs;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
+using SENet.Evaluation.Metrics;
+using SENet.Evaluation.Models;
 
 namespace SENet.Grains.Jobs;
 
@@ -31,6 +33,9 @@ public static class JobSpecMapping
         spec.MaxFileBytes is >= 1 and var limit && limit <= ImageFiles.LargestMaxBytes
             ? limit
             : throw new ArgumentException($"--max-file-bytes {spec.MaxFileBytes} is out of range: use 1 to {ImageFiles.LargestMaxBytes:N0} (default {ImageFiles.DefaultMaxBytes:N0}, 256 MiB).");
+
+    /// <summary>What the job's output rows are, as every worker and the report read them; auto decides from the model's graph.</summary>
+    public static ModelOutputs ResolveOutputs(this JobSpec spec, ModelDescription model) => ModelOutputs.Resolve(ModelOutputs.Parse(spec.Outputs), model);
 
     public static PreprocessSpec ToPreprocessSpec(this JobSpec spec, int cropSize) => new(
         cropSize,
