@@ -195,7 +195,8 @@ public static class HtmlReportWriter
             $"<line x1=\"{X(0)}\" y1=\"{Y(0)}\" x2=\"{X(1)}\" y2=\"{Y(0)}\" stroke=\"#999\"/><line x1=\"{X(0)}\" y1=\"{Y(0)}\" x2=\"{X(0)}\" y2=\"{Y(1)}\" stroke=\"#999\"/>" +
             $"<text x=\"4\" y=\"{F(Y(1) + 10)}\" font-size=\"11\">1.0</text><text x=\"4\" y=\"{F(Y(0))}\" font-size=\"11\">0</text>" +
             $"<text x=\"{X(0)}\" y=\"{size - 22}\" font-size=\"11\">0</text><text x=\"{X(1) - 16}\" y=\"{size - 22}\" font-size=\"11\">1.0</text>" +
-            $"<text x=\"{X(0.25)}\" y=\"{size - 6}\" font-size=\"11\">top-1 probability (bars: accuracy; shaded: gap)</text></svg>");
+            $"<text x=\"{X(0.3)}\" y=\"{size - 6}\" font-size=\"11\">top-1 probability</text><text x=\"4\" y=\"{F(Y(0.5))}\" font-size=\"11\">accuracy</text></svg>");
+        html.Append("<p>Bars: each bin's accuracy; shaded: its gap to the bin's mean confidence; dashed: perfect calibration.</p>");
         html.Append("<table><tr><th>bin</th><th>images</th><th>accuracy</th><th>mean confidence</th></tr>");
         foreach (var bin in calibration.Reliability.Where(b => b.Count > 0))
         {
