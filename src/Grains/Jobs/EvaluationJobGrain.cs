@@ -736,7 +736,7 @@ public sealed class EvaluationJobGrain(
         // Workers are tallied when they join; the report names the devices that scored shards.
         var devices = Job.Workers.Values.Where(w => w.Shards > 0).Select(w => w.Device).Distinct().Order().ToList();
         return EvaluationReport.Create(Job.Counts!, Job.ModelName, StorageLocation.Redact(spec.DataPath), devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
-            Job.ClassNames, failures, duration, spec.ConfidenceLevel,
+            Job.ClassNames, failures, duration, spec.EffectiveConfidenceLevel(),
             new ModelOutputs(Job.Outputs == "probabilities" ? OutputKind.Probabilities : OutputKind.Logits, Job.OutputsSource)) with
         {
             State = Job.State.ToString().ToLowerInvariant(),

@@ -61,7 +61,7 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
         using var decoder = new ImageDecoder();
         var pipeline = new EvaluationPipeline(session, datasets.Open(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
             new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode,
-                MaxFileBytes: spec.CheckedMaxFileBytes(), Outputs: ModelOutputs.Parse(spec.Outputs)));
+                MaxFileBytes: spec.CheckedMaxFileBytes(), Outputs: spec.OutputKind()));
 
         var renewal = new LeaseRenewal(job, lease, leaseLost, logger);
         var classNames = await ShardManifest.ReadClassNamesAsync(outputs, cancellationToken);
