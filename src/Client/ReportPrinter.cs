@@ -9,6 +9,10 @@ public static class ReportPrinter
 {
     private const int Shown = 10;
 
+    /// <summary>"[low, high] " of an interval in percent, or nothing for a report written before intervals existed.</summary>
+    private static string Interval(PercentInterval? interval) =>
+        interval is null ? "" : $"[{interval.Low.ToString("F3", CultureInfo.InvariantCulture)}, {interval.High.ToString("F3", CultureInfo.InvariantCulture)}]  ";
+
     public static void Print(CliConsole console, EvaluationReport report)
     {
         var headline = new Table().Border(TableBorder.Rounded).Title("[bold]evaluation[/]").AddColumn("").AddColumn("").HideHeaders();
@@ -18,8 +22,19 @@ public static class ReportPrinter
         Row("state", report.State);
         Row("images scored", report.Images.ToString("N0", CultureInfo.InvariantCulture));
         Row("failed", report.Failed.ToString("N0", CultureInfo.InvariantCulture));
-        Row("top-1 error", $"{report.Top1Error:F3} %  ({report.Top1Correct:N0} correct)");
-        Row("top-5 error", $"{report.Top5Error:F3} %  ({report.Top5Correct:N0} correct)");
+        Row("top-1 error", $"{report.Top1Error:F3} %  {Interval(report.Intervals?.Top1Error)}({report.Top1Correct:N0} correct)");
+        Row("top-5 error", $"{report.Top5Error:F3} %  {Interval(report.Intervals?.Top5Error)}({report.Top5Correct:N0} correct)");
+        if (report.Intervals is { } intervals)
+        {
+            Row("top-1 / top-5 accuracy", $"{report.Top1:F3} % [{intervals.Top1Accuracy.Low:F3}, {intervals.Top1Accuracy.High:F3}] / {report.Top5:F3} % [{intervals.Top5Accuracy.Low:F3}, {intervals.Top5Accuracy.High:F3}]");
+            Row("intervals", $"{intervals.Level * 100:0.##} % Wilson score");
+        }
+
+        if (report.Calibration is { } calibration)
+        {
+            Row("calibration", $"ECE {calibration.Ece:F4}, MCE {calibration.Mce:F4}, NLL {calibration.Nll:F4}, Brier {calibration.Brier:F4} ({calibration.Bins} bins; outputs {calibration.Outputs}, {calibration.OutputsSource})");
+        }
+
         Row("preprocess", $"{report.ImageSize}px, crop_pct {report.CropPct.ToString(CultureInfo.InvariantCulture)}, {report.Interpolation}");
         Row("duration", $"{report.DurationSeconds:F1} s, {report.ImagesPerSecond:F1} images/s");
         if (report.Reproducibility is { } record)
@@ -30,7 +45,7 @@ public static class ReportPrinter
         }
 
         console.Out.Write(headline);
-        foreach (var note in report.Notes)
+        foreach (var note in report.Calibration?.Note is { } outputsNote ? [.. report.Notes, outputsNote] : report.Notes)
         {
             console.Out.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
         }
@@ -38,10 +53,12 @@ public static class ReportPrinter
         var worst = report.PerClass.Where(c => c.Images > 0).OrderBy(c => c.Top1Accuracy).ThenBy(c => c.ClassIndex).Take(Shown).ToList();
         if (worst.Count > 0)
         {
-            var classes = new Table().Border(TableBorder.Simple).Title("worst classes (top-1)").AddColumns("class", "images", "top-1 %", "top-5 %");
+            var level = report.Intervals?.Level ?? 0.95;
+            var classes = new Table().Border(TableBorder.Simple).Title("worst classes (top-1)").AddColumns("class", "images", "top-1 %", $"{level * 100:0.##} % interval", "top-5 %");
             foreach (var c in worst)
             {
-                classes.AddRow(Markup.Escape($"{c.ClassIndex} {c.Name}"), c.Images.ToString(CultureInfo.InvariantCulture), c.Top1Accuracy.ToString("F1", CultureInfo.InvariantCulture), c.Top5Accuracy.ToString("F1", CultureInfo.InvariantCulture));
+                classes.AddRow(Markup.Escape($"{c.ClassIndex} {c.Name}"), c.Images.ToString(CultureInfo.InvariantCulture), c.Top1Accuracy.ToString("F1", CultureInfo.InvariantCulture),
+                    $"{c.AccuracyLow.ToString("F1", CultureInfo.InvariantCulture)}–{c.AccuracyHigh.ToString("F1", CultureInfo.InvariantCulture)}", c.Top5Accuracy.ToString("F1", CultureInfo.InvariantCulture));
             }
 
             console.Out.Write(classes);

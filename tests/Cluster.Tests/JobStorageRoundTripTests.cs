@@ -52,6 +52,7 @@ public sealed class JobStorageRoundTripTests
         Assert.NotNull(state?.Counts);
         Assert.Equal(written.Counts!.Confusions.OrderBy(c => c.Key), state.Counts.Confusions.OrderBy(c => c.Key));
         Assert.True(written.Counts.CountsEqual(state.Counts));
+        Assert.Equal((2L, 1L), (state.Counts.Calibration.Images, state.Counts.Calibration.Excluded));
         Assert.Equal(written.Failures, state.Failures);
         Assert.Equal(written.Timeline, state.Timeline);
         Assert.Equal(written.Spec, state.Spec);
@@ -66,10 +67,15 @@ public sealed class JobStorageRoundTripTests
         counts.Add(2, [3, 2, 1, 0]);
         counts.Add(2, [3, 0, 1, 2]);
         counts.Add(1, [1, 0, 2, 3]);
+        // Calibration sums too: decimals, bins and the rows left out.
+        counts.Add(3, [0.1f, 2f, -1f, 0.5f], OutputKind.Logits);
+        counts.Add(1, [0.25f, 0.7f, 0.05f, 0f], OutputKind.Probabilities);
+        counts.Add(0, [float.NaN, 1f, 0f, 0f], OutputKind.Logits);
         counts.AddFailures(2);
         return new JobRecord
         {
-            Spec = new JobSpec { ModelPath = "/models/m.onnx", DataPath = "/data/val", OutputFolder = "/out/job", Name = "round trip", MaxFailed = FailureThreshold.Parse("5%") },
+            Spec = new JobSpec { ModelPath = "/models/m.onnx", DataPath = "/data/val", OutputFolder = "/out/job", Name = "round trip", MaxFailed = FailureThreshold.Parse("5%"),
+                Outputs = "probabilities", ConfidenceLevel = 0.9, JoinPredictions = true },
             State = JobState.Running,
             Shards = [new ShardRecord { Id = 0, Images = 3, Merged = true, Attempts = 2, MergedLease = Guid.NewGuid(), Failures = 1 }, new ShardRecord { Id = 1, Images = 3 }],
             Counts = counts,
@@ -90,6 +96,8 @@ public sealed class JobStorageRoundTripTests
             TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
             Timeline = [new ShardTiming("cpu:0", "S127.0.0.1:1@1|cpu:0", 0.5, 1.5, 3)],
             FailuresInParts = true,
+            Outputs = "probabilities",
+            OutputsSource = "declared",
         };
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SENet.Contracts.Jobs;
+using SENet.Evaluation.Metrics;
 
 namespace SENet.Client.Commands;
 
@@ -42,9 +43,18 @@ public sealed class EvaluationOptions
 
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "--out holds an earlier job that ended: delete its outputs and write this job's there (a running job's location is never taken)." };
 
+    public Option<string> Outputs { get; } = Choice("--outputs", "auto",
+        "What the model outputs: logits (softmax is applied for probabilities and calibration), probabilities (used as they are), or auto (probabilities when the graph ends in Softmax).",
+        "auto", "logits", "probabilities");
+
+    public Option<double> ConfidenceLevel { get; } = Checked(new Option<double>("--confidence-level") { Description = "Level of the Wilson intervals on every accuracy and error.", DefaultValueFactory = _ => 0.95 },
+        WilsonInterval.IsValidLevel, WilsonInterval.LevelRule);
+
+    public Option<bool> PredictionsCsv { get; } = new("--predictions-csv") { Description = "Also write one predictions.csv (every shard's part joined, sorted by image) beside the predictions/ parts." };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, MaxFileBytes, ShardSize, MaxFailed, Name, Output, Overwrite })
+        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, MaxFileBytes, ShardSize, MaxFailed, Name, Output, Overwrite, Outputs, ConfidenceLevel, PredictionsCsv })
         {
             command.Options.Add(option);
         }
@@ -72,6 +82,9 @@ public sealed class EvaluationOptions
         OutputFolder = parse.GetValue(Output) is { } output ? Location(output) : null,
         Overwrite = parse.GetValue(Overwrite),
         DevicePolicy = devicePolicy,
+        Outputs = parse.GetValue(Outputs)!,
+        ConfidenceLevel = parse.GetValue(ConfidenceLevel),
+        JoinPredictions = parse.GetValue(PredictionsCsv),
     };
 
     /// <summary>Blob locations pass through as they are; local paths become absolute, as every silo must see them.</summary>

@@ -127,46 +127,17 @@ public static class JobCommands
     }
 
     /// <summary>
-    /// Joins the job's per-shard prediction parts (local or blob) into one CSV with one header. Shards a cancelled or
-    /// failed job never finished have no part and are left out.
+    /// Joins the job's per-shard prediction parts (local or blob) into one CSV with one header, sorted by image. Shards a
+    /// cancelled or failed job never finished have no part and are left out.
     /// </summary>
     private static async Task<(int Rows, int Parts)> FetchPredictionsAsync(string outputFolder, int shards, string destination)
     {
         // The cluster never tells a client a location's SAS: a blob output is read with this client's own credentials.
         var location = StorageLocation.LooksLikeBlob(outputFolder) ? outputFolder.Split('?')[0] : outputFolder;
         var outputs = OutputStores.Open(location, CliStorage.FromEnvironment());
-        var (rows, parts) = (0, 0);
-        await using var writer = new StreamWriter(destination);
-        for (var shard = 0; shard < shards; shard++)
-        {
-            string part;
-            try
-            {
-                part = System.Text.Encoding.UTF8.GetString(await outputs.ReadAsync(JobOutputNames.PredictionsPart(shard), CancellationToken.None));
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-                continue;
-            }
-
-            // Every part starts with the same header line; names in the rows are CSV-quoted, so rows go across verbatim.
-            var headerEnd = part.IndexOf('\n');
-            if (headerEnd < 0)
-            {
-                continue;
-            }
-
-            if (parts++ == 0)
-            {
-                await writer.WriteAsync(part[..(headerEnd + 1)]);
-            }
-
-            var body = part[(headerEnd + 1)..];
-            await writer.WriteAsync(body);
-            rows += body.Count(c => c == '\n');
-        }
-
-        return (rows, parts);
+        var joined = await PredictionsJoiner.JoinAsync(outputs, shards, CancellationToken.None);
+        await File.WriteAllBytesAsync(destination, joined.Csv);
+        return (joined.Rows, joined.Parts);
     }
 
     private static Command Cancel(CliConsole console) => JobVerb(console, "cancel", "Cancel a job; its report keeps what was done.", async (_, grains, id, _) =>

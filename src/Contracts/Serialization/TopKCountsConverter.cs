@@ -14,7 +14,9 @@ public sealed class TopKCountsConverter : IConverter<TopKCounts, TopKCountsSurro
         }
 
         return TopKCounts.Restore(surrogate.Classes, surrogate.Images, surrogate.Top1Correct, surrogate.Top5Correct, surrogate.Failed,
-            surrogate.ClassImages, surrogate.ClassTop1, surrogate.ClassTop5, confusions);
+            surrogate.ClassImages, surrogate.ClassTop1, surrogate.ClassTop5, confusions,
+            CalibrationCounts.Restore(surrogate.CalibrationBinCounts, surrogate.CalibrationBinCorrect, surrogate.CalibrationBinConfidence,
+                surrogate.CalibrationNllSum, surrogate.CalibrationBrierSum, surrogate.CalibrationExcluded, surrogate.CalibrationDistributionRows));
     }
 
     public TopKCountsSurrogate ConvertToSurrogate(in TopKCounts value)
@@ -33,6 +35,13 @@ public sealed class TopKCountsConverter : IConverter<TopKCounts, TopKCountsSurro
             ConfusionLabels = confusions.Select(c => c.Key.Label).ToArray(),
             ConfusionPredicted = confusions.Select(c => c.Key.Predicted).ToArray(),
             ConfusionCounts = confusions.Select(c => c.Value).ToArray(),
+            CalibrationBinCounts = value.Calibration.BinCounts,
+            CalibrationBinCorrect = value.Calibration.BinCorrect,
+            CalibrationBinConfidence = value.Calibration.BinConfidence,
+            CalibrationNllSum = value.Calibration.NllSum,
+            CalibrationBrierSum = value.Calibration.BrierSum,
+            CalibrationExcluded = value.Calibration.Excluded,
+            CalibrationDistributionRows = value.Calibration.DistributionRows,
         };
     }
 }

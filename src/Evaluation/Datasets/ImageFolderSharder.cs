@@ -24,8 +24,8 @@ public static class ImageFolderSharder
             throw new DatasetException($"No class folders found in '{source.Description}'. An ImageFolder dataset has one sub-folder of images per class.");
         }
 
-        var mapping = await DatasetPlanner.ModelOrderAsync(source, spec, classes, modelClasses, cancellationToken);
-        var index = classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => mapping?[p.i] ?? p.i, StringComparer.Ordinal);
+        var order = await DatasetPlanner.ModelOrderAsync(source, spec, classes, modelClasses, cancellationToken);
+        var index = classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => order?.DatasetToModel[p.i] ?? p.i, StringComparer.Ordinal);
         var sizes = new List<int>();
         var shard = new List<LabelledImage>(shardSize);
         var ignored = 0;
@@ -56,6 +56,7 @@ public static class ImageFolderSharder
             throw new DatasetException($"No images found in '{source.Description}' (image files end in {string.Join(", ", ImageFiles.Extensions)}).");
         }
 
-        return new ShardedDataset(sizes, classes, ignored);
+        // Names in the model's output order, as the labels are.
+        return new ShardedDataset(sizes, order?.ModelClassNames ?? classes, ignored);
     }
 }

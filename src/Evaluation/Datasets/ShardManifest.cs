@@ -11,6 +11,25 @@ public static class ShardManifest
 {
     public static string Name(int shardId) => $"manifest/shard-{shardId:D6}.json";
 
+    /// <summary>The class names in the model's output order, written once at planning for the workers' predictions.</summary>
+    public const string ClassNamesName = "manifest/classes.json";
+
+    public static Task WriteClassNamesAsync(IOutputStore store, IReadOnlyList<string> classNames, CancellationToken cancellationToken) =>
+        store.WriteAsync(ClassNamesName, JsonSerializer.SerializeToUtf8Bytes(classNames), cancellationToken);
+
+    /// <summary>The job's class names; none when the dataset has no names (bare integer labels) or the job planned before names were written.</summary>
+    public static async Task<IReadOnlyList<string>> ReadClassNamesAsync(IOutputStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<List<string>>(await store.ReadAsync(ClassNamesName, cancellationToken)) ?? [];
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or Azure.RequestFailedException { Status: 404 })
+        {
+            return [];
+        }
+    }
+
     /// <summary>Cuts the plan's images into shards of <paramref name="shardSize"/> and writes one manifest each; returns the image count of each shard.</summary>
     public static async Task<IReadOnlyList<int>> WriteAsync(IOutputStore store, IReadOnlyList<LabelledImage> images, int shardSize, CancellationToken cancellationToken,
         Reproducibility.ManifestDigest? digest = null)

@@ -38,6 +38,12 @@ public sealed record EvaluationReport
 
     public double Top5Error { get; init; }
 
+    /// <summary>Wilson intervals of the four headline rates (null in reports written before they existed).</summary>
+    public ReportIntervals? Intervals { get; init; }
+
+    /// <summary>ECE, MCE, NLL, Brier and the reliability bins (null when the engine was given no outputs kind, and in older reports).</summary>
+    public CalibrationSummary? Calibration { get; init; }
+
     public double DurationSeconds { get; init; }
 
     public double ImagesPerSecond { get; init; }
@@ -64,7 +70,9 @@ public sealed record EvaluationReport
         string executionProvider,
         IReadOnlyList<string>? classNames = null,
         IReadOnlyList<ImageFailure>? failures = null,
-        TimeSpan? duration = null) =>
+        TimeSpan? duration = null,
+        double confidenceLevel = WilsonInterval.DefaultLevel,
+        ModelOutputs? outputs = null) =>
         new()
         {
             Model = model,
@@ -79,10 +87,13 @@ public sealed record EvaluationReport
             Top1Error = counts.Top1Error,
             Top5 = counts.Top5Accuracy,
             Top5Error = counts.Top5Error,
+            Intervals = ReportIntervals.From(counts.Images, counts.Top1Correct, counts.Top5Correct, confidenceLevel),
+            Calibration = outputs is null ? null : CalibrationSummary.From(counts.Calibration, outputs),
             DurationSeconds = duration?.TotalSeconds ?? 0,
             ImagesPerSecond = duration is { TotalSeconds: > 0 } d ? (counts.Images + counts.Failed) / d.TotalSeconds : 0,
             PerClass = Enumerable.Range(0, counts.Classes)
-                .Select(c => new ClassAccuracy(c, classNames is not null && c < classNames.Count ? classNames[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture), counts.ClassImages[c], counts.ClassTop1[c], counts.ClassTop5[c]))
+                .Select(c => ClassAccuracy.WithIntervals(c, classNames is not null && c < classNames.Count ? classNames[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    counts.ClassImages[c], counts.ClassTop1[c], counts.ClassTop5[c], confidenceLevel))
                 .ToList(),
             TopConfusions = counts.TopConfusions(20),
             Failures = failures ?? [],

@@ -38,6 +38,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         var stopwatch = Stopwatch.StartNew();
         var failures = new ConcurrentQueue<ImageFailure>();
         var counts = new TopKCounts(session.Classes);
+        var outputs = ModelOutputs.Resolve(_options.Outputs, session.Description);
         long readTicks = 0, decodeTicks = 0, preprocessTicks = 0, inferenceTicks = 0, batches = 0;
 
         var reads = Channel.CreateBounded<(LabelledImage Image, IMemoryOwner<byte>? Bytes)>(
@@ -197,8 +198,8 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                         if (batch.Images[slot] is { } image)
                         {
                             var scores = batch.Buffer.Scores(slot);
-                            counts.Add(image.Label, scores);
-                            onPrediction?.Invoke(ImagePrediction.From(image.Path, image.Label, scores, session.OutputIsProbabilities) with { Note = batch.Notes[slot] });
+                            counts.Add(image.Label, scores, outputs.Kind);
+                            onPrediction?.Invoke(ImagePrediction.From(image.Path, image.Label, scores, outputs.AreProbabilities) with { Note = batch.Notes[slot] });
                             scored++;
                         }
                     }

@@ -89,6 +89,7 @@ public sealed class EvaluationJobGrain(
         IOutputStore? claimed = null;
         string? modelSha256 = null, labelsSha256 = null;
         using var manifestDigest = new ManifestDigest();
+        ModelOutputs outputKind;
         try
         {
             effective = spec with { OutputFolder = OutputFor(spec) };
@@ -101,6 +102,8 @@ public sealed class EvaluationJobGrain(
             use = await sessions.GetAsync(modelFile, InferenceDevice.Cpu, 1, token);
             modelSha256 = await Digests.FileSha256Async(modelFile, token);
             _ = effective.ToPreprocessSpec(use.Session.InputHeight);
+            // Every worker resolves it from the same graph and gets the same answer; the report says which it was.
+            outputKind = effective.ResolveOutputs(use.Session.Description);
             if (use.Session.FixedBatchSize is null)
             {
                 // The model was checked with one image: the job's batch must fit the workers' buffers too.
@@ -125,6 +128,9 @@ public sealed class EvaluationJobGrain(
                 labelsSha256 = await LabelsDigestAsync(effective.LabelsFile, source, token);
                 (classNames, issues) = (plan.ClassNames, plan.Issues);
             }
+
+            // The workers write names beside the class indices of their predictions.
+            await ShardManifest.WriteClassNamesAsync(outputs, classNames, token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -168,6 +174,8 @@ public sealed class EvaluationJobGrain(
             ManifestImages = manifestDigest.Images,
             LabelsSha256 = labelsSha256,
             BatchSize = session.FixedBatchSize ?? effective.BatchSize,
+            Outputs = outputKind.Name,
+            OutputsSource = outputKind.Source,
         };
         if (Job.ModelNote is { } note)
         {
@@ -409,13 +417,13 @@ public sealed class EvaluationJobGrain(
         }
 
         var outputs = OutputStores.Open(Job.Spec!.OutputFolder!, storage);
-        var predictions = new StringBuilder();
+        var rows = new List<string>();
         var failures = new List<ImageFailure>();
         foreach (var probe in probes.Where(p => p.Outcome == ProbeOutcome.Merged).OrderBy(p => p.Range.Start))
         {
             var part = Encoding.UTF8.GetString(await outputs.ReadAsync(JobOutputNames.PredictionsRangePart(shard.Id, probe.Range.Start, probe.Range.Count), CancellationToken.None));
-            var rows = part.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            predictions.Append(string.Concat((predictions.Length == 0 ? rows : rows.Skip(1)).Select(r => r + "\n")));
+            // CSV records, not lines: a quoted note may hold a line break. Each range's header is dropped; one goes first.
+            rows.AddRange(PredictionsJoiner.Records(part).Skip(1));
             try
             {
                 failures.AddRange(JsonSerializer.Deserialize<List<ImageFailure>>(await outputs.ReadAsync(JobOutputNames.FailuresPart(shard.Id, probe.MergedLease!.Value), CancellationToken.None)) ?? []);
@@ -430,7 +438,9 @@ public sealed class EvaluationJobGrain(
         failures.AddRange(probes.Where(p => p.Outcome == ProbeOutcome.Poison).Select(p => ShardQuarantine.PoisonFailure(images[p.Range.Start].Path, shard.HolderDeaths)));
         var merged = Guid.NewGuid();
         await outputs.WriteAsync(JobOutputNames.FailuresPart(shard.Id, merged), JsonSerializer.SerializeToUtf8Bytes(failures), CancellationToken.None);
-        await outputs.WriteAsync(JobOutputNames.PredictionsPart(shard.Id), Encoding.UTF8.GetBytes(predictions.ToString()), CancellationToken.None);
+        // Sorted by image, as every other shard's part is.
+        var predictions = string.Concat(rows.OrderBy(PredictionsJoiner.FirstField, StringComparer.Ordinal).Prepend(PredictionsCsvWriter.Header).Select(r => r + "\n"));
+        await outputs.WriteAsync(JobOutputNames.PredictionsPart(shard.Id), Encoding.UTF8.GetBytes(predictions), CancellationToken.None);
         shard.MergedLease = merged;
         shard.Merged = true;
         CountShard("completed");
@@ -712,6 +722,11 @@ public sealed class EvaluationJobGrain(
             await outputs.WriteAsync("report.json", Encoding.UTF8.GetBytes(ReportWriter.ToJson(report)), CancellationToken.None);
             await outputs.WriteAsync("results.csv", Encoding.UTF8.GetBytes(ReportWriter.ToResultsCsv(report)), CancellationToken.None);
             await outputs.WriteAsync("report.html", Encoding.UTF8.GetBytes(HtmlReportWriter.Write(report, $"SENet Eval: {Job.Spec.Name ?? JobId}")), CancellationToken.None);
+            if (Job.Spec.JoinPredictions)
+            {
+                var joined = await PredictionsJoiner.JoinAsync(outputs, Job.Shards.Count, CancellationToken.None);
+                await outputs.WriteAsync(JobOutputNames.JoinedPredictions, joined.Csv, CancellationToken.None);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or JsonException)
         {
@@ -758,7 +773,8 @@ public sealed class EvaluationJobGrain(
         var devices = Job.Workers.Values.Where(w => w.Shards > 0).Select(w => w.Device).Distinct().Order().ToList();
         var reproducibility = JobReproducibility.Build(Job);
         return EvaluationReport.Create(Job.Counts!, Job.ModelName, StorageLocation.Redact(spec.DataPath), devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
-            Job.ClassNames, failures, duration) with
+            Job.ClassNames, failures, duration, spec.EffectiveConfidenceLevel(),
+            new ModelOutputs(Job.Outputs == "probabilities" ? OutputKind.Probabilities : OutputKind.Logits, Job.OutputsSource)) with
         {
             State = Job.State.ToString().ToLowerInvariant(),
             ParameterCount = Job.ModelParameters,

@@ -84,4 +84,10 @@ public sealed class JobRecord
 
     /// <summary>The batch size the workers run (a model's fixed batch dimension overrides the spec's).</summary>
     [Id(56)] public int BatchSize { get; set; }
+
+    /// <summary>What the model's output rows were taken for (logits or probabilities), resolved once at start from the spec and the graph.</summary>
+    [Id(57)] public string Outputs { get; set; } = "logits";
+
+    /// <summary>declared or graph: where <see cref="Outputs"/> came from.</summary>
+    [Id(58)] public string OutputsSource { get; set; } = "graph";
 }

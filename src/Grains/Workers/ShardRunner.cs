@@ -62,14 +62,17 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
         using var decoder = new ImageDecoder();
         var pipeline = new EvaluationPipeline(session, datasets.Open(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
             new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode,
-                MaxFileBytes: spec.CheckedMaxFileBytes()));
+                MaxFileBytes: spec.CheckedMaxFileBytes(), Outputs: spec.OutputKind()));
 
         var renewal = new LeaseRenewal(job, lease, leaseLost, logger);
+        var classNames = await ShardManifest.ReadClassNamesAsync(outputs, cancellationToken);
+        // Called one batch at a time (under the pipeline's counts lock), so a plain list is enough.
+        var predictions = new List<ImagePrediction>(images.Count);
+        var result = await pipeline.RunAsync(images, predictions.Add, renewal, leaseLost.Token);
         var csv = new StringWriter();
-        EvaluationResult result;
-        using (var predictions = new PredictionsCsvWriter(csv))
+        using (var writer = new PredictionsCsvWriter(csv, classNames))
         {
-            result = await pipeline.RunAsync(images, predictions.Write, renewal, leaseLost.Token);
+            writer.WriteSorted(predictions);
         }
 
         if (result.Failures.Count > 0)
