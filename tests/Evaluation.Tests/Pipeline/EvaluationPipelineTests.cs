@@ -162,6 +162,7 @@ public sealed class EvaluationPipelineTests : IDisposable
     private TopKCounts ReferenceCounts(ClassifierSession session, ImageDecoder decoder)
     {
         var counts = new TopKCounts(session.Classes);
+        var outputs = ModelOutputs.Resolve(OutputKind.Auto, session.Description).Kind;
         var preprocessor = new ImagePreprocessor(Preprocess);
         using var batch = session.CreateBatch(1);
         batch.Count = 1;
@@ -170,7 +171,7 @@ public sealed class EvaluationPipelineTests : IDisposable
             using var decoded = decoder.Decode(File.ReadAllBytes(Path.Combine(_folder.Path, image.Path)), DecodeOptions.Exact);
             preprocessor.Preprocess(decoded, batch.Image(0));
             session.Run(batch);
-            counts.Add(image.Label, batch.Scores(0));
+            counts.Add(image.Label, batch.Scores(0), outputs);
         }
 
         return counts;
