@@ -9,17 +9,47 @@ public static class ReportPrinter
 {
     private const int Shown = 10;
 
+    /// <summary>
+    /// The report, then the job's error if it has one; a job that ended before any image was evaluated has no figures
+    /// worth a table (its "0.000 %" would read as a perfect model), so it prints only why it ended.
+    /// </summary>
+    public static void PrintOrExplain(CliConsole console, string jobId, EvaluationReport report, string? error)
+    {
+        var state = report.State;
+        if (state != "completed" && report.Images + report.Failed == 0)
+        {
+            console.Error.WriteLine($"error: job {jobId} {state} before any image was evaluated: {error ?? "no reason was recorded"}");
+            return;
+        }
+
+        Print(console, report);
+        if (error is not null)
+        {
+            console.Error.WriteLine($"job {jobId} {state}: {error}");
+        }
+    }
+
     public static void Print(CliConsole console, EvaluationReport report)
     {
         var headline = new Table().Border(TableBorder.Rounded).Title("[bold]evaluation[/]").AddColumn("").AddColumn("").HideHeaders();
         void Row(string name, string value) => headline.AddRow(Markup.Escape(name), Markup.Escape(value));
         Row("model", $"{report.Model} ({report.ParameterCount / 1e6:F2} M parameters) on {report.ExecutionProvider}");
         Row("dataset", report.Dataset);
-        Row("state", report.State);
+        Row("state", report.StateSummary());
         Row("images scored", report.Images.ToString("N0", CultureInfo.InvariantCulture));
         Row("failed", report.Failed.ToString("N0", CultureInfo.InvariantCulture));
-        Row("top-1 error", $"{report.Top1Error:F3} %  ({report.Top1Correct:N0} correct)");
-        Row("top-5 error", $"{report.Top5Error:F3} %  ({report.Top5Correct:N0} correct)");
+        if (report.Images > 0)
+        {
+            Row("top-1 error", $"{report.Top1Error:F3} %  ({report.Top1Correct:N0} correct)");
+            Row("top-5 error", $"{report.Top5Error:F3} %  ({report.Top5Correct:N0} correct)");
+        }
+        else
+        {
+            // No image scored: an error rate of 0 % would read as a perfect model.
+            Row("top-1 error", "- (no image was scored)");
+            Row("top-5 error", "- (no image was scored)");
+        }
+
         Row("preprocess", $"{report.ImageSize}px, crop_pct {report.CropPct.ToString(CultureInfo.InvariantCulture)}, {report.Interpolation}");
         Row("duration", $"{report.DurationSeconds:F1} s, {report.ImagesPerSecond:F1} images/s");
         console.Out.Write(headline);

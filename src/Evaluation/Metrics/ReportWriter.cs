@@ -8,7 +8,11 @@ namespace SENet.Evaluation.Metrics;
 /// <summary>Writes reports as JSON and as a results row in the columns of timm's validate.py.</summary>
 public static class ReportWriter
 {
-    public const string ResultsCsvHeader = "model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation";
+    /// <summary>
+    /// timm's columns, then how complete the run is: a cancelled or failed job's row must not pass for a whole run
+    /// (state is completed, cancelled or failed; images_evaluated counts scored and failed images).
+    /// </summary>
+    public const string ResultsCsvHeader = "model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation,state,images_evaluated,images_total";
 
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
@@ -37,7 +41,10 @@ public static class ReportWriter
             Round(report.ParameterCount / 1e6, 2),
             report.ImageSize.ToString(CultureInfo.InvariantCulture),
             Round(report.CropPct, 4),
-            report.Interpolation);
+            report.Interpolation,
+            report.State,
+            report.ImagesEvaluated.ToString(CultureInfo.InvariantCulture),
+            report.ImagesPlanned.ToString(CultureInfo.InvariantCulture));
         return $"{ResultsCsvHeader}\n{row}\n";
     }
 

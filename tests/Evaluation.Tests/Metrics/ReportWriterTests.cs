@@ -25,8 +25,31 @@ public sealed class ReportWriterTests
     {
         var lines = ReportWriter.ToResultsCsv(SampleReport()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal("model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation", lines[0]);
-        Assert.Equal("seresnet50,66.6667,33.3333,100,0,28.09,224,0.875,bilinear", lines[1]);
+        Assert.StartsWith("model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation,", lines[0]);
+        Assert.StartsWith("seresnet50,66.6667,33.3333,100,0,28.09,224,0.875,bilinear,", lines[1]);
+        Assert.EndsWith(",state,images_evaluated,images_total", lines[0]);
+        Assert.EndsWith(",completed,4,4", lines[1]);
+    }
+
+    [Fact]
+    public void ACancelledJobsResultsRowAndHeadlinesSayHowMuchOfTheDatasetItCovered()
+    {
+        var report = SampleReport() with { State = "cancelled", ImagesTotal = 450 };
+
+        var lines = ReportWriter.ToResultsCsv(report).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var columns = lines[0].Split(',');
+        var row = lines[1].Split(',');
+        var html = HtmlReportWriter.Write(report, "cancelled");
+        var back = ReportWriter.FromJson(ReportWriter.ToJson(report));
+
+        Assert.Equal(columns.Length, row.Length);
+        Assert.Equal("cancelled", row[Array.IndexOf(columns, "state")]);
+        Assert.Equal("4", row[Array.IndexOf(columns, "images_evaluated")]);
+        Assert.Equal("450", row[Array.IndexOf(columns, "images_total")]);
+        Assert.Equal("cancelled (partial: 4 of 450 images)", report.StateSummary());
+        Assert.Contains("partial: 4 of 450 images", html);
+        Assert.Equal(450, back.ImagesTotal);
+        Assert.Equal("completed", SampleReport().StateSummary());
     }
 
     [Fact]
