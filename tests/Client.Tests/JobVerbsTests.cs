@@ -18,7 +18,7 @@ public sealed class JobVerbsTests(EmbeddedClusterFixture fixture) : IClassFixtur
 
         var watch = await CliRunner.RunAsync(["watch", jobId, .. fixture.Connection]);
         var status = await CliRunner.RunAsync(["status", jobId, .. fixture.Connection]);
-        var html = Path.Combine(fixture.Folder, "fetched", "report.html");
+        var html = Path.Combine(fixture.Folder, "html", "report.html");
         var results = await CliRunner.RunAsync(["results", jobId, "--out", Path.Combine(fixture.Folder, "fetched"), "--html", html, .. fixture.Connection]);
         var jobs = await CliRunner.RunAsync(["jobs", .. fixture.Connection]);
 

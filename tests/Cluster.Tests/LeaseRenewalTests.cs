@@ -27,8 +27,10 @@ public sealed class LeaseRenewalTests
         }
 
         var stopping = renewal.StopAsync();
+        Assert.False(stopping.IsCompleted, "the shard ended with its last renewal still on its way");
         answer.SetResult(false);
         await stopping;
+        Assert.False(leaseLost.IsCancellationRequested);
         leaseLost.Dispose();
         renewal.Report(new EvaluationProgress(8, 0, 8, TimeSpan.FromSeconds(2)));
         await renewal.StopAsync();
