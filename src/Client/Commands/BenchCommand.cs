@@ -8,23 +8,37 @@ public static class BenchCommand
 {
     public static Command Create(CliConsole console)
     {
-        var images = new Option<int>("--images") { Description = "Test JPEGs to generate.", DefaultValueFactory = _ => 64 };
-        var seconds = new Option<double>("--seconds") { Description = "Minimum timed seconds per measurement.", DefaultValueFactory = _ => 3 };
-        var architecture = new Option<string>("--architecture") { Description = "SE-ResNet for the inference figures.", DefaultValueFactory = _ => "seresnet50" };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 };
-        var endToEnd = new Option<int>("--e2e-images") { Description = "Images for the end-to-end figure.", DefaultValueFactory = _ => 128 };
-        var batchSizes = new Option<int[]>("--batch-sizes") { Description = "Inference batch sizes.", DefaultValueFactory = _ => [1, 8, 32], AllowMultipleArgumentsPerToken = true };
-        var streams = new Option<int>("--streams") { Description = "ONNX Runtime sessions run at once on the device (0: 2 on a GPU, 1 on the CPU).", DefaultValueFactory = _ => 0 };
+        var images = EvaluationOptions.AtLeastOne(new Option<int>("--images") { Description = "Test JPEGs to generate.", DefaultValueFactory = _ => 64 });
+        var seconds = EvaluationOptions.Checked(new Option<double>("--seconds") { Description = "Minimum timed seconds per measurement.", DefaultValueFactory = _ => 3 },
+            v => double.IsFinite(v) && v > 0, "a number of seconds above 0");
+        var architecture = ModelBuildCommand.ArchitectureOption("SE-ResNet for the inference figures.", "seresnet50");
+        var device = EvaluateCommand.DeviceOption();
+        var threads = EvaluationOptions.Checked(new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 },
+            v => v >= 0, "0 (one per core) or a whole number of threads");
+        var endToEnd = EvaluationOptions.AtLeastOne(new Option<int>("--e2e-images") { Description = "Images for the end-to-end figure.", DefaultValueFactory = _ => 128 });
+        // No DefaultValueFactory: help would show an array default as "[default: 1|8|32]".
+        var batchSizes = new Option<int[]>("--batch-sizes") { Description = "Inference batch sizes, space-separated (default: 1 8 32).", AllowMultipleArgumentsPerToken = true };
+        batchSizes.Validators.Add(result =>
+        {
+            foreach (var size in result.GetValueOrDefault<int[]>() ?? [])
+            {
+                if (size < 1)
+                {
+                    result.AddError(Contracts.Jobs.JobSpecRules.Problem("--batch-sizes", size, Contracts.Jobs.JobSpecRules.Positive));
+                }
+            }
+        });
+        var streams = EvaluationOptions.Checked(new Option<int>("--streams") { Description = "ONNX Runtime sessions run at once on the device (0: 2 on a GPU, 1 on the CPU).", DefaultValueFactory = _ => 0 },
+            v => v >= 0, "0 (2 on a GPU, 1 on the CPU) or a whole number of sessions");
         var findBatch = new Option<bool>("--find-batch") { Description = "Search the batch size with the most images/s that fits the device (doubling from 1)." };
-        var maxBatch = new Option<int>("--max-batch") { Description = "Largest batch size --find-batch tries.", DefaultValueFactory = _ => 1024 };
+        var maxBatch = EvaluationOptions.AtLeastOne(new Option<int>("--max-batch") { Description = "Largest batch size --find-batch tries.", DefaultValueFactory = _ => 1024 });
         var fp16 = new Option<bool>("--fp16") { Description = "Also measure the float16 variant: its speed and how many top-1 / top-5 rankings move from float32." };
         var json = new Option<string?>("--json") { Description = "Also write the figures as JSON to this file (every table row, and the headline numbers by name)." };
         var cluster = new Option<bool>("--cluster") { Description = "Instead: images/s of an in-process cluster against the engine alone (same images, same small model)." };
-        var silos = new Option<int>("--silos") { Description = "Silos of the --cluster benchmark.", DefaultValueFactory = _ => 3 };
-        var clusterImages = new Option<int>("--cluster-images") { Description = "Images of the --cluster benchmark.", DefaultValueFactory = _ => 600 };
+        var silos = EvaluationOptions.AtLeastOne(new Option<int>("--silos") { Description = "Silos of the --cluster benchmark.", DefaultValueFactory = _ => 3 });
+        var clusterImages = EvaluationOptions.AtLeastOne(new Option<int>("--cluster-images") { Description = "Images of the --cluster benchmark.", DefaultValueFactory = _ => 600 });
         var blob = new Option<bool>("--blob") { Description = "Instead: blob listing, planning, memory and read figures against SENet__Storage__ConnectionString." };
-        var blobCount = new Option<int>("--blobs") { Description = "Blobs of the --blob listing benchmark.", DefaultValueFactory = _ => 100_000 };
+        var blobCount = EvaluationOptions.AtLeastOne(new Option<int>("--blobs") { Description = "Blobs of the --blob listing benchmark.", DefaultValueFactory = _ => 100_000 });
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
             images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, json, cluster, silos, clusterImages, blob, blobCount,
@@ -44,7 +58,7 @@ public static class BenchCommand
             }
 
             var options = new EngineBenchmarkOptions(parse.GetValue(images), parse.GetValue(seconds), parse.GetValue(architecture)!, parse.GetValue(device)!,
-                parse.GetValue(threads), parse.GetValue(endToEnd), parse.GetValue(batchSizes), parse.GetValue(streams), parse.GetValue(findBatch),
+                parse.GetValue(threads), parse.GetValue(endToEnd), parse.GetValue(batchSizes) is { Length: > 0 } sizes ? sizes : null, parse.GetValue(streams), parse.GetValue(findBatch),
                 parse.GetValue(maxBatch), parse.GetValue(fp16), parse.GetValue(json));
             await new EngineBenchmark(console, options).RunAsync(cancellationToken);
             return 0;

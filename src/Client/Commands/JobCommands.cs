@@ -45,19 +45,35 @@ public static class JobCommands
         var cluster = new ClusterOptions();
         var data = new Option<string>("--data") { Description = "Dataset folder as every silo sees it.", Required = true };
         var model = new Option<string>("--model") { Description = "ONNX classifier as every silo sees it.", Required = true };
-        var jobId = new Option<string?>("--job-id") { Description = "Job id (default: generated)." };
-        var policy = new Option<string>("--device-policy") { Description = "auto: each worker's own device; cpu: CPU everywhere.", DefaultValueFactory = _ => "auto" };
-        policy.AcceptOnlyFromAmong("auto", "cpu");
+        var jobId = new Option<string?>("--job-id") { Description = "Job id (default: generated). An existing job's id answers with that job's state and submits nothing." };
+        // The same option name as evaluate's; a cluster's devices are its silos' (SENet:Devices), so only the policy is chosen here.
+        var device = new Option<string>("--device") { Description = "auto: each worker runs on its own device (the silos' GPUs or CPUs); cpu: the CPU everywhere.", DefaultValueFactory = _ => "auto" };
+        EvaluationOptions.OneOf(device, "auto", "cpu");
+        var devicePolicy = new Option<string?>("--device-policy") { Description = "The former name of --device.", Hidden = true };
+        EvaluationOptions.OneOf(devicePolicy, "auto", "cpu");
         var options = new EvaluationOptions();
-        var command = new Command("submit", "Submit a job to the cluster; prints its id.") { data, model, jobId, policy };
+        var command = new Command("submit", "Submit a job to the cluster; prints its id.") { data, model, jobId, device, devicePolicy };
         options.AddTo(command);
         cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
+            // Everything the client can check is checked before it connects.
+            var policy = parse.GetValue(devicePolicy) ?? parse.GetValue(device)!;
+            var spec = options.ToJobSpec(parse, parse.GetValue(model)!, parse.GetValue(data)!, policy);
+            JobSpecRules.Validate(spec);
             await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
             var id = parse.GetValue(jobId) ?? JobIds.New();
-            var status = await connection.Grains.GetGrain<IEvaluationJobGrain>(id).StartAsync(options.ToJobSpec(parse, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(policy)!));
+            var job = connection.Grains.GetGrain<IEvaluationJobGrain>(id);
+            var existing = parse.GetValue(jobId) is null ? null : await job.GetStatusAsync();
+            var status = await job.StartAsync(spec);
             console.Out.WriteLine(id);
+            if (existing is { State: not JobState.NotStarted })
+            {
+                // The same spec again: the coordinator answers with the job it has (another spec or --out is refused).
+                await console.Error.WriteLineAsync($"job {id} already exists: {status.State.ToString().ToLowerInvariant()}, {status.ImagesDone}/{status.ImagesTotal} images; nothing new was submitted. 'senet watch {id}' follows it.");
+                return 0;
+            }
+
             await console.Error.WriteLineAsync($"submitted: {status.ImagesTotal} images in {status.ShardsTotal} shards");
             return 0;
         }));
@@ -82,10 +98,10 @@ public static class JobCommands
 
     private static Command Results(CliConsole console)
     {
-        var output = new Option<DirectoryInfo?>("--out") { Description = "Also write report.json, results.csv and predictions.csv here." };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Also write report.json, results.csv, report.html and predictions.csv here." };
         var html = new Option<FileInfo?>("--html") { Description = "Also write the report as one self-contained HTML file (charts included)." };
         var table = new ResultsTableOptions();
-        var command = JobVerb(console, "results", "Print a finished job's report; --out fetches report.json, results.csv and predictions.csv. --table JOB… | --all: one row per job.", async (parse, grains, id, token) =>
+        var command = JobVerb(console, "results", "Print a finished job's report; --out fetches report.json, results.csv, report.html and predictions.csv. --table JOB… | --all: one row per job.", async (parse, grains, id, token) =>
         {
             var job = grains.GetGrain<IEvaluationJobGrain>(id);
             var results = await job.GetResultsAsync();
@@ -102,7 +118,7 @@ public static class JobCommands
             }
 
             var report = ReportWriter.FromJson(results.ReportJson);
-            ReportPrinter.Print(console, report);
+            ReportPrinter.PrintOrExplain(console, id, report, (await job.GetStatusAsync()).Error);
             // The location as the submitter wrote it may carry a SAS: shown without its query.
             console.Out.MarkupLine($"outputs: [bold]{Markup.Escape(StorageLocation.Redact(results.OutputFolder))}[/]");
             if (parse.GetValue(output) is { } folder)
@@ -110,8 +126,10 @@ public static class JobCommands
                 folder.Create();
                 await File.WriteAllTextAsync(Path.Combine(folder.FullName, "report.json"), results.ReportJson);
                 await File.WriteAllTextAsync(Path.Combine(folder.FullName, "results.csv"), results.ResultsCsv);
+                // Rendered here from the report, as the coordinator rendered the job's own copy.
+                await File.WriteAllTextAsync(Path.Combine(folder.FullName, "report.html"), HtmlReportWriter.Write(report, $"SENet Eval: {id}"));
                 var (rows, parts) = await FetchPredictionsAsync(results.OutputFolder, (await job.GetStatusAsync()).ShardsTotal, Path.Combine(folder.FullName, "predictions.csv"));
-                console.Out.MarkupLine($"fetched: [bold]{Markup.Escape(folder.FullName)}[/] (report.json, results.csv, predictions.csv: {rows} images from {parts} shard parts)");
+                console.Out.MarkupLine($"fetched: [bold]{Markup.Escape(folder.FullName)}[/] (report.json, results.csv, report.html, predictions.csv: {rows} images from {parts} shard parts)");
             }
 
             if (parse.GetValue(html) is { } file)

@@ -26,6 +26,23 @@ public sealed record EvaluationReport
 
     public long Failed { get; init; }
 
+    /// <summary>The images the job set out to evaluate; 0 in reports written before it was recorded (read: all were).</summary>
+    public long ImagesTotal { get; init; }
+
+    /// <summary>Images the run got to, scored or failed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long ImagesEvaluated => Images + Failed;
+
+    /// <summary>The dataset's images: <see cref="ImagesTotal"/> where recorded, else every image the run got to.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long ImagesPlanned => Math.Max(ImagesTotal, ImagesEvaluated);
+
+    /// <summary>The state as the headlines say it: "completed", or "cancelled (partial: 320 of 450 images)".</summary>
+    public string StateSummary() =>
+        State == "completed" && ImagesEvaluated >= ImagesPlanned
+            ? State
+            : $"{State} (partial: {ImagesEvaluated.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} of {ImagesPlanned.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} images)";
+
     public long Top1Correct { get; init; }
 
     public long Top5Correct { get; init; }
@@ -81,6 +98,7 @@ public sealed record EvaluationReport
             Interpolation = "bilinear",
             Images = counts.Images,
             Failed = counts.Failed,
+            ImagesTotal = counts.Images + counts.Failed,
             Top1Correct = counts.Top1Correct,
             Top5Correct = counts.Top5Correct,
             Top1 = counts.Top1Accuracy,

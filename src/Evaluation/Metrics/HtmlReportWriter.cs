@@ -65,7 +65,7 @@ public static class HtmlReportWriter
         Row(html, "failed images", E(report.Failed.ToString("N0", Invariant)));
         Row(html, "duration", E($"{report.DurationSeconds.ToString("F1", Invariant)} s"));
         Row(html, "throughput", E($"{report.ImagesPerSecond.ToString("F1", Invariant)} images/s"));
-        Row(html, "state", E(report.State));
+        Row(html, "state", E(report.StateSummary()));
         Row(html, "model", E($"{report.Model} ({(report.ParameterCount / 1e6).ToString("F2", Invariant)} M parameters)"));
         Row(html, "devices", E(report.ExecutionProvider));
         Row(html, "dataset", E(report.Dataset));

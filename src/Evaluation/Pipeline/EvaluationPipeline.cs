@@ -228,6 +228,10 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         }
         finally
         {
+            // Whatever stopped the run (the end, a cancel, a fault), nothing waits between its stages any more: a gauge
+            // left at its last value would show a cancelled shard's queue as full for as long as the silo lives.
+            EvaluationTelemetry.QueueDepth.Record(0, decodeQueueTags);
+            EvaluationTelemetry.QueueDepth.Record(0, inferenceQueueTags);
             buffers.ForEach(b => b.Buffer.Dispose());
             while (reads.Reader.TryRead(out var leftover))
             {

@@ -71,9 +71,16 @@ public sealed class EvaluationJobGrain(
     {
         if (Job.Spec is not null)
         {
-            if (Job.Spec with { OutputFolder = spec.OutputFolder ?? Job.Spec.OutputFolder } != spec with { OutputFolder = spec.OutputFolder ?? Job.Spec.OutputFolder })
+            // Another --out is another job: answering with this one's status would tell the caller its outputs go where they never will.
+            var state = Job.State.ToString().ToLowerInvariant();
+            if (spec.OutputFolder is { } output && output != Job.Spec.OutputFolder)
             {
-                throw new ArgumentException($"Job '{JobId}' already exists with a different spec. Submit under a new job id.");
+                throw new ArgumentException($"Job '{JobId}' already exists ({state}) and writes to {StorageLocation.Redact(Job.Spec.OutputFolder!)}, not {StorageLocation.Redact(output)}. Submit under a new job id, or leave --job-id out.");
+            }
+
+            if (Job.Spec with { OutputFolder = null } != spec with { OutputFolder = null })
+            {
+                throw new ArgumentException($"Job '{JobId}' already exists ({state}) with a different spec. Submit under a new job id, or leave --job-id out.");
             }
 
             return Status();
@@ -777,6 +784,7 @@ public sealed class EvaluationJobGrain(
             new ModelOutputs(Job.Outputs == "probabilities" ? OutputKind.Probabilities : OutputKind.Logits, Job.OutputsSource)) with
         {
             State = Job.State.ToString().ToLowerInvariant(),
+            ImagesTotal = Job.TotalImages,
             ParameterCount = Job.ModelParameters,
             MultiplyAccumulates = Job.ModelMultiplyAccumulates,
             ImageSize = Job.CropSize,
@@ -825,7 +833,12 @@ public sealed class EvaluationJobGrain(
         var status = Status();
         var job = new KeyValuePair<string, object?>(TelemetryTags.Job, JobId);
         EvaluationTelemetry.JobProgress.Record(status.ImagesTotal > 0 ? (double)status.ImagesDone / status.ImagesTotal : 0, job);
-        EvaluationTelemetry.JobEta.Record(status.Eta?.TotalSeconds ?? 0, job);
+        // Unknown (nothing done yet) stays unset rather than 0, which would read as "done now".
+        if ((status.IsFinished ? 0 : status.Eta?.TotalSeconds) is { } etaSeconds)
+        {
+            EvaluationTelemetry.JobEta.Record(etaSeconds, job);
+        }
+
         EvaluationTelemetry.JobThroughput.Record(status.ImagesPerSecond, job);
         if (Job.Counts is { Images: > 0 } counts)
         {

@@ -37,7 +37,8 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
         KeyValuePair<string, object?>[] tags =
         [
             new(TelemetryTags.Job, lease.JobId),
-            new(TelemetryTags.Silo, silo.Name),
+            // The address the CLI prints (senet silos, status), so a dashboard's silo is recognisable.
+            new(TelemetryTags.Silo, silo.SiloAddress.ToParsableString()),
             new(TelemetryTags.Device, device),
         ];
         ActivityContext.TryParse(lease.TraceParent, null, out var jobContext);
@@ -64,11 +65,21 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
             new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode,
                 MaxFileBytes: spec.CheckedMaxFileBytes(), Outputs: spec.OutputKind()));
 
-        var renewal = new LeaseRenewal(job, lease, leaseLost, logger);
+        var renewal = new LeaseRenewal(lease, imagesDone => job.RenewAsync(lease, imagesDone), leaseLost, RenewInterval, logger);
         var classNames = await ShardManifest.ReadClassNamesAsync(outputs, cancellationToken);
         // Called one batch at a time (under the pipeline's counts lock), so a plain list is enough.
         var predictions = new List<ImagePrediction>(images.Count);
-        var result = await pipeline.RunAsync(images, predictions.Add, renewal, leaseLost.Token);
+        EvaluationResult result;
+        try
+        {
+            result = await pipeline.RunAsync(images, predictions.Add, renewal, leaseLost.Token);
+        }
+        finally
+        {
+            // Before leaseLost is disposed and before the coordinator hears of the completion (see LeaseRenewal).
+            await renewal.StopAsync();
+        }
+
         var csv = new StringWriter();
         using (var writer = new PredictionsCsvWriter(csv, classNames))
         {
@@ -105,43 +116,5 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
             Decoded = decoder.Tally.Snapshot(),
             ExecutionProvider = ProviderSettings.Describe(device, session, sessions.Cuda, sessions.CpuThreadsPerSession),
         };
-    }
-
-    /// <summary>Renews the lease at most every two seconds as batches complete; a refused renewal cancels the shard.</summary>
-    private sealed class LeaseRenewal(IEvaluationJobGrain job, ShardLease lease, CancellationTokenSource leaseLost, ILogger logger) : IProgress<EvaluationProgress>
-    {
-        private readonly Stopwatch _sinceRenewal = Stopwatch.StartNew();
-        private int _renewing;
-
-        public void Report(EvaluationProgress value)
-        {
-            if (_sinceRenewal.Elapsed < RenewInterval || Interlocked.Exchange(ref _renewing, 1) == 1)
-            {
-                return;
-            }
-
-            _sinceRenewal.Restart();
-            _ = RenewAsync(value.Done);
-        }
-
-        private async Task RenewAsync(long done)
-        {
-            try
-            {
-                if (!await job.RenewAsync(lease, done))
-                {
-                    logger.LogInformation("Lease of shard {Shard} of job {Job} is no longer valid: stopping it", lease.ShardId, lease.JobId);
-                    await leaseLost.CancelAsync();
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Renewing the lease of shard {Shard} of job {Job} failed; the shard goes on", lease.ShardId, lease.JobId);
-            }
-            finally
-            {
-                Volatile.Write(ref _renewing, 0);
-            }
-        }
     }
 }

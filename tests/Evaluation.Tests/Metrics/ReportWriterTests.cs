@@ -36,6 +36,9 @@ public sealed class ReportWriterTests
         Assert.Equal("100", cells["top5_high"]);
         Assert.Equal("0", cells["top5_err_low"]);
         Assert.Equal("0.95", cells["ci_level"]);
+        // How complete the run is, last.
+        Assert.EndsWith(",state,images_evaluated,images_total", lines[0]);
+        Assert.EndsWith(",completed,4,4", lines[1]);
     }
 
     [Fact]
@@ -62,6 +65,27 @@ public sealed class ReportWriterTests
         var html = HtmlReportWriter.Write(report, "calibrated");
         Assert.Contains("id=\"reliability\"", html);
         Assert.Contains("90 % Wilson", html);
+    }
+
+    [Fact]
+    public void ACancelledJobsResultsRowAndHeadlinesSayHowMuchOfTheDatasetItCovered()
+    {
+        var report = SampleReport() with { State = "cancelled", ImagesTotal = 450 };
+
+        var lines = ReportWriter.ToResultsCsv(report).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var columns = lines[0].Split(',');
+        var row = lines[1].Split(',');
+        var html = HtmlReportWriter.Write(report, "cancelled");
+        var back = ReportWriter.FromJson(ReportWriter.ToJson(report));
+
+        Assert.Equal(columns.Length, row.Length);
+        Assert.Equal("cancelled", row[Array.IndexOf(columns, "state")]);
+        Assert.Equal("4", row[Array.IndexOf(columns, "images_evaluated")]);
+        Assert.Equal("450", row[Array.IndexOf(columns, "images_total")]);
+        Assert.Equal("cancelled (partial: 4 of 450 images)", report.StateSummary());
+        Assert.Contains("partial: 4 of 450 images", html);
+        Assert.Equal(450, back.ImagesTotal);
+        Assert.Equal("completed", SampleReport().StateSummary());
     }
 
     [Fact]
