@@ -52,8 +52,8 @@ public sealed class EvaluateCommandTests : IDisposable
         var report = ReportWriter.FromJson(await File.ReadAllTextAsync(Path.Combine(output, "report.json")));
         Assert.Equal(WilsonInterval.Percent(report.Top1Correct, 12, 0.9), report.Intervals!.Top1Accuracy);
         Assert.Equal(("logits", "declared", 12L), (report.Calibration!.Outputs, report.Calibration.OutputsSource, report.Calibration.Images));
-        var results = (await File.ReadAllLinesAsync(Path.Combine(output, "results.csv")))[1].Split(',');
-        Assert.Equal("0.9", results[^1]);
+        var results = await File.ReadAllLinesAsync(Path.Combine(output, "results.csv"));
+        Assert.Equal("0.9", results[1].Split(',')[Array.IndexOf(results[0].Split(','), "ci_level")]);
         Assert.Contains("90 % Wilson", stdout);
         Assert.Contains("ECE", stdout);
         Assert.Contains("id=\"reliability\"", await File.ReadAllTextAsync(Path.Combine(output, "report.html")));
