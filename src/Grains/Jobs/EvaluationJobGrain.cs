@@ -430,12 +430,27 @@ public sealed class EvaluationJobGrain(
         }
     }
 
-    public async Task ReleaseAsync(ShardLease lease, string reason)
+    public Task ReleaseAsync(ShardLease lease, string reason)
     {
         if (_scheduler?.Release(lease.LeaseId) is { } released)
         {
             Tally(released.Worker, WorkerKey.Parse(released.Worker).Device).LastError = reason;
+            // Stored with the next commit; a worker handing a shard back during a storage outage is not kept waiting on it.
+            _ = CommitInBackgroundAsync();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task CommitInBackgroundAsync()
+    {
+        try
+        {
             await _commit.CommitAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Job {Job}: storing its state failed ({Reason}); the next commit carries the change", JobId, e.Message);
         }
     }
 
@@ -687,42 +702,7 @@ public sealed class EvaluationJobGrain(
         logger.LogInformation("Job {Job} {State}: {Images} scored, {Failed} failed", JobId, state, _job.Counts?.Images, _job.Counts?.Failed);
     }
 
-    private async Task<EvaluationReport> ReportAsync()
-    {
-        var spec = _job.Spec!;
-        var failures = await ReadFailuresAsync();
-        var duration = (_job.FinishedUtc ?? DateTime.UtcNow) - _job.StartedUtc;
-        // Workers are tallied when they join; the report names the devices that scored shards.
-        var devices = _job.Workers.Values.Where(w => w.Shards > 0).Select(w => w.Device).Distinct().Order().ToList();
-        return EvaluationReport.Create(_job.Counts!, _job.ModelName, StorageLocation.Redact(spec.DataPath), devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
-            _job.ClassNames, failures, duration) with
-        {
-            State = _job.State.ToString().ToLowerInvariant(),
-            ParameterCount = _job.ModelParameters,
-            MultiplyAccumulates = _job.ModelMultiplyAccumulates,
-            ImageSize = _job.CropSize,
-            CropPct = spec.CropPct,
-            Interpolation = spec.Interpolation,
-            Timeline = [.. _shards.Where(s => s.Timing is not null).Select(s => s.Timing!).OrderBy(t => t.EndSeconds)],
-            Notes = [.. _job.ModelNote is { } modelNote ? [modelNote] : Array.Empty<string>(), .. _job.Workers.Where(w => w.Value.Stopped)
-                .Select(w => $"Worker {w.Key} did not work: {w.Value.LastError}").Order(StringComparer.Ordinal)],
-        };
-    }
-
-    /// <summary>What planning and the quarantine found, then every merged shard's failures, each read from the part of the lease that was merged.</summary>
-    private async Task<List<ImageFailure>> ReadFailuresAsync()
-    {
-        var outputs = OutputStores.Open(_job.Spec!.OutputFolder!, storage);
-        var failures = _job.Failures.ToList();
-        foreach (var shard in _shards.Where(s => s is { Merged: true, Failures: > 0, MergedLease: not null }))
-        {
-            var part = await outputs.ReadAsync(JobOutputNames.FailuresPart(shard.Id, shard.MergedLease!.Value), CancellationToken.None);
-            failures.AddRange(JsonSerializer.Deserialize<List<ImageFailure>>(part)
-                ?? throw new InvalidDataException($"The failures part of shard {shard.Id} under {outputs.Display} is empty."));
-        }
-
-        return failures;
-    }
+    private Task<EvaluationReport> ReportAsync() => JobReportBuilder.BuildAsync(_job, _shards, OutputStores.Open(_job.Spec!.OutputFolder!, storage), CancellationToken.None);
 
     /// <summary>
     /// The job's span lives as long as the job on this activation; every shard span joins its trace through the
