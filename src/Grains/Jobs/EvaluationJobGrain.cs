@@ -755,7 +755,8 @@ public sealed class EvaluationJobGrain(
         {
             JobId = JobId,
             Name = _job.Spec?.Name,
-            State = _job.State,
+            // A job is over once its end is written (report files, then stored state), as its results say.
+            State = _finishing ? JobState.Running : _job.State,
             ImagesScored = counts?.Images ?? 0,
             ImagesFailed = counts?.Failed ?? 0,
             ImagesTotal = _job.TotalImages,
