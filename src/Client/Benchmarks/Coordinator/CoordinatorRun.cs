@@ -1,0 +1,66 @@
+namespace SENet.Client.Benchmarks.Coordinator;
+
+/// <summary>What one coordinator benchmark run measured.</summary>
+public sealed record CoordinatorRun
+{
+    public required CoordinatorBenchmarkOptions Options { get; init; }
+
+    /// <summary>Wall seconds from submit until the coordinator answered it (today: the whole listing and manifest).</summary>
+    public required double SubmitSeconds { get; init; }
+
+    /// <summary>Wall seconds from submit to the first lease a device got.</summary>
+    public required double FirstLeaseSeconds { get; init; }
+
+    /// <summary>Completions merged per second while every device could still get a fresh shard (before the queue drained).</summary>
+    public required double CompletionsPerSecond { get; init; }
+
+    /// <summary>Shards / wall seconds from the submit's answer to the last completion, tail included.</summary>
+    public required double OverallCompletionsPerSecond { get; init; }
+
+    public required double FeedSeconds { get; init; }
+
+    public required double RunSeconds { get; init; }
+
+    public required LatencyRecorder Lease { get; init; }
+
+    public required LatencyRecorder Complete { get; init; }
+
+    public required LatencyRecorder Renew { get; init; }
+
+    public required LatencyRecorder StatusWhilePlanning { get; init; }
+
+    public required LatencyRecorder StatusWhileRunning { get; init; }
+
+    public required long Merged { get; init; }
+
+    public required long Ignored { get; init; }
+
+    public required long BytesWhilePlanning { get; init; }
+
+    public required long BytesWhileRunning { get; init; }
+
+    public required long WritesWhileRunning { get; init; }
+
+    /// <summary>Growth of this process's managed heap (after a full collection) from before submit to half-way through the job.</summary>
+    public required long CoordinatorHeapBytes { get; init; }
+
+    public required double BusyShare { get; init; }
+
+    public required string FinalState { get; init; }
+
+    public required int LeasesReclaimed { get; init; }
+
+    public required int ShardsRetried { get; init; }
+
+    public required int DuplicateLeases { get; init; }
+
+    public required double KilledAtSeconds { get; init; }
+
+    public double BytesPerCompletion => Merged > 0 ? (double)BytesWhileRunning / Merged : double.NaN;
+
+    public CoordinatorCapacity Capacity => CoordinatorCapacity.Estimate(CompletionsPerSecond, BusyShare, DefaultShardSize, Options.ImagesPerSecond,
+        Lease.Percentile(99) + Complete.Percentile(99), Options.ShardsInFlight);
+
+    /// <summary>A job's shard size unless it says otherwise.</summary>
+    public static int DefaultShardSize { get; } = new Contracts.Jobs.JobSpec { ModelPath = "", DataPath = "" }.ShardSize;
+}
