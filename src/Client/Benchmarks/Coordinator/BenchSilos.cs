@@ -53,9 +53,16 @@ public sealed class BenchSilos : IAsyncDisposable
         var written = new StrongBox<CountingStorageSerializer?>();
         var coordinators = Build(new SiloOptions { ClusterId = clusterId, ServiceId = clusterId, SiloPort = ports[0], GatewayPort = ports[1] }, storage, blobJobStorage, services =>
         {
-            // Wraps whatever serializer the job provider was given, so the count is exactly what it stores.
-            services.PostConfigure<MemoryGrainStorageOptions>(StorageNames.Jobs, o => o.GrainStorageSerializer = written.Value = new CountingStorageSerializer(o.GrainStorageSerializer));
-            services.PostConfigure<AzureBlobStorageOptions>(StorageNames.Jobs, o => o.GrainStorageSerializer = written.Value = new CountingStorageSerializer(o.GrainStorageSerializer));
+            // Wraps whatever serializer the job provider was given, so the count is exactly what it stores. Only the provider
+            // in use: the memory provider registered first under the same name may be built too, and writes nothing.
+            if (blobJobStorage)
+            {
+                services.PostConfigure<AzureBlobStorageOptions>(StorageNames.Jobs, o => o.GrainStorageSerializer = written.Value = new CountingStorageSerializer(o.GrainStorageSerializer));
+            }
+            else
+            {
+                services.PostConfigure<MemoryGrainStorageOptions>(StorageNames.Jobs, o => o.GrainStorageSerializer = written.Value = new CountingStorageSerializer(o.GrainStorageSerializer));
+            }
         });
         await coordinators.StartAsync(cancellationToken);
         IHost? doomed = null;

@@ -129,6 +129,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             BytesWhileRunning = silos.BytesWritten - bytesAtRun,
             WritesWhileRunning = silos.Writes - writesAtRun,
             CoordinatorHeapBytes = Math.Max(0, Interlocked.Read(ref _heapAtHalf) - baseline),
+            HeapBeforeBytes = baseline,
             BusyShare = SimulatedDevice.BusyShare(devices, submitSeconds, drainedAt),
             FinalState = status.State.ToString().ToLowerInvariant(),
             LeasesReclaimed = status.LeasesReclaimed,
@@ -258,7 +259,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
     {
         var doomed = silos.DoomedSilo!;
         _killedAt = Now;
-        progress.WriteLine($"bench: stopping silo {doomed} with {options.DevicesPerNode} devices at {_killedAt:F1} s");
+        progress.WriteLine($"bench: stopping silo {doomed} and its {_doomedDevices.Count} devices");
         // Its devices stop with it: whatever they hold is never completed.
         foreach (var device in _doomedDevices)
         {

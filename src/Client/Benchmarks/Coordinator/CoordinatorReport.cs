@@ -29,7 +29,7 @@ public static class CoordinatorReport
         Row("status p99 while planning", Ms(run.StatusWhilePlanning.Percentile(99)), $"{run.StatusWhilePlanning.Count} calls, one every 100 ms while submit was unanswered");
         Row("status p99 while running", Ms(run.StatusWhileRunning.Percentile(99)), $"{run.StatusWhileRunning.Count} calls, one every 100 ms");
         Row("job storage written per completion", $"{run.BytesPerCompletion:N0} bytes", $"{(double)run.WritesWhileRunning / Math.Max(1, run.Merged):F2} writes per completion; {run.BytesWhilePlanning:N0} bytes while planning");
-        Row("coordinator memory", $"{run.CoordinatorHeapBytes / 1048576.0:F1} MB", "managed heap growth of this process, half-way through the job (the grain, its stored record, the silo's caches)");
+        Row("coordinator memory", $"{run.CoordinatorHeapBytes / 1048576.0:F1} MB", $"growth of this process's managed heap from before submit ({run.HeapBeforeBytes / 1048576.0:F1} MB) to half-way through the job, after full collections: the grain, its stored record, the silo's caches");
         Row("device time busy", $"{run.BusyShare * 100:F1} %", $"while fresh shards lasted; target ≥ {CoordinatorCapacity.BusyTarget * 100:F0} %");
         Row("faults", $"{run.LeasesReclaimed} leases reclaimed", $"{o.HungDevices} hung devices; silo stopped at {(o.KillSiloAt > 0 ? $"{run.KilledAtSeconds:F2} s" : "never")}; {run.ShardsRetried} shards retried, {run.DuplicateLeases} tail duplicates");
 

@@ -44,6 +44,8 @@ public sealed record CoordinatorRun
     /// <summary>Growth of this process's managed heap (after a full collection) from before submit to half-way through the job.</summary>
     public required long CoordinatorHeapBytes { get; init; }
 
+    public required long HeapBeforeBytes { get; init; }
+
     public required double BusyShare { get; init; }
 
     public required string FinalState { get; init; }
