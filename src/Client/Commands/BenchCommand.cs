@@ -35,7 +35,7 @@ public static class BenchCommand
         var inFlight = new Option<int>("--shards-in-flight") { Description = "Shards each simulated worker holds at once.", DefaultValueFactory = _ => 2 };
         var jobStorage = new Option<string>("--storage") { Description = "--coordinator job state: memory, or blob (the account of SENet__Storage__ConnectionString).", DefaultValueFactory = _ => "memory" };
         var hung = new Option<int>("--hung-devices") { Description = "Simulated devices that take a lease and never complete it." };
-        var killSiloAt = new Option<double>("--kill-silo-at") { Description = "Share of shards merged (0 to 1) when a silo holding one node of devices stops; 0: never." };
+        var killSiloAt = new Option<double>("--kill-silo-at") { Description = "Share of shards merged (0 to 1) when a silo holding one node of devices stops (needs --storage blob); 0: never." };
         var leaseTimeout = new Option<double>("--lease-timeout") { Description = "Lease timeout of the --coordinator job, seconds.", DefaultValueFactory = _ => 30 };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {

@@ -14,7 +14,8 @@ namespace SENet.Client.Benchmarks.Coordinator;
 /// for its simulated run time and completes it with counts of the shard's size. No image is read: the dataset is a
 /// synthetic listing. What is measured is the coordinator alone.
 /// </summary>
-public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, TextWriter progress)
+/// <param name="blobStorage">The account of blob job storage; by default the CLI's (<c>SENet__Storage__ConnectionString</c>).</param>
+public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, TextWriter progress, StorageOptions? blobStorage = null)
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan StatusPeriod = TimeSpan.FromMilliseconds(100);
@@ -39,7 +40,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
     public async Task<CoordinatorRun> RunAsync(CancellationToken cancellationToken)
     {
         options.Validate();
-        var storage = options.Storage == "blob" ? CliStorage.FromEnvironment() : new StorageOptions();
+        var storage = options.Storage == "blob" ? blobStorage ?? CliStorage.FromEnvironment() : new StorageOptions();
         if (options.Storage == "blob" && string.IsNullOrWhiteSpace(storage.ConnectionString))
         {
             throw new ArgumentException("senet bench --coordinator --storage blob keeps job state in the account of SENet__Storage__ConnectionString (e.g. an Azurite started with --skipApiVersionCheck); it is not set.");
@@ -132,6 +133,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             HeapBeforeBytes = baseline,
             BusyShare = SimulatedDevice.BusyShare(devices, submitSeconds, drainedAt),
             FinalState = status.State.ToString().ToLowerInvariant(),
+            ImagesCounted = status.ImagesDone,
             LeasesReclaimed = status.LeasesReclaimed,
             ShardsRetried = status.ShardsRetried,
             DuplicateLeases = status.DuplicateLeases,

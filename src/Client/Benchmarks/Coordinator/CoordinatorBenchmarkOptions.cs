@@ -55,6 +55,7 @@ public sealed record CoordinatorBenchmarkOptions(
         Require(KillSiloAt is >= 0 and < 1, $"--kill-silo-at {KillSiloAt} cannot work: use a share of merged shards from 0 (never) to below 1.");
         Require(DevicesPerNode >= 1, $"--devices-per-node {DevicesPerNode} cannot work: use 1 or more.");
         Require(KillSiloAt == 0 || DevicesPerNode < Devices, $"--kill-silo-at needs more devices ({Devices}) than one node holds ({DevicesPerNode}): the others finish the job.");
+        Require(KillSiloAt == 0 || Storage == "blob", "--kill-silo-at needs --storage blob: memory job storage lives in storage grains that a silo's death can take with it (their directory entries too), and the job's record with them.");
         Require(RenewSeconds > 0 && double.IsFinite(RenewSeconds), $"--renew-seconds {RenewSeconds} cannot work: use a positive number.");
         Require(Classes >= 1, $"--classes {Classes} cannot work: use 1 or more.");
         if (problems.Count > 0)

@@ -21,7 +21,7 @@ public static class CoordinatorReport
         static string Ms(double seconds) => double.IsNaN(seconds) ? "none" : (seconds * 1000).ToString("F1", CultureInfo.InvariantCulture) + " ms";
         var capacity = run.Capacity;
         var offered = o.Devices * o.ImagesPerSecond * o.Compression / o.ShardSize;
-        Row("job", $"{o.Shards:N0} shards of {o.ShardSize}", $"{o.Images:N0} synthetic listing entries, {o.Classes} classes; {o.Devices} devices at {o.ImagesPerSecond:N0} images/s, compression {o.Compression}, {o.ShardsInFlight} in flight; ended {run.FinalState}");
+        Row("job", $"{o.Shards:N0} shards of {o.ShardSize}", $"{o.Images:N0} synthetic listing entries, {o.Classes} classes; {o.Devices} devices at {o.ImagesPerSecond:N0} images/s, compression {o.Compression}, {o.ShardsInFlight} in flight; ended {run.FinalState} with {run.ImagesCounted:N0} images counted");
         Row("submit answered", $"{run.SubmitSeconds:F2} s", $"first lease {run.FirstLeaseSeconds:F2} s after submit");
         Row("completions/s", $"{run.CompletionsPerSecond:N0}", $"while fresh shards lasted ({run.FeedSeconds:F2} s); devices asked for {offered:N0}/s; {run.OverallCompletionsPerSecond:N0}/s over the whole run ({run.RunSeconds:F2} s, tail included)");
         Row("lease latency", $"p50 {Ms(run.Lease.Percentile(50))}, p99 {Ms(run.Lease.Percentile(99))}", $"{run.Lease.Count:N0} calls");
@@ -52,6 +52,7 @@ public static class CoordinatorReport
         record.Set("completions_per_second", run.CompletionsPerSecond);
         record.Set("overall_completions_per_second", run.OverallCompletionsPerSecond);
         record.Set("merged", run.Merged);
+        record.Set("images_counted", run.ImagesCounted);
         record.Set("ignored", run.Ignored);
         record.Set("lease_p50_ms", run.Lease.Percentile(50) * 1000);
         record.Set("lease_p99_ms", run.Lease.Percentile(99) * 1000);

@@ -50,6 +50,9 @@ public sealed record CoordinatorRun
 
     public required string FinalState { get; init; }
 
+    /// <summary>Images the job's final status counts: shards × shard size when every shard was merged exactly once.</summary>
+    public required long ImagesCounted { get; init; }
+
     public required int LeasesReclaimed { get; init; }
 
     public required int ShardsRetried { get; init; }
