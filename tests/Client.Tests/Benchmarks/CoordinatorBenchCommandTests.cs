@@ -14,14 +14,15 @@ public sealed class CoordinatorBenchCommandTests : IDisposable
     {
         var path = Path.Combine(_folder.FullName, "coordinator.json");
 
-        var (exitCode, output, error) = await CliRunner.RunAsync("bench", "--coordinator", "--shards", "30", "--shard-size", "16", "--devices", "4",
+        var (exitCode, output, error) = await CliRunner.RunAsync("bench", "--coordinator", "--shards", "100", "--shard-size", "16", "--devices", "4",
             "--device-images-per-second", "800", "--json", path);
 
         Assert.True(exitCode == 0, error);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(path));
         var figures = document.RootElement.GetProperty("figures");
         Assert.Equal("completed", figures.GetProperty("state").GetString());
-        Assert.Equal(30, figures.GetProperty("merged").GetInt32());
+        Assert.Equal(100, figures.GetProperty("merged").GetInt32());
+        Assert.Equal(100 * 16, figures.GetProperty("images_counted").GetInt64());
         Assert.Equal("memory", figures.GetProperty("storage").GetString());
         foreach (var positive in new[] { "completions_per_second", "lease_p50_ms", "complete_p99_ms", "status_running_p99_ms", "bytes_per_completion", "busy_share", "capacity_images_per_second" })
         {

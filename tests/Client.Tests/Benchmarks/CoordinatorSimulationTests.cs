@@ -120,4 +120,41 @@ public sealed class CoordinatorSimulationTests
         Assert.True(CoordinatorCapacity.Estimate(400, double.NaN, 256, 3_000, 0.1, 2).Saturated);
         Assert.True(double.IsPositiveInfinity(CoordinatorCapacity.Estimate(400, 1, 256, 3_000, 0, 2).DeviceImagesPerSecond));
     }
+
+    [Fact]
+    public void TheSteadyRateLeavesOutTheFirstAndLastTenthOfCompletions()
+    {
+        var times = new CompletionTimes(200);
+        // A slow start and a long tail around a steady 100 a second, recorded out of order.
+        foreach (var at in Enumerable.Range(0, 80).Select(i => 5.0 + i * 0.01).Concat(Enumerable.Range(0, 10).Select(i => i * 0.5)).Concat(Enumerable.Range(0, 10).Select(i => 6.0 + i * 3)).Reverse())
+        {
+            times.Add(at);
+        }
+
+        Assert.Equal(100, times.Count);
+        // Completions 10 to 90 by time: the steady run from 5.00 s, through 5.79 s, to the tail's first at 6.00 s.
+        Assert.Equal(80 / (6.0 - 5.0), times.SteadyRate(), 9);
+    }
+
+    [Fact]
+    public void AFewCompletionsGiveTheirOverallRateAndOneGivesNone()
+    {
+        var few = new CompletionTimes(10);
+        foreach (var at in new[] { 4.0, 0.0, 2.0, 1.0, 3.0 })
+        {
+            few.Add(at);
+        }
+
+        var one = new CompletionTimes(10);
+        one.Add(1);
+        var full = new CompletionTimes(2);
+        full.Add(0);
+        full.Add(1);
+
+        Assert.Equal(1.0, few.SteadyRate(), 12);
+        Assert.True(double.IsNaN(one.SteadyRate()));
+        Assert.Equal(3, full.Add(2));
+        Assert.Equal(2, full.Count);
+        Assert.Equal(1.0, full.SteadyRate(), 12);
+    }
 }

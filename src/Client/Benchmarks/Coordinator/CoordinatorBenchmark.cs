@@ -25,6 +25,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
     private readonly LatencyRecorder _complete = new();
     private readonly LatencyRecorder _renew = new();
     private long _merged;
+    private CompletionTimes _mergeTimes = new(0);
     private long _ignored;
     private long _mergedAtDrain = -1;
     private double _drainedAt = double.NaN;
@@ -74,6 +75,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             OutputFolder = output,
             LeaseTimeout = options.LeaseTimeout ?? TimeSpan.FromSeconds(30),
         };
+        _mergeTimes = new CompletionTimes(options.Shards);
         var devices = Devices(silos.CoordinatorSilo, silos.DoomedSilo);
         _doomedDevices = silos.DoomedSilo is { } doomed ? [.. devices.Where(d => WorkerKey.Parse(d.Worker).Silo == doomed)] : [];
         var results = ShardResults();
@@ -110,12 +112,15 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
 
         var drainedAt = double.IsNaN(_drainedAt) ? _lastCompletionAt : _drainedAt;
         var mergedAtDrain = _mergedAtDrain >= 0 ? _mergedAtDrain : _merged;
+        // The busy share says whether the coordinator fed the devices only while there were shards enough for all of
+        // them: with fewer shards than lanes, the queue drains at once and every device idles for want of work.
+        var fed = mergedAtDrain * 2 >= options.Shards;
         return new CoordinatorRun
         {
             Options = options,
             SubmitSeconds = submitSeconds,
             FirstLeaseSeconds = _firstLeaseAt,
-            CompletionsPerSecond = mergedAtDrain / Math.Max(1e-9, drainedAt - submitSeconds),
+            CompletionsPerSecond = _mergeTimes.SteadyRate(),
             OverallCompletionsPerSecond = options.Shards / Math.Max(1e-9, _lastCompletionAt - submitSeconds),
             FeedSeconds = drainedAt - submitSeconds,
             RunSeconds = _lastCompletionAt - submitSeconds,
@@ -131,7 +136,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             WritesWhileRunning = silos.Writes - writesAtRun,
             CoordinatorHeapBytes = Math.Max(0, Interlocked.Read(ref _heapAtHalf) - baseline),
             HeapBeforeBytes = baseline,
-            BusyShare = SimulatedDevice.BusyShare(devices, submitSeconds, drainedAt),
+            BusyShare = fed ? SimulatedDevice.BusyShare(devices, submitSeconds, drainedAt) : double.NaN,
             FinalState = status.State.ToString().ToLowerInvariant(),
             ImagesCounted = status.ImagesDone,
             LeasesReclaimed = status.LeasesReclaimed,
@@ -244,6 +249,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             }
 
             var count = Interlocked.Increment(ref _merged);
+            _mergeTimes.Add(now);
             if (count * 2 >= options.Shards && Interlocked.Exchange(ref _heapSampled, 1) == 0)
             {
                 // Half-way, with the coordinator's state at its fullest: what its activation and storage hold.

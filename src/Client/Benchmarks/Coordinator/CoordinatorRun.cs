@@ -11,7 +11,7 @@ public sealed record CoordinatorRun
     /// <summary>Wall seconds from submit to the first lease a device got.</summary>
     public required double FirstLeaseSeconds { get; init; }
 
-    /// <summary>Completions merged per second while every device could still get a fresh shard (before the queue drained).</summary>
+    /// <summary>Completions merged per second between the 10th and 90th percentile of merges: the coordinator's steady pace.</summary>
     public required double CompletionsPerSecond { get; init; }
 
     /// <summary>Shards / wall seconds from the submit's answer to the last completion, tail included.</summary>
@@ -63,7 +63,16 @@ public sealed record CoordinatorRun
 
     public double BytesPerCompletion => Merged > 0 ? (double)BytesWhileRunning / Merged : double.NaN;
 
-    public CoordinatorCapacity Capacity => CoordinatorCapacity.Estimate(CompletionsPerSecond, BusyShare, DefaultShardSize, Options.ImagesPerSecond,
+    /// <summary>Completions/s the devices would ask for if never kept waiting.</summary>
+    public double OfferedCompletionsPerSecond => Options.Devices * Options.ImagesPerSecond * Options.Compression / Options.ShardSize;
+
+    /// <summary>
+    /// The busy share, or where the run had too few shards to measure it (the queue drained before half were merged),
+    /// the share of the devices' demand the coordinator met.
+    /// </summary>
+    public double FedShare => double.IsNaN(BusyShare) ? Math.Min(1, CompletionsPerSecond / OfferedCompletionsPerSecond) : BusyShare;
+
+    public CoordinatorCapacity Capacity => CoordinatorCapacity.Estimate(CompletionsPerSecond, FedShare, DefaultShardSize, Options.ImagesPerSecond,
         Lease.Percentile(99) + Complete.Percentile(99), Options.ShardsInFlight);
 
     /// <summary>A job's shard size unless it says otherwise.</summary>
