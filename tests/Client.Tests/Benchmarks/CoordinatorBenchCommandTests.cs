@@ -38,6 +38,16 @@ public sealed class CoordinatorBenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ARunWithMoreLanesThanShardsStillMeasuresTheCoordinatorsPaceButNotTheBusyShare()
+    {
+        var figures = await RunAsync("few-shards.json", shards: 12);
+
+        Assert.Equal(12, figures.GetProperty("merged").GetInt32());
+        Assert.True(figures.GetProperty("completions_per_second").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Null, figures.GetProperty("busy_share").ValueKind);
+    }
+
+    [Fact]
     public async Task HungDevicesLoseNoShardAndNoneCountsTwice()
     {
         var figures = await RunAsync("hung.json", "--hung-devices", "2", "--lease-timeout", "2");
@@ -64,11 +74,13 @@ public sealed class CoordinatorBenchCommandTests : IDisposable
         Assert.True(run.BytesWhileRunning > 0);
     }
 
-    /// <summary>60 shards of 16 on 12 devices; the JSON figures.</summary>
-    private async Task<JsonElement> RunAsync(string name, params string[] options)
+    /// <summary>Shards of 16 on 12 devices; the JSON figures.</summary>
+    private Task<JsonElement> RunAsync(string name, params string[] options) => RunAsync(name, 60, options);
+
+    private async Task<JsonElement> RunAsync(string name, int shards, params string[] options)
     {
         var path = Path.Combine(_folder.FullName, name);
-        var (exitCode, _, error) = await CliRunner.RunAsync(["bench", "--coordinator", "--shards", "60", "--shard-size", "16", "--devices", "12",
+        var (exitCode, _, error) = await CliRunner.RunAsync(["bench", "--coordinator", "--shards", $"{shards}", "--shard-size", "16", "--devices", "12",
             "--device-images-per-second", "400", .. options, "--json", path]);
         Assert.True(exitCode == 0, error);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(path));
