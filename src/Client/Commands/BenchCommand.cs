@@ -37,10 +37,12 @@ public static class BenchCommand
         var hung = new Option<int>("--hung-devices") { Description = "Simulated devices that take a lease and never complete it." };
         var killSiloAt = new Option<double>("--kill-silo-at") { Description = "Share of shards merged (0 to 1) when a silo holding one node of devices stops (needs --storage blob); 0: never." };
         var leaseTimeout = new Option<double>("--lease-timeout") { Description = "Lease timeout of the --coordinator job, seconds.", DefaultValueFactory = _ => 30 };
+        var slowDevices = new Option<int>("--slow-devices") { Description = "Simulated devices of --coordinator that run at --slow-images-per-second (CPUs among GPUs)." };
+        var slowSpeed = new Option<double>("--slow-images-per-second") { Description = "The slow simulated devices' images/s.", DefaultValueFactory = _ => 50 };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
             images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, json, cluster, silos, clusterImages, blob, blobCount,
-            coordinator, shards, shardSize, devices, deviceSpeed, compression, inFlight, jobStorage, hung, killSiloAt, leaseTimeout,
+            coordinator, shards, shardSize, devices, deviceSpeed, compression, inFlight, jobStorage, hung, killSiloAt, leaseTimeout, slowDevices, slowSpeed,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
@@ -48,7 +50,7 @@ public static class BenchCommand
             {
                 var simulated = new CoordinatorBenchmarkOptions(parse.GetValue(shards), parse.GetValue(shardSize), parse.GetValue(devices), parse.GetValue(deviceSpeed),
                     parse.GetValue(compression), parse.GetValue(inFlight), parse.GetValue(jobStorage)!, parse.GetValue(hung), parse.GetValue(killSiloAt),
-                    LeaseTimeout: TimeSpan.FromSeconds(parse.GetValue(leaseTimeout)));
+                    LeaseTimeout: TimeSpan.FromSeconds(parse.GetValue(leaseTimeout)), SlowDevices: parse.GetValue(slowDevices), SlowImagesPerSecond: parse.GetValue(slowSpeed));
                 var run = await new CoordinatorBenchmark(simulated, console.Error).RunAsync(cancellationToken);
                 var figures = CoordinatorReport.Write(console, run);
                 if (parse.GetValue(json) is { } path)

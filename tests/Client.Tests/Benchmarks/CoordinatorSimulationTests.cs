@@ -157,4 +157,15 @@ public sealed class CoordinatorSimulationTests
         Assert.Equal(2, full.Count);
         Assert.Equal(1.0, full.SteadyRate(), 12);
     }
+
+    [Fact]
+    public void SlowDevicesSitBeforeTheHungOnesAndTheFleetsSpeedCountsOnlyWorkingDevices()
+    {
+        var options = new CoordinatorBenchmarkOptions(Devices: 6, ImagesPerSecond: 1_000, HungDevices: 1, SlowDevices: 2, SlowImagesPerSecond: 10);
+
+        Assert.Equal([1_000, 1_000, 1_000, 10, 10, 1_000], Enumerable.Range(0, 6).Select(options.SpeedOf));
+        Assert.Equal(3_020, options.FleetImagesPerSecond);
+        var error = Assert.Throws<ArgumentException>(() => (options with { SlowDevices = 5 }).Validate());
+        Assert.Contains("--slow-devices 5 cannot work", error.Message);
+    }
 }

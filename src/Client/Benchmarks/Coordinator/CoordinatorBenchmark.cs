@@ -98,7 +98,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
 
         var bytesWhilePlanning = silos.BytesWritten - bytesBefore;
         var (bytesAtRun, writesAtRun) = (silos.BytesWritten, silos.Writes);
-        progress.WriteLine($"bench: planned in {submitSeconds:F1} s; {options.Devices} devices at {options.ImagesPerSecond:N0} images/s, compression {options.Compression}, {options.ShardsInFlight} shards in flight each");
+        progress.WriteLine($"bench: planned in {submitSeconds:F1} s; {options.Devices} devices at {options.ImagesPerSecond:N0} images/s ({options.SlowDevices} at {options.SlowImagesPerSecond:N0}), compression {options.Compression}, {options.ShardsInFlight} shards in flight each");
 
         var whileRunning = new LatencyRecorder();
         var finished = false;
@@ -154,7 +154,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
     private List<SimulatedDevice> Devices(string coordinatorSilo, string? doomedSilo) => [.. Enumerable.Range(0, options.Devices).Select(i =>
     {
         var silo = i < options.DevicesPerNode && doomedSilo is not null ? doomedSilo : coordinatorSilo;
-        return new SimulatedDevice(WorkerKey.Format(silo, $"cuda:{i}"), options.ImagesPerSecond, options.Compression);
+        return new SimulatedDevice(WorkerKey.Format(silo, $"cuda:{i}"), options.SpeedOf(i), options.Compression);
     })];
 
     /// <summary>One result per shard size, shared by every completion: a quarter of the images wrong, spread over the classes.</summary>

@@ -14,6 +14,8 @@ namespace SENet.Client.Benchmarks.Coordinator;
 /// <param name="LeaseTimeout">The job's lease timeout (wall time): how long a hung device's shard waits.</param>
 /// <param name="RenewSeconds">A running shard's lease is renewed every this many simulated seconds.</param>
 /// <param name="Classes">Classes of the synthetic dataset and the model.</param>
+/// <param name="SlowDevices">Devices of the fleet that run at <paramref name="SlowImagesPerSecond"/> instead (CPUs among GPUs): they hold the tail.</param>
+/// <param name="SlowImagesPerSecond">The slow devices' speed.</param>
 public sealed record CoordinatorBenchmarkOptions(
     int Shards = 1_000,
     int ShardSize = 256,
@@ -27,9 +29,17 @@ public sealed record CoordinatorBenchmarkOptions(
     int DevicesPerNode = 8,
     TimeSpan? LeaseTimeout = null,
     double RenewSeconds = 5,
-    int Classes = 100)
+    int Classes = 100,
+    int SlowDevices = 0,
+    double SlowImagesPerSecond = 50)
 {
     public long Images => (long)Shards * ShardSize;
+
+    /// <summary>Images/s of device <paramref name="index"/>: the last are hung, the slow ones just before them.</summary>
+    public double SpeedOf(int index) => index >= Devices - HungDevices - SlowDevices && index < Devices - HungDevices ? SlowImagesPerSecond : ImagesPerSecond;
+
+    /// <summary>Images/s of every device that works, at full use.</summary>
+    public double FleetImagesPerSecond => Enumerable.Range(0, Devices - HungDevices).Sum(SpeedOf);
 
     /// <summary>Refuses values that cannot work, naming the option.</summary>
     public void Validate()
@@ -57,6 +67,8 @@ public sealed record CoordinatorBenchmarkOptions(
         Require(KillSiloAt == 0 || DevicesPerNode < Devices, $"--kill-silo-at needs more devices ({Devices}) than one node holds ({DevicesPerNode}): the others finish the job.");
         Require(KillSiloAt == 0 || Storage == "blob", "--kill-silo-at needs --storage blob: memory job storage lives in storage grains that a silo's death can take with it (their directory entries too), and the job's record with them.");
         Require(RenewSeconds > 0 && double.IsFinite(RenewSeconds), $"--renew-seconds {RenewSeconds} cannot work: use a positive number.");
+        Require(SlowDevices >= 0 && SlowDevices + HungDevices < Devices, $"--slow-devices {SlowDevices} cannot work: use 0 to {Devices - HungDevices - 1} (with --hung-devices, at least one device must run at full speed).");
+        Require(SlowImagesPerSecond > 0 && double.IsFinite(SlowImagesPerSecond), $"--slow-images-per-second {SlowImagesPerSecond} cannot work: use a positive number.");
         Require(Classes >= 1, $"--classes {Classes} cannot work: use 1 or more.");
         if (problems.Count > 0)
         {

@@ -21,9 +21,11 @@ public static class CoordinatorReport
         static string Ms(double seconds) => double.IsNaN(seconds) ? "none" : (seconds * 1000).ToString("F1", CultureInfo.InvariantCulture) + " ms";
         var capacity = run.Capacity;
         var offered = run.OfferedCompletionsPerSecond;
-        Row("job", $"{o.Shards:N0} shards of {o.ShardSize}", $"{o.Images:N0} synthetic listing entries, {o.Classes} classes; {o.Devices} devices at {o.ImagesPerSecond:N0} images/s, compression {o.Compression}, {o.ShardsInFlight} in flight; ended {run.FinalState} with {run.ImagesCounted:N0} images counted");
+        Row("job", $"{o.Shards:N0} shards of {o.ShardSize}", $"{o.Images:N0} synthetic listing entries, {o.Classes} classes; {o.Devices} devices at {o.ImagesPerSecond:N0} images/s{(o.SlowDevices > 0 ? $" ({o.SlowDevices} of them at {o.SlowImagesPerSecond:N0})" : "")}, compression {o.Compression}, {o.ShardsInFlight} in flight; ended {run.FinalState} with {run.ImagesCounted:N0} images counted");
         Row("submit answered", $"{run.SubmitSeconds:F2} s", $"first lease {run.FirstLeaseSeconds:F2} s after submit");
         Row("completions/s", $"{run.CompletionsPerSecond:N0}", $"from the 10th to the 90th percentile of merges; devices asked for {offered:N0}/s; {run.OverallCompletionsPerSecond:N0}/s over the whole run ({run.RunSeconds:F2} s, tail included)");
+        Row("tail", $"{run.TailSeconds:F2} s", $"from the first lease request that found no fresh shard to the last completion; a shard of {o.ShardSize} takes {o.ShardSize / o.ImagesPerSecond / o.Compression:F3} s on a device" +
+            (o.SlowDevices > 0 ? $", {o.ShardSize / o.SlowImagesPerSecond / o.Compression:F3} s on a slow one" : ""));
         Row("lease latency", $"p50 {Ms(run.Lease.Percentile(50))}, p99 {Ms(run.Lease.Percentile(99))}", $"{run.Lease.Count:N0} calls");
         Row("complete latency", $"p50 {Ms(run.Complete.Percentile(50))}, p99 {Ms(run.Complete.Percentile(99))}", $"{run.Complete.Count:N0} calls ({run.Merged:N0} merged, {run.Ignored:N0} ignored); renew p99 {Ms(run.Renew.Percentile(99))} over {run.Renew.Count:N0} calls");
         Row("status p99 while planning", Ms(run.StatusWhilePlanning.Percentile(99)), $"{run.StatusWhilePlanning.Count} calls, one every 100 ms while submit was unanswered");
@@ -66,6 +68,8 @@ public static class CoordinatorReport
         record.Set("writes_per_completion", (double)run.WritesWhileRunning / Math.Max(1, run.Merged));
         record.Set("coordinator_heap_mb", run.CoordinatorHeapBytes / 1048576.0);
         record.Set("busy_share", run.BusyShare);
+        record.Set("tail_seconds", run.TailSeconds);
+        record.Set("slow_devices", o.SlowDevices);
         record.Set("offered_completions_per_second", offered);
         record.Set("leases_reclaimed", run.LeasesReclaimed);
         record.Set("capacity_images_per_second", capacity.ClusterImagesPerSecond);

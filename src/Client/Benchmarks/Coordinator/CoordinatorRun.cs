@@ -64,7 +64,10 @@ public sealed record CoordinatorRun
     public double BytesPerCompletion => Merged > 0 ? (double)BytesWhileRunning / Merged : double.NaN;
 
     /// <summary>Completions/s the devices would ask for if never kept waiting.</summary>
-    public double OfferedCompletionsPerSecond => Options.Devices * Options.ImagesPerSecond * Options.Compression / Options.ShardSize;
+    public double OfferedCompletionsPerSecond => Options.FleetImagesPerSecond * Options.Compression / Options.ShardSize;
+
+    /// <summary>Wall seconds from the queue's first drain to the last completion: the time the slowest holders kept the job open.</summary>
+    public double TailSeconds => RunSeconds - FeedSeconds;
 
     /// <summary>
     /// The busy share, or where the run had too few shards to measure it (the queue drained before half were merged),
