@@ -98,7 +98,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
 
         var bytesWhilePlanning = silos.BytesWritten - bytesBefore;
         var (bytesAtRun, writesAtRun) = (silos.BytesWritten, silos.Writes);
-        progress.WriteLine($"bench: planned in {submitSeconds:F1} s; {options.Devices} devices at {options.ImagesPerSecond:N0} images/s ({options.SlowDevices} at {options.SlowImagesPerSecond:N0}), compression {options.Compression}, {options.ShardsInFlight} shards in flight each");
+        progress.WriteLine($"bench: planned in {submitSeconds:F1} s; {options.Devices} devices at {options.ImagesPerSecond:N0} images/s{(options.SlowDevices > 0 ? $" ({options.SlowDevices} at {options.SlowImagesPerSecond:N0})" : "")}, compression {options.Compression}, {options.ShardsInFlight} shards in flight each");
 
         var whileRunning = new LatencyRecorder();
         var finished = false;
