@@ -105,7 +105,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
         var runningPoll = PollStatusAsync(job, whileRunning, () => Volatile.Read(ref finished), stopPolling.Token);
         var hung = devices.Skip(devices.Count - options.HungDevices).ToHashSet();
         await Task.WhenAll(devices.SelectMany(device => Enumerable.Range(0, options.ShardsInFlight)
-            .Select(_ => Task.Run(() => RunLaneAsync(job, device, hung.Contains(device), results, submitSeconds, baseline, silos, cancellationToken), cancellationToken))));
+            .Select(_ => Task.Run(() => RunLaneAsync(job, device, hung.Contains(device), results, silos, cancellationToken), cancellationToken))));
         Volatile.Write(ref finished, true);
         await runningPoll;
         var status = await job.GetStatusAsync();
@@ -177,7 +177,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
     }
 
     /// <summary>One shard in flight of one device: lease, run, renew, complete, until the job is over or the device is gone.</summary>
-    private async Task RunLaneAsync(IEvaluationJobGrain job, SimulatedDevice device, bool hangs, ShardResult result, double submitSeconds, long baseline, BenchSilos silos,
+    private async Task RunLaneAsync(IEvaluationJobGrain job, SimulatedDevice device, bool hangs, ShardResult result, BenchSilos silos,
         CancellationToken cancellationToken)
     {
         var renewPeriod = options.RenewSeconds / options.Compression;
@@ -212,17 +212,17 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             }
 
             var startedUtc = DateTime.UtcNow;
-            var done = device.Run(Now, device.ShardSeconds(options.ShardSize));
+            var handed = Now;
+            var done = device.Run(handed, device.ShardSeconds(options.ShardSize));
             var withdrawn = false;
-            for (var left = done - Now; left > 0 && !device.IsRetired; left = done - Now)
+            foreach (var offset in SimulatedDevice.RenewalOffsets(done - handed, renewPeriod))
             {
-                if (left <= renewPeriod)
+                await DelayUntilAsync(handed + offset, cancellationToken);
+                if (device.IsRetired)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(left), cancellationToken);
                     break;
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(renewPeriod), cancellationToken);
                 var renewing = Now;
                 withdrawn = !await job.RenewAsync(lease, 0);
                 _renew.Add(Now - renewing);
@@ -230,6 +230,11 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
                 {
                     break;
                 }
+            }
+
+            if (!withdrawn && !device.IsRetired)
+            {
+                await DelayUntilAsync(done, cancellationToken);
             }
 
             if (device.IsRetired || withdrawn)
@@ -260,6 +265,14 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             {
                 _ = KillAsync(silos);
             }
+        }
+    }
+
+    private async Task DelayUntilAsync(double at, CancellationToken cancellationToken)
+    {
+        if (at - Now is var left and > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(left), cancellationToken);
         }
     }
 
