@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SENet.Client.Benchmarks;
+using SENet.Client.Benchmarks.Coordinator;
 
 namespace SENet.Client.Commands;
 
@@ -39,12 +40,42 @@ public static class BenchCommand
         var clusterImages = EvaluationOptions.AtLeastOne(new Option<int>("--cluster-images") { Description = "Images of the --cluster benchmark.", DefaultValueFactory = _ => 600 });
         var blob = new Option<bool>("--blob") { Description = "Instead: blob listing, planning, memory and read figures against SENet__Storage__ConnectionString." };
         var blobCount = EvaluationOptions.AtLeastOne(new Option<int>("--blobs") { Description = "Blobs of the --blob listing benchmark.", DefaultValueFactory = _ => 100_000 });
+        var coordinator = new Option<bool>("--coordinator") { Description = "Instead: the job coordinator alone, driven by simulated devices (no images read): completions/s, latencies, storage written, busy share." };
+        var shards = new Option<int>("--shards") { Description = "Shards of the --coordinator job.", DefaultValueFactory = _ => 1_000 };
+        var shardSize = new Option<int>("--shard-size") { Description = "Images a shard of the --coordinator job.", DefaultValueFactory = _ => 256 };
+        var devices = new Option<int>("--devices") { Description = "Simulated devices of --coordinator.", DefaultValueFactory = _ => 100 };
+        var deviceSpeed = new Option<double>("--device-images-per-second") { Description = "Each simulated device's images/s.", DefaultValueFactory = _ => 3_000 };
+        var compression = new Option<double>("--compression") { Description = "Time compression of the simulated devices (10: a shard takes a tenth of its real time).", DefaultValueFactory = _ => 1 };
+        var inFlight = new Option<int>("--shards-in-flight") { Description = "Shards each simulated worker holds at once.", DefaultValueFactory = _ => 2 };
+        var jobStorage = new Option<string>("--storage") { Description = "--coordinator job state: memory, or blob (the account of SENet__Storage__ConnectionString).", DefaultValueFactory = _ => "memory" };
+        var hung = new Option<int>("--hung-devices") { Description = "Simulated devices that take a lease and never complete it." };
+        var killSiloAt = new Option<double>("--kill-silo-at") { Description = "Share of shards merged (0 to 1) when a silo holding one node of devices stops (needs --storage blob); 0: never." };
+        var leaseTimeout = new Option<double>("--lease-timeout") { Description = "Lease timeout of the --coordinator job, seconds.", DefaultValueFactory = _ => 30 };
+        var slowDevices = new Option<int>("--slow-devices") { Description = "Simulated devices of --coordinator that run at --slow-images-per-second (CPUs among GPUs)." };
+        var slowSpeed = new Option<double>("--slow-images-per-second") { Description = "The slow simulated devices' images/s.", DefaultValueFactory = _ => 50 };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
             images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, json, cluster, silos, clusterImages, blob, blobCount,
+            coordinator, shards, shardSize, devices, deviceSpeed, compression, inFlight, jobStorage, hung, killSiloAt, leaseTimeout, slowDevices, slowSpeed,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
+            if (parse.GetValue(coordinator))
+            {
+                var simulated = new CoordinatorBenchmarkOptions(parse.GetValue(shards), parse.GetValue(shardSize), parse.GetValue(devices), parse.GetValue(deviceSpeed),
+                    parse.GetValue(compression), parse.GetValue(inFlight), parse.GetValue(jobStorage)!, parse.GetValue(hung), parse.GetValue(killSiloAt),
+                    LeaseTimeout: TimeSpan.FromSeconds(parse.GetValue(leaseTimeout)), SlowDevices: parse.GetValue(slowDevices), SlowImagesPerSecond: parse.GetValue(slowSpeed));
+                var run = await new CoordinatorBenchmark(simulated, console.Error).RunAsync(cancellationToken);
+                var figures = CoordinatorReport.Write(console, run);
+                if (parse.GetValue(json) is { } path)
+                {
+                    await figures.WriteAsync(path, cancellationToken);
+                    console.Error.WriteLine($"bench: figures written to {path}");
+                }
+
+                return 0;
+            }
+
             if (parse.GetValue(blob))
             {
                 await new BlobBenchmark(console, parse.GetValue(blobCount), images: 500).RunAsync(cancellationToken);
