@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the tests use: libjpeg-turbo's TurboJPEG library (the engine's JPEG decoder, compared with
-# PIL's by the exactness tests) and Chromium (the HTML report is rendered and screenshotted headless).
+# PIL's by the exactness tests), Chromium (the HTML report is rendered and screenshotted headless) and Prometheus (the
+# Grafana dashboard's queries are evaluated by a real Prometheus scraping a silo during a job).
 missing=()
 ldconfig -p | grep 'libturbojpeg.so.0' >/dev/null || missing+=(libturbojpeg0)  # no grep -q: with pipefail its early exit fails the pipe
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
 command -v unzip >/dev/null || missing+=(unzip)  # unpacks kubectl below, where the machine has none
 command -v xz >/dev/null || missing+=(xz-utils)  # the GPU kit's rehearsal compresses the CUDA provider's chunks
 if [ ${#missing[@]} -gt 0 ]; then
