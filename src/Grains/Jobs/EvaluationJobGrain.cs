@@ -718,8 +718,9 @@ public sealed class EvaluationJobGrain(
         var spec = Job.Spec!;
         var failures = Job.FailuresInParts ? await ReadFailuresAsync() : Job.Failures;
         var duration = (Job.FinishedUtc ?? DateTime.UtcNow) - Job.StartedUtc;
-        // Workers are tallied when they join; the report names the devices that scored shards.
-        var devices = Job.Workers.Values.Where(w => w.Shards > 0).Select(w => w.Device).Distinct().Order().ToList();
+        // Workers are tallied when they join; the report names the devices that scored shards, each with its silo (two
+        // silos' cpu:0 are two devices).
+        var devices = Job.Workers.Where(w => w.Value.Shards > 0).Select(w => ReportCharts.SiloAndDevice(w.Key, w.Value.Device)).Distinct().Order(StringComparer.Ordinal).ToList();
         return EvaluationReport.Create(Job.Counts!, Job.ModelName, StorageLocation.Redact(spec.DataPath), devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
             Job.ClassNames, failures, duration) with
         {
