@@ -48,3 +48,10 @@ dotnet test SENet.sln --configuration Release --logger "console;verbosity=normal
 if [ $# -eq 0 ]; then
   tools/gpu/rehearse
 fi
+
+# senet as a .NET tool: the Release build above packed (PackAsTool), installed into a temporary tool path from that
+# package alone, and its --help and --version run. A script rather than a test: about 440 MB packed and a minute or two.
+# Skipped when test.sh is given a test filter.
+if [ $# -eq 0 ]; then
+  tools/dotnet-tool/check --no-build
+fi
