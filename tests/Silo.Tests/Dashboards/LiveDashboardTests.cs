@@ -56,6 +56,8 @@ public sealed class LiveDashboardTests
                 // Held at its last image: the idle device takes a tail duplicate, and Prometheus scrapes the running job a few times
                 // (rate() needs two samples of a counter, and an OpenTelemetry counter's series starts at its first measurement).
                 await UntilAsync(async () => (await job.GetStatusAsync()).DuplicateLeases > 0 && await ScrapedAsync(prometheus, "senet_images_total", 3)
+                    && await ScrapedAsync(prometheus, "senet_batches_total", 3) && await ScrapedAsync(prometheus, "senet_stage_duration_seconds_bucket", 3)
+                    && await ScrapedAsync(prometheus, "orleans_app_requests_latency_milliseconds_bucket", 3)
                     && await ScrapedAsync(prometheus, "senet_job_progress", 2) && await ScrapedAsync(prometheus, "senet_queue_depth", 2),
                     "a duplicate lease of the held shard, and the running job scraped a few times", prometheus);
                 gate.Release();
