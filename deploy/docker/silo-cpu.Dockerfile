@@ -18,7 +18,7 @@ RUN --mount=type=cache,id=senet-nuget,target=/root/.nuget/packages \
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libturbojpeg \
+    && apt-get install -y --no-install-recommends libturbojpeg fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && ldconfig -p | grep -q 'libturbojpeg.so.0'
 WORKDIR /app

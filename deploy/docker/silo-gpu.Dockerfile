@@ -31,7 +31,7 @@ FROM ${CUDA_IMAGE}
 # libjpeg-turbo's TurboJPEG, which is the `libturbojpeg` package on Ubuntu (libturbojpeg0 on Debian).
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        ca-certificates libssl3t64 zlib1g tzdata libstdc++6 libgcc-s1 libturbojpeg \
+        ca-certificates libssl3t64 zlib1g tzdata libstdc++6 libgcc-s1 libturbojpeg fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && ldconfig -p | grep -q 'libturbojpeg.so.0'
 COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet
