@@ -17,4 +17,11 @@ public struct TopKCountsSurrogate
     [Id(8)] public int[] ConfusionLabels;
     [Id(9)] public int[] ConfusionPredicted;
     [Id(10)] public long[] ConfusionCounts;
+
+    // Label-set (ImageNet-ReaL) counts; zero in counts stored before they existed. Ids clear of others' additions.
+    [Id(30)] public long RealImages;
+    [Id(31)] public long RealTop1Correct;
+    [Id(32)] public long RealTop5Correct;
+    [Id(33)] public long RealEmptySkipped;
+    [Id(34)] public long RealUnlisted;
 }

@@ -64,6 +64,16 @@ public sealed class TopKCounts
     /// <summary>Top-1 mistakes keyed by (true label, predicted class).</summary>
     public Dictionary<(int Label, int Predicted), long> Confusions { get; } = [];
 
+    /// <summary>Counts against each image's set of correct labels (ImageNet-ReaL); all zero when the job has none.</summary>
+    public LabelSetCounts Real { get; private set; } = new();
+
+    /// <summary>Puts back the label-set counts of restored counts (after a trip over the wire or through storage).</summary>
+    public TopKCounts WithReal(LabelSetCounts real)
+    {
+        Real = real;
+        return this;
+    }
+
     public double Top1Accuracy => Images == 0 ? 0 : 100.0 * Top1Correct / Images;
 
     public double Top5Accuracy => Images == 0 ? 0 : 100.0 * Top5Correct / Images;
@@ -131,6 +141,8 @@ public sealed class TopKCounts
         {
             Confusions[pair] = Confusions.GetValueOrDefault(pair) + count;
         }
+
+        Real.Merge(other.Real);
     }
 
     /// <summary>The most frequent top-1 confusions, most frequent first, then by label and predicted class.</summary>
@@ -142,5 +154,6 @@ public sealed class TopKCounts
         Classes == other.Classes && Images == other.Images && Top1Correct == other.Top1Correct && Top5Correct == other.Top5Correct
         && Failed == other.Failed && ClassImages.SequenceEqual(other.ClassImages) && ClassTop1.SequenceEqual(other.ClassTop1)
         && ClassTop5.SequenceEqual(other.ClassTop5) && Confusions.Count == other.Confusions.Count
-        && Confusions.All(c => other.Confusions.TryGetValue(c.Key, out var n) && n == c.Value);
+        && Confusions.All(c => other.Confusions.TryGetValue(c.Key, out var n) && n == c.Value)
+        && Real.CountsEqual(other.Real);
 }

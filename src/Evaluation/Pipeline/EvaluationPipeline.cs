@@ -33,6 +33,15 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                 $"The model takes {session.InputWidth}×{session.InputHeight} images but preprocessing crops {preprocess.CropSize}×{preprocess.CropSize}. Set the crop size to the model's input size.");
         }
 
+        var views = preprocess.ViewsPerImage;
+        if (session.MaxBatchSize < views)
+        {
+            throw new ModelValidationException(session.FixedBatchSize is { } fixedSize
+                ? $"The ten-crop view runs an image's {views} crops in one batch, but the model's batch is fixed at {fixedSize}. Use the centre view, or a model exported with a dynamic (or at least {views}) batch dimension."
+                : $"The ten-crop view runs an image's {views} crops in one batch: --batch-size {session.MaxBatchSize} is too small; use at least {views} (it counts crops).");
+        }
+
+        var scorer = new ImageScorer(session.Classes, views, session.OutputIsProbabilities, _options.ClassSubset, _options.LabelSets);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
         var stopwatch = Stopwatch.StartNew();
@@ -47,7 +56,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         // One buffer more per extra stream: each stream runs a batch while the others fill.
         var buffers = Enumerable.Range(0, Math.Max(2, _options.BatchesInFlight) + session.Streams - 1).Select(_ => new PendingBatch(session.CreateBatch())).ToList();
         buffers.ForEach(b => pool.Writer.TryWrite(b));
-        var assembler = new BatchAssembler(pool, ready.Writer);
+        var assembler = new BatchAssembler(pool, ready.Writer, views);
         var decodeOptions = preprocess.DecodeOptions(_options.MaxPixels);
         var tags = _options.TelemetryTags ?? [];
         var readTags = Tags(tags, TelemetryTags.Stage, "read");
@@ -136,7 +145,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     started = Stopwatch.GetTimestamp();
                     try
                     {
-                        _preprocessor.Preprocess(decoded, batch.Buffer.Image(slot));
+                        _preprocessor.Preprocess(decoded, batch.Buffer.Images(slot, views));
                         batch.Notes[slot] = decoded.Warning;
                         assembler.Complete(batch, slot, image);
                     }
@@ -192,13 +201,13 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                 var scored = 0;
                 lock (counts)
                 {
-                    for (var slot = 0; slot < batch.Reserved; slot++)
+                    // An image's views sit in consecutive slots from its first; the scorer averages them and applies the label conventions.
+                    for (var slot = 0; slot < batch.Reserved; slot += views)
                     {
                         if (batch.Images[slot] is { } image)
                         {
-                            var scores = batch.Buffer.Scores(slot);
-                            counts.Add(image.Label, scores);
-                            onPrediction?.Invoke(ImagePrediction.From(image.Path, image.Label, scores, session.OutputIsProbabilities) with { Note = batch.Notes[slot] });
+                            var prediction = scorer.Score(image, batch.Buffer.Scores(slot, views), counts);
+                            onPrediction?.Invoke(prediction with { Note = batch.Notes[slot] });
                             scored++;
                         }
                     }
