@@ -20,7 +20,22 @@ public static class ReportPrinter
         Row("failed", report.Failed.ToString("N0", CultureInfo.InvariantCulture));
         Row("top-1 error", $"{report.Top1Error:F3} %  ({report.Top1Correct:N0} correct)");
         Row("top-5 error", $"{report.Top5Error:F3} %  ({report.Top5Correct:N0} correct)");
-        Row("preprocess", $"{report.ImageSize}px, crop_pct {report.CropPct.ToString(CultureInfo.InvariantCulture)}, {report.Interpolation}");
+        Row("preprocess", $"{report.ImageSize}px, crop_pct {report.CropPct.ToString(CultureInfo.InvariantCulture)}, {report.Interpolation}, view {report.View}");
+        if (report.Labels?.ClassFolders is { } folders)
+        {
+            Row("class folders", folders);
+        }
+
+        if (report.Labels?.ClassSubset is { } subset)
+        {
+            Row("class subset", $"{subset.Classes} classes from {subset.File}, {subset.Mode}{(subset.Mode == "masked" ? " (logits outside the subset masked)" : " (argmax over every output)")}");
+        }
+
+        if (report.Labels?.Real is { } real)
+        {
+            Row("ImageNet-ReaL", $"top-1 {real.Top1:F3} %, top-5 {real.Top5:F3} % over {real.Images:N0} images (original top-1 {real.OriginalTop1:F3} %, top-5 {real.OriginalTop5:F3} %); {real.EmptySkipped:N0} with no correct label skipped, {real.Unlisted:N0} not listed");
+        }
+
         Row("duration", $"{report.DurationSeconds:F1} s, {report.ImagesPerSecond:F1} images/s");
         console.Out.Write(headline);
         foreach (var note in report.Notes)

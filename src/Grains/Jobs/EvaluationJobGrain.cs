@@ -6,6 +6,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using SENet.Contracts.Jobs;
 using SENet.Contracts.Workers;
 using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
 using SENet.Evaluation.Storage;
@@ -95,7 +96,7 @@ public sealed class EvaluationJobGrain(
             JobSpecRules.Validate(spec);
 
             use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath, token), InferenceDevice.Cpu, 1, token);
-            _ = effective.ToPreprocessSpec(use.Session.InputHeight);
+            effective.CheckViewsFit(effective.ToPreprocessSpec(use.Session.InputHeight), use.Session.FixedBatchSize);
             if (use.Session.FixedBatchSize is null)
             {
                 // The model was checked with one image: the job's batch must fit the workers' buffers too.
@@ -111,6 +112,7 @@ public sealed class EvaluationJobGrain(
                 // ImageFolder: planned while the listing streams, so the coordinator never holds the dataset's names.
                 var sharded = await ImageFolderSharder.PlanAsync(source, datasetSpec, use.Session.Classes, outputs, effective.ShardSize, token);
                 (shardSizes, classNames) = (sharded.ShardSizes, sharded.ClassNames);
+                await LabelManifest.From(sharded.Subset, effective.RealLabelsFile is not null, sharded.FolderLayout, sharded.Note).WriteAsync(outputs, token);
             }
             else
             {
@@ -118,6 +120,7 @@ public sealed class EvaluationJobGrain(
                 var plan = await DatasetPlanner.PlanAsync(source, datasetSpec, use.Session.Classes, token);
                 shardSizes = await ShardManifest.WriteAsync(outputs, plan.Images, effective.ShardSize, token);
                 (classNames, issues) = (plan.ClassNames, plan.Issues);
+                await LabelManifest.From(plan.Subset, effective.RealLabelsFile is not null, plan.FolderLayout, plan.Note).WriteAsync(outputs, token);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -716,6 +719,7 @@ public sealed class EvaluationJobGrain(
     private async Task<EvaluationReport> ReportAsync()
     {
         var spec = Job.Spec!;
+        var labels = await LabelManifest.ReadAsync(OutputStores.Open(spec.OutputFolder!, storage), CancellationToken.None);
         var failures = Job.FailuresInParts ? await ReadFailuresAsync() : Job.Failures;
         var duration = (Job.FinishedUtc ?? DateTime.UtcNow) - Job.StartedUtc;
         // Workers are tallied when they join; the report names the devices that scored shards.
@@ -727,10 +731,13 @@ public sealed class EvaluationJobGrain(
             ParameterCount = Job.ModelParameters,
             MultiplyAccumulates = Job.ModelMultiplyAccumulates,
             ImageSize = Job.CropSize,
-            CropPct = spec.CropPct,
+            CropPct = spec.ToPreprocessSpec(Job.CropSize).CropPct,
             Interpolation = spec.Interpolation,
             Timeline = Job.Timeline,
-            Notes = [.. Job.ModelNote is { } modelNote ? [modelNote] : Array.Empty<string>(), .. Job.Workers.Where(w => w.Value.Stopped)
+            View = ViewSpec.Parse(spec.View).ToString(),
+            Labels = LabelConventionsReport.From(Job.Counts!, labels?.FolderLayout, spec.ClassSubsetFile is { } subset ? StorageLocation.Redact(subset) : null,
+                labels?.Subset(Job.Counts!.Classes), spec.RealLabelsFile is { } real ? StorageLocation.Redact(real) : null),
+            Notes = [.. Job.ModelNote is { } modelNote ? [modelNote] : Array.Empty<string>(), .. labels?.Note is { } labelNote ? [labelNote] : Array.Empty<string>(), .. Job.Workers.Where(w => w.Value.Stopped)
                 .Select(w => $"Worker {w.Key} did not work: {w.Value.LastError}").Order(StringComparer.Ordinal)],
         };
     }
