@@ -82,6 +82,17 @@ public sealed class LabelConventionJobTests(SingleSiloFixture single) : IClassFi
         Assert.Contains("--batch-size 4 is too small; use at least 10", error.Message);
     }
 
+    [Fact]
+    public async Task AViewWhoseCropIsNotTheModelsInputIsRefusedBeforeAnyWork()
+    {
+        await WriteDatasetAsync();
+        var spec = new JobSpec { ModelPath = Path.Combine(_folder, "model.onnx"), DataPath = Path.Combine(_folder, "data"), DevicePolicy = "cpu", OutputFolder = Path.Combine(_folder, "out", "size"), View = "224@0.875" };
+
+        var error = await Assert.ThrowsAsync<JobRejectedException>(() => single.Grains.GetGrain<IEvaluationJobGrain>("labels-view-size").StartAsync(spec));
+
+        Assert.Contains("--view 224@0.875 crops 224×224, but the model takes 32×32 images. Use --view 32@0.875", error.Message);
+    }
+
     /// <summary>ImageNet-V2's layout (folders named by class index), labels 0, 1, 3, 4 — all in the subset; the model's best logit is class 2, outside it.</summary>
     private async Task<List<LabelledImage>> WriteDatasetAsync()
     {
