@@ -14,6 +14,9 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
 
     public TextWriter Error { get; } = error;
 
+    /// <summary><c>--verbose</c>: the embedded silo's full log and an unexpected error's stack trace.</summary>
+    public bool Verbose { get; set; }
+
     /// <summary>Runs a command body; an expected failure prints <c>error: …</c> on standard error and returns 1.</summary>
     public async Task<int> RunAsync(Func<Task<int>> body)
     {
@@ -28,7 +31,7 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         }
         catch (Exception e) when (UserFacing(e))
         {
-            await Error.WriteLineAsync($"error: {e.Message}");
+            await Error.WriteLineAsync($"error: {Describe(e)}");
             return 1;
         }
         catch (Exception e) when (ClusterFailure(e))
@@ -40,9 +43,34 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Never an unhandled crash (exit 134) with a stack trace: one line, exit code 1, and the type to report.
-            await Error.WriteLineAsync($"error: unexpected {e.GetType().Name}: {e.Message} (please report this as a bug)");
+            await Error.WriteLineAsync($"error: unexpected {e.GetType().Name}: {Describe(e)} (please report this as a bug{(Verbose ? "" : "; --verbose shows where it happened")})");
+            if (Verbose)
+            {
+                await Error.WriteLineAsync(e.ToString());
+            }
+
             return 1;
         }
+    }
+
+    /// <summary>
+    /// The message without what .NET appends for a programmer (" (Parameter 'name')", "Actual value was 0."): the
+    /// commands' own checks name the option and what it allows; this is the net for any that slips through.
+    /// </summary>
+    public static string Describe(Exception e)
+    {
+        var message = e.Message;
+        if (e is ArgumentOutOfRangeException { ActualValue: { } actual })
+        {
+            message = message.Replace($"{Environment.NewLine}Actual value was {actual}.", "", StringComparison.Ordinal);
+        }
+
+        if (e is ArgumentException { ParamName: { Length: > 0 } name })
+        {
+            message = message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal);
+        }
+
+        return message;
     }
 
     /// <summary>The cluster went away or cannot answer: a silo died or stopped, the gateway closed, a call timed out.</summary>

@@ -17,6 +17,8 @@ public static class SenetCommandLine
         root.Subcommands.Add(EvaluateCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(CompareCommand.Create(console));
+        root.Subcommands.Add(RerunCommand.Create(console));
         foreach (var verb in JobCommands.Create(console))
         {
             root.Subcommands.Add(verb);
@@ -24,7 +26,13 @@ public static class SenetCommandLine
 
         // Signals are the caller's (Program: TerminationSignals), handed in as the token: System.CommandLine's own handler
         // would end the process after two seconds, before a cancelled job's report is written.
+        var verbose = new Option<bool>("--verbose") { Description = "Show the in-process silo's full log and an unexpected error's stack trace.", Recursive = true };
+        root.Options.Add(verbose);
+        HelpExamples.AddTo(root);
+
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
-        return await root.Parse(args).InvokeAsync(configuration, cancellationToken);
+        var parse = root.Parse(args);
+        console.Verbose = parse.GetValue(verbose);
+        return await parse.InvokeAsync(configuration, cancellationToken);
     }
 }

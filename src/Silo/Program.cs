@@ -1,7 +1,13 @@
 using Microsoft.Extensions.Hosting;
 using SENet.Silo.Hosting;
 
-// A SENet silo: configuration from appsettings.json, SENet__… environment variables and --SENet:…=… arguments.
+// A SENet silo: configuration from appsettings.json (beside the program), SENet__… environment variables and --SENet:…=… arguments.
+if (SiloHelp.IsRequested(args))
+{
+    Console.Out.Write(SiloHelp.Text);
+    return 0;
+}
+
 IHost silo;
 try
 {
@@ -9,7 +15,7 @@ try
 }
 catch (Exception e) when (e is ArgumentException or InvalidOperationException or FileNotFoundException)
 {
-    // A configuration the silo cannot run with: one line naming the setting, not a stack trace.
+    // A configuration the silo cannot run with (a setting, a port in use): one line naming it, not a stack trace.
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
 }

@@ -37,6 +37,33 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task IntervalsCalibrationAndOneSortedNamedPredictionsCsvReachEveryOutput()
+    {
+        var data = Path.Combine(_folder.FullName, "data");
+        await SyntheticImages.WriteImageFolderAsync(data, classes: 3, imagesPerClass: 4);
+        var model = Path.Combine(_folder.FullName, "m.onnx");
+        await File.WriteAllBytesAsync(model, SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 3, InputSize: 64)));
+        var output = Path.Combine(_folder.FullName, "out");
+
+        var (exitCode, stdout, stderr) = await CliRunner.RunAsync("evaluate", "--data", data, "--model", model, "--device", "cpu", "--shard-size", "5",
+            "--confidence-level", "0.9", "--outputs", "logits", "--predictions-csv", "--out", output);
+
+        Assert.True(exitCode == 0, stderr);
+        var report = ReportWriter.FromJson(await File.ReadAllTextAsync(Path.Combine(output, "report.json")));
+        Assert.Equal(WilsonInterval.Percent(report.Top1Correct, 12, 0.9), report.Intervals!.Top1Accuracy);
+        Assert.Equal(("logits", "declared", 12L), (report.Calibration!.Outputs, report.Calibration.OutputsSource, report.Calibration.Images));
+        var results = await File.ReadAllLinesAsync(Path.Combine(output, "results.csv"));
+        Assert.Equal("0.9", results[1].Split(',')[Array.IndexOf(results[0].Split(','), "ci_level")]);
+        Assert.Contains("90 % Wilson", stdout);
+        Assert.Contains("ECE", stdout);
+        Assert.Contains("id=\"reliability\"", await File.ReadAllTextAsync(Path.Combine(output, "report.html")));
+        var joined = (await File.ReadAllLinesAsync(Path.Combine(output, "predictions.csv"))).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(12, joined.Count);
+        Assert.Equal(joined.Select(r => r[0]).Order(StringComparer.Ordinal), joined.Select(r => r[0]));
+        Assert.All(joined, r => Assert.Equal(r[0][..r[0].IndexOf('/')], r[13]));
+    }
+
+    [Fact]
     public async Task ClassCountMismatchFailsBeforeAnyImageWithAClearError()
     {
         var data = Path.Combine(_folder.FullName, "data");

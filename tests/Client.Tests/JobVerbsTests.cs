@@ -18,7 +18,7 @@ public sealed class JobVerbsTests(EmbeddedClusterFixture fixture) : IClassFixtur
 
         var watch = await CliRunner.RunAsync(["watch", jobId, .. fixture.Connection]);
         var status = await CliRunner.RunAsync(["status", jobId, .. fixture.Connection]);
-        var html = Path.Combine(fixture.Folder, "fetched", "report.html");
+        var html = Path.Combine(fixture.Folder, "html", "report.html");
         var results = await CliRunner.RunAsync(["results", jobId, "--out", Path.Combine(fixture.Folder, "fetched"), "--html", html, .. fixture.Connection]);
         var jobs = await CliRunner.RunAsync(["jobs", .. fixture.Connection]);
 
@@ -38,6 +38,7 @@ public sealed class JobVerbsTests(EmbeddedClusterFixture fixture) : IClassFixtur
         Assert.Equal(1, predictions.Count(l => l == predictions[0]));
         Assert.Equal(15, predictions.Skip(1).Select(l => l.Split(',')[0]).Distinct().Count());
         Assert.Contains("predictions.csv: 15 images from 4 shard parts", results.Output);
+        Assert.Contains("<svg id=\"accuracy\"", await File.ReadAllTextAsync(Path.Combine(fixture.Folder, "fetched", "report.html")));
         Assert.True(File.Exists(Path.Combine(output, "report.json")));
         Assert.True(File.Exists(Path.Combine(output, "report.html")));
         var page = await File.ReadAllTextAsync(html);
@@ -47,6 +48,30 @@ public sealed class JobVerbsTests(EmbeddedClusterFixture fixture) : IClassFixtur
         Assert.Contains("cpu:1", page);
         Assert.Contains(jobId, jobs.Output);
         Assert.Contains("verbs", jobs.Output);
+    }
+
+    [Fact]
+    public async Task AnExistingJobIdIsNeverASilentNoOp()
+    {
+        var jobId = $"existing-{Guid.NewGuid():N}";
+        var first = Path.Combine(fixture.Folder, "out-existing-1");
+        var second = Path.Combine(fixture.Folder, "out-existing-2");
+        string[] job = ["submit", "--job-id", jobId, "--data", fixture.Data, "--model", fixture.Model, "--device", "cpu"];
+        var submitted = await CliRunner.RunAsync([.. job, "--out", first, .. fixture.Connection]);
+        Assert.True(submitted.ExitCode == 0, submitted.Error);
+
+        var elsewhere = await CliRunner.RunAsync([.. job, "--out", second, .. fixture.Connection]);
+        var again = await CliRunner.RunAsync([.. job, "--out", first, .. fixture.Connection]);
+        await CliRunner.RunAsync(["watch", jobId, .. fixture.Connection]);
+
+        Assert.Equal(1, elsewhere.ExitCode);
+        Assert.Contains($"Job '{jobId}' already exists", elsewhere.Error);
+        Assert.Contains(first, elsewhere.Error);
+        Assert.False(Directory.Exists(second));
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(jobId, again.Output.Trim());
+        Assert.Matches($"job {jobId} already exists: (running|completed), ", again.Error);
+        Assert.DoesNotContain("submitted:", again.Error);
     }
 
     [Fact]

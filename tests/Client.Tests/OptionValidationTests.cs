@@ -15,6 +15,9 @@ public sealed class OptionValidationTests
     [InlineData("--batch-size", "-4")]
     [InlineData("--shard-size", "0")]
     [InlineData("--threads", "-1")]
+    [InlineData("--confidence-level", "1")]
+    [InlineData("--confidence-level", "0")]
+    [InlineData("--confidence-level", "95")]
     public async Task EvaluateRefusesAValueThatCannotWorkBeforeAnyWork(string option, string value)
     {
         var output = Path.Combine(Path.GetTempPath(), $"senet-refused-{Guid.NewGuid():N}");

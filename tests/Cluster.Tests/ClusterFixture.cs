@@ -29,10 +29,10 @@ public class ClusterFixture : IAsyncLifetime
     public CapturedLogs Logs { get; } = new();
 
     /// <summary>
-    /// Failed images a job keeps in its stored state. One, so that every job with two failures or more lists them from
-    /// the shards' failure parts, and each cluster test checks that path against the engine's list.
+    /// How the coordinator stores its shard table: small partitions and overlay, so that every cluster test's job writes
+    /// and (after a failover) reads partitions, not only the job record.
     /// </summary>
-    protected virtual int FailuresKept => 1;
+    protected virtual SENet.Grains.Jobs.JobStateOptions JobState => new() { ShardsPerPartition = 4, OverlayLimit = 3 };
 
     /// <summary>How silos reach blob storage; none unless a fixture starts Azurite.</summary>
     protected virtual SENet.Evaluation.Storage.StorageOptions? Storage => null;
@@ -50,7 +50,7 @@ public class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((options, silo) =>
         {
             silo.AddSenetGrains(DevicesFor(options.SiloName), useMemoryStorage: false, storage: Storage);
-            silo.Services.AddSingleton(new SENet.Grains.Jobs.JobStateOptions { FailuresKept = FailuresKept });
+            silo.Services.AddSingleton(JobState);
             silo.Services.AddSingleton<ReadGate>();
             silo.Services.AddSingleton<SENet.Evaluation.Storage.IDatasetSourceFactory, GatedDatasetSourceFactory>();
             ConfigureJobStorage(silo);

@@ -78,6 +78,106 @@ public sealed class ClusterTests(ClusterFixture cluster, SingleSiloFixture singl
     }
 
     [Fact]
+    public async Task TheEtaGaugeStaysUnsetWhileTheEtaIsUnknownAndEndsAtZero()
+    {
+        const string jobId = "eta-unknown";
+        var etas = new System.Collections.Concurrent.ConcurrentQueue<double>();
+        var ticks = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Evaluation.Telemetry.EvaluationTelemetry.Name && instrument.Name is "senet.job.eta" or "senet.job.progress")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == Evaluation.Telemetry.TelemetryTags.Job && Equals(tag.Value, jobId))
+                {
+                    if (instrument.Name == "senet.job.eta")
+                    {
+                        etas.Enqueue(value);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref ticks);
+                    }
+                }
+            }
+        });
+        listener.Start();
+        var silo = single.Cluster.Silos[0];
+        single.CloseAllGates();
+        try
+        {
+            await single.Grains.GetGrain<IEvaluationJobGrain>(jobId).StartAsync(single.Data.Spec(jobId, shardSize: 10));
+            await single.WaitUntilHoldingAsync(jobId, silo);
+            // The coordinator records its gauges on every tick; two ticks pass with no image done, so no ETA exists.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            var seen = Volatile.Read(ref ticks);
+            while (Volatile.Read(ref ticks) < seen + 2 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(Volatile.Read(ref ticks) >= seen + 2, "the coordinator recorded no gauges");
+            Assert.Empty(etas);
+        }
+        finally
+        {
+            single.OpenAllGates();
+        }
+
+        Assert.Equal(JobState.Completed, (await JobDriver.WaitAsync(single.Grains, jobId)).State);
+        Assert.Equal(0, etas.Last());
+    }
+
+    [Fact]
+    public async Task ACancelledJobsResultsCsvSaysHowManyOfTheDatasetsImagesItEvaluated()
+    {
+        const string jobId = "partial-results";
+        var spec = cluster.Data.Spec(jobId);
+        try
+        {
+            await cluster.StartMidJobAsync(jobId, spec, cluster.Cluster.Silos[0]);
+            await cluster.Grains.GetGrain<IEvaluationJobGrain>(jobId).CancelAsync();
+        }
+        finally
+        {
+            cluster.OpenAllGates();
+        }
+
+        Assert.Equal(JobState.Cancelled, (await JobDriver.WaitAsync(cluster.Grains, jobId)).State);
+        var report = await JobDriver.ReportAsync(cluster.Grains, jobId);
+        var lines = await File.ReadAllLinesAsync(Path.Combine(spec.OutputFolder!, "results.csv"));
+        var columns = lines[0].Split(',');
+        var row = lines[1].Split(',');
+
+        Assert.Equal("cancelled", row[Array.IndexOf(columns, "state")]);
+        Assert.Equal(report.Images + report.Failed, long.Parse(row[Array.IndexOf(columns, "images_evaluated")], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(cluster.Data.Images, int.Parse(row[Array.IndexOf(columns, "images_total")], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(report.Images + report.Failed < cluster.Data.Images, "the cancelled job evaluated every image: it proves nothing");
+        Assert.Contains($"partial: {report.Images + report.Failed} of {cluster.Data.Images} images", await File.ReadAllTextAsync(Path.Combine(spec.OutputFolder!, "report.html")));
+    }
+
+    [Fact]
+    public async Task AHealthyJobLogsNoWarningAboutItself()
+    {
+        const string jobId = "healthy-run";
+
+        await JobDriver.RunAsync(cluster.Grains, jobId, cluster.Data.Spec(jobId, shardSize: 2));
+        // Renewals still on their way when shards end would warn after the job completed: let the silos settle first.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var complaints = cluster.Logs.Lines.Where(l => (l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal))
+            && l.Contains(jobId, StringComparison.Ordinal)).ToList();
+        Assert.True(complaints.Count == 0, string.Join(Environment.NewLine, complaints));
+    }
+
+    [Fact]
     public async Task ThreeSiloReportEqualsSingleSiloAndEngineReportsCountForCount()
     {
         var onCluster = await JobDriver.RunAsync(cluster.Grains, "equal-three", cluster.Data.Spec("equal-three"));

@@ -16,6 +16,8 @@ public sealed class JobSpecValidationTests(CoordinatorOnlyFixture fixture) : ICl
         { "batch-zero", "--batch-size 0" },
         { "shard-negative", "--shard-size -1" },
         { "failed-nan", "--max-failed NaN%" },
+        { "level-one", "--confidence-level 1" },
+        { "outputs-softmax", "--outputs softmax" },
     };
 
     [Theory]
@@ -33,6 +35,8 @@ public sealed class JobSpecValidationTests(CoordinatorOnlyFixture fixture) : ICl
             "pixels-negative" => spec with { MaxPixels = -5 },
             "batch-zero" => spec with { BatchSize = 0 },
             "shard-negative" => spec with { ShardSize = -1 },
+            "level-one" => spec with { ConfidenceLevel = 1 },
+            "outputs-softmax" => spec with { Outputs = "softmax" },
             _ => spec with { MaxFailed = new FailureThreshold(null, double.NaN) },
         };
 

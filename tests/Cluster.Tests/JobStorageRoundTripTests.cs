@@ -12,7 +12,7 @@ using SENet.Tests.Storage;
 namespace SENet.Cluster.Tests;
 
 /// <summary>
-/// A full job record (confusions keyed by class pairs, failures, timeline, workers, shard table) written and read back
+/// A full job record (confusions keyed by class pairs, failures, workers, shard rows with their timings, leases) written and read back
 /// through each job-storage provider exactly as a silo configures it: a coordinator that reactivates must load its job.
 /// </summary>
 public sealed class JobStorageRoundTripTests
@@ -52,8 +52,10 @@ public sealed class JobStorageRoundTripTests
         Assert.NotNull(state?.Counts);
         Assert.Equal(written.Counts!.Confusions.OrderBy(c => c.Key), state.Counts.Confusions.OrderBy(c => c.Key));
         Assert.True(written.Counts.CountsEqual(state.Counts));
+        Assert.Equal((2L, 1L), (state.Counts.Calibration.Images, state.Counts.Calibration.Excluded));
         Assert.Equal(written.Failures, state.Failures);
-        Assert.Equal(written.Timeline, state.Timeline);
+        Assert.Equal(written.Overlay.Select(s => s.Timing), state.Overlay.Select(s => s.Timing));
+        Assert.Equal(written.Leases, state.Leases);
         Assert.Equal(written.Spec, state.Spec);
         // Everything else, field for field: the record's own serialization must come back byte for byte.
         Assert.Equal(serializer.SerializeToArray(written), serializer.SerializeToArray(state));
@@ -66,12 +68,24 @@ public sealed class JobStorageRoundTripTests
         counts.Add(2, [3, 2, 1, 0]);
         counts.Add(2, [3, 0, 1, 2]);
         counts.Add(1, [1, 0, 2, 3]);
+        // Calibration sums too: decimals, bins and the rows left out.
+        counts.Add(3, [0.1f, 2f, -1f, 0.5f], OutputKind.Logits);
+        counts.Add(1, [0.25f, 0.7f, 0.05f, 0f], OutputKind.Probabilities);
+        counts.Add(0, [float.NaN, 1f, 0f, 0f], OutputKind.Logits);
         counts.AddFailures(2);
         return new JobRecord
         {
-            Spec = new JobSpec { ModelPath = "/models/m.onnx", DataPath = "/data/val", OutputFolder = "/out/job", Name = "round trip", MaxFailed = FailureThreshold.Parse("5%") },
+            Spec = new JobSpec { ModelPath = "/models/m.onnx", DataPath = "/data/val", OutputFolder = "/out/job", Name = "round trip", MaxFailed = FailureThreshold.Parse("5%"),
+                Outputs = "probabilities", ConfidenceLevel = 0.9, JoinPredictions = true },
             State = JobState.Running,
-            Shards = [new ShardRecord { Id = 0, Images = 3, Merged = true, Attempts = 2, MergedLease = Guid.NewGuid(), Failures = 1 }, new ShardRecord { Id = 1, Images = 3 }],
+            ShardCount = 2,
+            ShardsPerPartition = 1024,
+            Overlay =
+            [
+                new ShardRecord { Id = 0, Images = 3, Merged = true, Attempts = 2, MergedLease = Guid.NewGuid(), Failures = 1, Timing = new ShardTiming("cpu:0", "S127.0.0.1:1@1|cpu:0", 0.5, 1.5, 3) },
+                new ShardRecord { Id = 1, Images = 3, HolderDeaths = 2, LastDeadLease = Guid.NewGuid(), Probes = [new ProbeRange { Range = new ImageRange(0, 1), Outcome = ProbeOutcome.Poison }] },
+            ],
+            Leases = [new LeaseHolder(Guid.NewGuid(), 1, "S127.0.0.1:1@1|cpu:0", Duplicate: false, new ImageRange(1, 2))],
             Counts = counts,
             Failures = [new ImageFailure("class_00/truncated.jpg", "decode", "truncated JPEG"), new ImageFailure("a,b \"c\".png", "read", "no such file")],
             ClassNames = ["a", "b", "c", "d"],
@@ -88,8 +102,8 @@ public sealed class JobStorageRoundTripTests
             ExecutionProvider = "cpu",
             LeasesReclaimed = 1,
             TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-            Timeline = [new ShardTiming("cpu:0", "S127.0.0.1:1@1|cpu:0", 0.5, 1.5, 3)],
-            FailuresInParts = true,
+            Outputs = "probabilities",
+            OutputsSource = "declared",
         };
     }
 }

@@ -52,9 +52,24 @@ public sealed partial class ScrapeTests(TelemetryFixture fixture) : IClassFixtur
         Assert.Contains("dotnet_gc_collections_total", scrape);
     }
 
+    [Fact]
+    public async Task TheSiloLabelIsTheAddressTheCliPrints()
+    {
+        var scrape = await fixture.ScrapeAsync();
+        var hosts = await fixture.Cluster.Grains.GetGrain<Orleans.Runtime.IManagementGrain>(0).GetHosts(onlyActive: true);
+
+        // 'senet silos' and 'senet status' print each silo as its parsable address (127.0.0.1:11111@154813979).
+        var address = Assert.Single(hosts.Keys).ToParsableString();
+        var labels = SiloLabel().Matches(scrape).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal([address], labels);
+    }
+
     private static double Sum(string scrape, string metric, string matcher) =>
         scrape.Split('\n').Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains(matcher, StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
+    [GeneratedRegex("senet_silo=\"([^\"]*)\"")]
+    private static partial Regex SiloLabel();
 
     [GeneratedRegex(@"\b(?:by|without)\s*\(([^)]*)\)")]
     private static partial Regex ByClause();

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
@@ -7,23 +6,27 @@ namespace SENet.Client.Cluster;
 
 /// <summary>
 /// Says why a gateway that Orleans could not connect to refused: a TLS handshake answered by a certificate other than
-/// the client's (or by a cluster using TLS to a client without one) is not the same as no cluster at all.
+/// the client's, by a cluster using TLS to a client without one, or not answered to a client with one, is not the same
+/// as no cluster at all.
 /// </summary>
 public static class GatewayProbe
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
 
-    /// <summary>The reason, or null when the gateway does not listen or does not speak TLS (nothing more to say).</summary>
-    public static async Task<string?> DiagnoseAsync(int gatewayPort, X509Certificate2? tls)
+    /// <summary>
+    /// Whether the gateway listens, and the TLS reason it refused this client (null when it does not listen, or when
+    /// neither it nor this client uses TLS: nothing more to say).
+    /// </summary>
+    public static async Task<GatewayDiagnosis> DiagnoseAsync(GatewayAddress gateway, X509Certificate2? tls)
     {
         using var tcp = new TcpClient();
         try
         {
-            await tcp.ConnectAsync(IPAddress.Loopback, gatewayPort).WaitAsync(Patience);
+            await tcp.ConnectAsync(gateway.Host, gateway.Port).WaitAsync(Patience);
         }
         catch (Exception e) when (e is SocketException or TimeoutException)
         {
-            return null;
+            return new GatewayDiagnosis(gateway, Listens: false, TlsProblem: null);
         }
 
         // Read inside the callback: the handshake disposes the certificate it hands over.
@@ -47,13 +50,15 @@ public static class GatewayProbe
             // Handshake refused below.
         }
 
-        return (presented, tls) switch
+        return new GatewayDiagnosis(gateway, Listens: true, TlsProblem: (presented, tls) switch
         {
-            (null, _) => null,
+            // Accepted the connection but no certificate came back: most likely an Orleans gateway without TLS.
+            (null, { }) => "the gateway did not answer the TLS handshake with a certificate: if the cluster runs without TLS (its silos have no SENet:Tls:CertificatePath), drop --tls-certificate",
+            (null, null) => null,
             (_, null) => "the cluster uses TLS: pass its certificate with --tls-certificate (password in SENet__Tls__CertificatePassword)",
             ({ } seen, _) when seen.Hash != tls.Thumbprint =>
                 $"the TLS handshake failed: the cluster presented certificate '{seen.Subject}', not '{tls.Subject}' from --tls-certificate, and does not accept this client's. Pass the cluster's own certificate file (the one its silos use, SENet:Tls:CertificatePath)",
             _ => null,
-        };
+        });
     }
 }

@@ -19,7 +19,7 @@ public static class EvaluateCommand
     {
         var data = new Option<string>("--data") { Description = "Dataset folder or blob URL: ImageFolder (a sub-folder per class) or flat with --labels.", Required = true };
         var model = new Option<string>("--model") { Description = "ONNX classifier (path or blob URL): input [N,3,H,W], output [N,C].", Required = true };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var device = DeviceOption();
         var threads = EvaluationOptions.Checked(new Option<int>("--threads") { Description = "ONNX Runtime threads on the CPU (0: every core).", DefaultValueFactory = _ => 0 },
             v => v >= 0, "0 (every core) or a whole number of threads");
         var options = new EvaluationOptions();
@@ -44,6 +44,11 @@ public static class EvaluateCommand
         return command;
     }
 
+    /// <summary>The embedded default's <c>--device</c>: auto, cpu, cuda or cuda:N, checked while parsing.</summary>
+    public static Option<string> DeviceOption() => EvaluationOptions.Parsed(
+        new Option<string>("--device") { Description = "auto (the GPUs where CUDA loads, else the CPU), cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" },
+        text => InferenceDevice.Parse(text));
+
     /// <summary>0 for a completed job; <see cref="ExitCodes.Cancelled"/> when a signal cancelled it; 1 otherwise.</summary>
     public static int ExitCode(EvaluationReport report, CancellationToken cancellationToken) =>
         cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled : report.State == "completed" ? ExitCodes.Success : ExitCodes.Failure;
@@ -63,7 +68,7 @@ public static class EvaluateCommand
     /// <summary>Starts the in-process silo, submits the job, follows it and prints the report; Ctrl+C cancels the job.</summary>
     public static async Task<EvaluationReport> RunEmbeddedAsync(CliConsole console, JobSpec spec, DeviceOptions devices, CancellationToken cancellationToken)
     {
-        var cluster = await EmbeddedCluster.StartAsync(devices, storage: CliStorage.FromEnvironment(), cancellationToken: CancellationToken.None);
+        var cluster = await EmbeddedCluster.StartAsync(devices, storage: CliStorage.FromEnvironment(), cancellationToken: CancellationToken.None, briefLog: !console.Verbose);
         try
         {
             return await RunAsync(console, cluster, spec, cancellationToken);
@@ -100,6 +105,12 @@ public static class EvaluateCommand
             console.Error.WriteLine($"warning: {note}");
         }
 
+        // The embedded silo decodes in this process: without libturbojpeg its JPEGs go through Skia, which the report records.
+        if (Evaluation.Imaging.ImageDecoder.TurboJpegMissingWarning is { } decoding)
+        {
+            console.Error.WriteLine($"warning: {decoding}");
+        }
+
         console.Error.WriteLine($"job {jobId}: {started.ImagesTotal} images in {started.ShardsTotal} shards on {string.Join(", ", discovery.Devices)}");
         try
         {
@@ -114,14 +125,9 @@ public static class EvaluateCommand
             ? throw new OperationCanceledException($"Job {jobId} was cancelled before any image was evaluated.")
             : throw new InvalidOperationException($"Job {jobId} ended without a report."));
         var report = ReportWriter.FromJson(results.ReportJson);
-        ReportPrinter.Print(console, report);
-        console.Out.MarkupLine($"written: [bold]{Markup.Escape(results.OutputFolder)}[/] (report.json, results.csv, report.html, predictions/)");
         var status = await job.GetStatusAsync();
-        if (status.Error is not null)
-        {
-            await console.Error.WriteLineAsync($"job {jobId} {status.State.ToString().ToLowerInvariant()}: {status.Error}");
-        }
-
+        ReportPrinter.PrintOrExplain(console, jobId, report, status.Error);
+        console.Out.MarkupLine($"written: [bold]{Markup.Escape(results.OutputFolder)}[/] (report.json, results.csv, report.html, predictions/)");
         return report;
     }
 }

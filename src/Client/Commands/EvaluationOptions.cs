@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SENet.Contracts.Jobs;
+using SENet.Evaluation.Metrics;
 
 namespace SENet.Client.Commands;
 
@@ -30,17 +31,32 @@ public sealed class EvaluationOptions
     public Option<long> MaxPixels { get; } = Checked(new Option<long>("--max-pixels") { Description = "Refuse images declaring more pixels (decompression bombs).", DefaultValueFactory = _ => 178_956_970L },
         v => v >= 1, JobSpecRules.Positive);
 
-    public Option<long> MaxFileBytes { get; } = new("--max-file-bytes") { Description = "Fail image files longer than this many bytes, each alone, before reading them.", DefaultValueFactory = _ => 268_435_456L };
+    public Option<long> MaxFileBytes { get; } = Checked(new Option<long>("--max-file-bytes") { Description = "Fail image files longer than this many bytes, each alone, before reading them.", DefaultValueFactory = _ => 268_435_456L },
+        v => v >= 1 && v <= Evaluation.Datasets.ImageFiles.LargestMaxBytes, $"from 1 to {Evaluation.Datasets.ImageFiles.LargestMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)} (default 268435456, 256 MiB)");
 
     public Option<int> ShardSize { get; } = AtLeastOne(new("--shard-size") { Description = "Images per shard (the unit leased to a worker).", DefaultValueFactory = _ => 256 });
 
-    public Option<string?> MaxFailed { get; } = new("--max-failed") { Description = "Fail the job past this many failed images: a count (100) or a share (5%)." };
+    public Option<string?> MaxFailed { get; } = Parsed(new Option<string?>("--max-failed") { Description = "Fail the job past this many failed images: a count (100) or a share (5%)." },
+        text => FailureThreshold.Parse(text));
 
     public Option<string?> Name { get; } = new("--name") { Description = "A name to recognise the job by." };
 
-    public Option<string?> Output { get; } = new("--out") { Description = "Folder or blob prefix for report.json, results.csv, report.html, predictions/ parts, logs/ and the shard manifest." };
+    public Option<string?> Output { get; } = new("--out")
+    {
+        Description = "Folder or blob prefix for report.json, results.csv, report.html, predictions/ parts, logs/ and the shard manifest. "
+            + "A cluster job without it writes under the silos' SENet:Storage:OutputRoot/JOB, else to /tmp/senet-jobs/JOB on its coordinator's silo.",
+    };
 
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "--out holds an earlier job that ended: delete its outputs and write this job's there (a running job's location is never taken)." };
+
+    public Option<string> Outputs { get; } = Choice("--outputs", "auto",
+        "What the model outputs: logits (softmax is applied for probabilities and calibration), probabilities (used as they are), or auto (probabilities when the graph ends in Softmax).",
+        "auto", "logits", "probabilities");
+
+    public Option<double> ConfidenceLevel { get; } = Checked(new Option<double>("--confidence-level") { Description = "Level of the Wilson intervals on every accuracy and error.", DefaultValueFactory = _ => 0.95 },
+        WilsonInterval.IsValidLevel, WilsonInterval.LevelRule);
+
+    public Option<bool> PredictionsCsv { get; } = new("--predictions-csv") { Description = "Also write one predictions.csv (every shard's part joined, sorted by image) beside the predictions/ parts." };
 
     public Option<string> View { get; } = ViewOption();
 
@@ -52,7 +68,7 @@ public sealed class EvaluationOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, MaxFileBytes, ShardSize, MaxFailed, Name, Output, Overwrite, View, RealLabels, ClassSubset, ClassSubsetMode })
+        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, MaxFileBytes, ShardSize, MaxFailed, Name, Output, Overwrite, Outputs, ConfidenceLevel, PredictionsCsv, View, RealLabels, ClassSubset, ClassSubsetMode })
         {
             command.Options.Add(option);
         }
@@ -80,6 +96,9 @@ public sealed class EvaluationOptions
         OutputFolder = parse.GetValue(Output) is { } output ? Location(output) : null,
         Overwrite = parse.GetValue(Overwrite),
         DevicePolicy = devicePolicy,
+        Outputs = parse.GetValue(Outputs)!,
+        ConfidenceLevel = parse.GetValue(ConfidenceLevel),
+        JoinPredictions = parse.GetValue(PredictionsCsv),
         View = parse.GetValue(View)!,
         RealLabelsFile = parse.GetValue(RealLabels) is { } real ? Location(real) : null,
         ClassSubsetFile = parse.GetValue(ClassSubset) is { } subset ? Location(subset) : null,
@@ -123,10 +142,44 @@ public sealed class EvaluationOptions
         return option;
     }
 
-    private static Option<string> Choice(string name, string fallback, string description, params string[] values)
+    /// <summary>Refuses, while parsing, a text value its parser rejects, naming the option and the parser's reason.</summary>
+    public static Option<T> Parsed<T>(Option<T> option, Func<string, object> parse)
     {
-        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback };
-        option.AcceptOnlyFromAmong(values);
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return;
+            }
+
+            var text = result.Tokens[^1].Value;
+            try
+            {
+                _ = parse(text);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                result.AddError($"{option.Name} {text} cannot work: {CliConsole.Describe(e)}");
+            }
+        });
+        return option;
+    }
+
+    private static Option<string> Choice(string name, string fallback, string description, params string[] values) =>
+        OneOf(new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback }, values);
+
+    /// <summary>Accepts only <paramref name="values"/>, and says so naming the option (System.CommandLine's own message names only the value).</summary>
+    public static Option<T> OneOf<T>(Option<T> option, params string[] values)
+    {
+        option.CompletionSources.Add(values);
+        option.HelpName = string.Join('|', values);
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && !values.Contains(result.Tokens[^1].Value, StringComparer.Ordinal))
+            {
+                result.AddError($"{option.Name} {result.Tokens[^1].Value} cannot work: it must be one of {string.Join(", ", values)}.");
+            }
+        });
         return option;
     }
 }

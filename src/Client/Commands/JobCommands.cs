@@ -45,19 +45,35 @@ public static class JobCommands
         var cluster = new ClusterOptions();
         var data = new Option<string>("--data") { Description = "Dataset folder as every silo sees it.", Required = true };
         var model = new Option<string>("--model") { Description = "ONNX classifier as every silo sees it.", Required = true };
-        var jobId = new Option<string?>("--job-id") { Description = "Job id (default: generated)." };
-        var policy = new Option<string>("--device-policy") { Description = "auto: each worker's own device; cpu: CPU everywhere.", DefaultValueFactory = _ => "auto" };
-        policy.AcceptOnlyFromAmong("auto", "cpu");
+        var jobId = new Option<string?>("--job-id") { Description = "Job id (default: generated). An existing job's id answers with that job's state and submits nothing." };
+        // The same option name as evaluate's; a cluster's devices are its silos' (SENet:Devices), so only the policy is chosen here.
+        var device = new Option<string>("--device") { Description = "auto: each worker runs on its own device (the silos' GPUs or CPUs); cpu: the CPU everywhere.", DefaultValueFactory = _ => "auto" };
+        EvaluationOptions.OneOf(device, "auto", "cpu");
+        var devicePolicy = new Option<string?>("--device-policy") { Description = "The former name of --device.", Hidden = true };
+        EvaluationOptions.OneOf(devicePolicy, "auto", "cpu");
         var options = new EvaluationOptions();
-        var command = new Command("submit", "Submit a job to the cluster; prints its id.") { data, model, jobId, policy };
+        var command = new Command("submit", "Submit a job to the cluster; prints its id.") { data, model, jobId, device, devicePolicy };
         options.AddTo(command);
         cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
+            // Everything the client can check is checked before it connects.
+            var policy = parse.GetValue(devicePolicy) ?? parse.GetValue(device)!;
+            var spec = options.ToJobSpec(parse, parse.GetValue(model)!, parse.GetValue(data)!, policy);
+            JobSpecRules.Validate(spec);
             await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
             var id = parse.GetValue(jobId) ?? JobIds.New();
-            var status = await connection.Grains.GetGrain<IEvaluationJobGrain>(id).StartAsync(options.ToJobSpec(parse, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(policy)!));
+            var job = connection.Grains.GetGrain<IEvaluationJobGrain>(id);
+            var existing = parse.GetValue(jobId) is null ? null : await job.GetStatusAsync();
+            var status = await job.StartAsync(spec);
             console.Out.WriteLine(id);
+            if (existing is { State: not JobState.NotStarted })
+            {
+                // The same spec again: the coordinator answers with the job it has (another spec or --out is refused).
+                await console.Error.WriteLineAsync($"job {id} already exists: {status.State.ToString().ToLowerInvariant()}, {status.ImagesDone}/{status.ImagesTotal} images; nothing new was submitted. 'senet watch {id}' follows it.");
+                return 0;
+            }
+
             await console.Error.WriteLineAsync($"submitted: {status.ImagesTotal} images in {status.ShardsTotal} shards");
             return 0;
         }));
@@ -82,9 +98,10 @@ public static class JobCommands
 
     private static Command Results(CliConsole console)
     {
-        var output = new Option<DirectoryInfo?>("--out") { Description = "Also write report.json, results.csv and predictions.csv here." };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Also write report.json, results.csv, report.html and predictions.csv here." };
         var html = new Option<FileInfo?>("--html") { Description = "Also write the report as one self-contained HTML file (charts included)." };
-        return JobVerb(console, "results", "Print a finished job's report; --out fetches report.json, results.csv and predictions.csv.", async (parse, grains, id, token) =>
+        var table = new ResultsTableOptions();
+        var command = JobVerb(console, "results", "Print a finished job's report; --out fetches report.json, results.csv, report.html and predictions.csv. --table JOB… | --all: one row per job.", async (parse, grains, id, token) =>
         {
             var job = grains.GetGrain<IEvaluationJobGrain>(id);
             var results = await job.GetResultsAsync();
@@ -101,7 +118,7 @@ public static class JobCommands
             }
 
             var report = ReportWriter.FromJson(results.ReportJson);
-            ReportPrinter.Print(console, report);
+            ReportPrinter.PrintOrExplain(console, id, report, (await job.GetStatusAsync()).Error);
             // The location as the submitter wrote it may carry a SAS: shown without its query.
             console.Out.MarkupLine($"outputs: [bold]{Markup.Escape(StorageLocation.Redact(results.OutputFolder))}[/]");
             if (parse.GetValue(output) is { } folder)
@@ -109,8 +126,10 @@ public static class JobCommands
                 folder.Create();
                 await File.WriteAllTextAsync(Path.Combine(folder.FullName, "report.json"), results.ReportJson);
                 await File.WriteAllTextAsync(Path.Combine(folder.FullName, "results.csv"), results.ResultsCsv);
+                // Rendered here from the report, as the coordinator rendered the job's own copy.
+                await File.WriteAllTextAsync(Path.Combine(folder.FullName, "report.html"), HtmlReportWriter.Write(report, $"SENet Eval: {id}"));
                 var (rows, parts) = await FetchPredictionsAsync(results.OutputFolder, (await job.GetStatusAsync()).ShardsTotal, Path.Combine(folder.FullName, "predictions.csv"));
-                console.Out.MarkupLine($"fetched: [bold]{Markup.Escape(folder.FullName)}[/] (report.json, results.csv, predictions.csv: {rows} images from {parts} shard parts)");
+                console.Out.MarkupLine($"fetched: [bold]{Markup.Escape(folder.FullName)}[/] (report.json, results.csv, report.html, predictions.csv: {rows} images from {parts} shard parts)");
             }
 
             if (parse.GetValue(html) is { } file)
@@ -121,50 +140,22 @@ public static class JobCommands
             }
 
             return 0;
-        }, [output, html]);
+        }, [output, html], table);
+        return command;
     }
 
     /// <summary>
-    /// Joins the job's per-shard prediction parts (local or blob) into one CSV with one header. Shards a cancelled or
-    /// failed job never finished have no part and are left out.
+    /// Joins the job's per-shard prediction parts (local or blob) into one CSV with one header, sorted by image. Shards a
+    /// cancelled or failed job never finished have no part and are left out.
     /// </summary>
     private static async Task<(int Rows, int Parts)> FetchPredictionsAsync(string outputFolder, int shards, string destination)
     {
         // The cluster never tells a client a location's SAS: a blob output is read with this client's own credentials.
         var location = StorageLocation.LooksLikeBlob(outputFolder) ? outputFolder.Split('?')[0] : outputFolder;
         var outputs = OutputStores.Open(location, CliStorage.FromEnvironment());
-        var (rows, parts) = (0, 0);
-        await using var writer = new StreamWriter(destination);
-        for (var shard = 0; shard < shards; shard++)
-        {
-            string part;
-            try
-            {
-                part = System.Text.Encoding.UTF8.GetString(await outputs.ReadAsync(JobOutputNames.PredictionsPart(shard), CancellationToken.None));
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-                continue;
-            }
-
-            // Every part starts with the same header line; names in the rows are CSV-quoted, so rows go across verbatim.
-            var headerEnd = part.IndexOf('\n');
-            if (headerEnd < 0)
-            {
-                continue;
-            }
-
-            if (parts++ == 0)
-            {
-                await writer.WriteAsync(part[..(headerEnd + 1)]);
-            }
-
-            var body = part[(headerEnd + 1)..];
-            await writer.WriteAsync(body);
-            rows += body.Count(c => c == '\n');
-        }
-
-        return (rows, parts);
+        var joined = await PredictionsJoiner.JoinAsync(outputs, shards, CancellationToken.None);
+        await File.WriteAllBytesAsync(destination, joined.Csv);
+        return (joined.Rows, joined.Parts);
     }
 
     private static Command Cancel(CliConsole console) => JobVerb(console, "cancel", "Cancel a job; its report keeps what was done.", async (_, grains, id, _) =>
@@ -196,23 +187,36 @@ public static class JobCommands
         return command;
     }
 
+    /// <param name="table">For results: several jobs (or output folders) as one table instead of one job's report.</param>
     private static Command JobVerb(CliConsole console, string name, string description, Func<ParseResult, IGrainFactory, string, CancellationToken, Task<int>> body,
-        Option[]? extra = null)
+        Option[]? extra = null, ResultsTableOptions? table = null)
     {
         var cluster = new ClusterOptions();
         var jobId = new Argument<string>("job") { Description = "The job id that submit printed." };
-        var command = new Command(name, description) { jobId };
+        var jobs = new Argument<string[]>("job") { Description = "The job id that submit printed (with --table: job ids or output folders, any number).", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command(name, description) { table is null ? jobId : (Argument)jobs };
         foreach (var option in extra ?? [])
         {
             command.Options.Add(option);
         }
 
+        table?.AddTo(command);
         cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
+            string[] ids = table is null ? [parse.GetValue(jobId)!] : parse.GetValue(jobs) ?? [];
+            if (table is not null && table.Wanted(parse))
+            {
+                return await table.RunAsync(console, cluster, parse, ids, cancellationToken);
+            }
+
+            if (ids.Length != 1)
+            {
+                throw new ArgumentException($"'{name}' takes one job id ({ids.Length} given); several jobs make a table: 'senet results --table JOB…' or 'senet results --table --all'.");
+            }
+
             await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
-            var id = parse.GetValue(jobId)!;
-            return await body(parse, connection.Grains, id, cancellationToken);
+            return await body(parse, connection.Grains, ids[0], cancellationToken);
         }));
         return command;
     }

@@ -11,6 +11,8 @@ public interface IEvaluationJobGrain : IGrainWithStringKey
     [ResponseTimeout("00:10:00")]
     Task<JobStatus> StartAsync(JobSpec spec);
 
+    /// <summary>The job's figures; interleaves with everything (costs O(workers), never waits behind a durable write).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<JobStatus> GetStatusAsync();
 
     /// <summary>The job's spec as clients may see it: every location without its query string (no SAS).</summary>
@@ -20,12 +22,23 @@ public interface IEvaluationJobGrain : IGrainWithStringKey
     [Security.SiloOnly]
     Task<JobSpec?> GetWorkSpecAsync();
 
+    /// <summary>
+    /// The next shard (or range, or tail duplicate) for <paramref name="worker"/>, answered once its holder is stored.
+    /// Interleaves, so that leases and completions arriving together share one durable write (group commit).
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<LeaseResponse> LeaseAsync(string worker);
 
     /// <summary>Extends a lease; false when it is no longer valid (expired and re-leased, shard done, job over).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<bool> RenewAsync(ShardLease lease, long imagesDone);
 
-    /// <summary>Merges a shard's result unless that shard was already merged; true when it counted.</summary>
+    /// <summary>
+    /// Merges a shard's result unless that shard was already merged; true when it counted, answered only once the merge
+    /// is durable (a true survives a coordinator failover and is never counted twice). Interleaves: completions that
+    /// arrive during a write are committed together by the next one.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<bool> CompleteAsync(ShardLease lease, ShardResult result);
 
     /// <summary>Gives a lease back at once (the worker could not run it), with the reason, so another worker takes the shard.</summary>

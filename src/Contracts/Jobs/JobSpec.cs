@@ -61,6 +61,14 @@ public sealed record JobSpec
     /// <summary>Image files longer than this fail, each alone, before they are read (256 MiB by default).</summary>
     [Id(31)] public long MaxFileBytes { get; init; } = 268_435_456;
 
+    /// <summary>auto, logits or probabilities: what the model's output rows are (auto reads it off the graph). Softmax is applied to logits only.</summary>
+    [Id(50)] public string Outputs { get; init; } = "auto";
+
+    /// <summary>The level of the report's Wilson intervals (0.95 by default).</summary>
+    [Id(51)] public double ConfidenceLevel { get; init; } = 0.95;
+
+    /// <summary>Also write one predictions.csv joining every shard's part, sorted by image, beside the parts.</summary>
+    [Id(52)] public bool JoinPredictions { get; init; }
     /// <summary>center, tencrop, SIZE@CROP_PCT (e.g. 224@0.875) or either ten-cropped: the crops each image is scored on. Ids clear of others' additions.</summary>
     [Id(60)] public string View { get; init; } = "center";
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SENet.Evaluation.Metrics;
 
 namespace SENet.Contracts.Jobs;
 
@@ -36,6 +37,16 @@ public static class JobSpecRules
         if (spec.ShardSize < 1)
         {
             problems.Add(Problem("--shard-size", spec.ShardSize, Positive));
+        }
+
+        if (!WilsonInterval.IsValidLevel(spec.ConfidenceLevel))
+        {
+            problems.Add(Problem("--confidence-level", spec.ConfidenceLevel, WilsonInterval.LevelRule));
+        }
+
+        if (spec.Outputs is not ("auto" or "logits" or "probabilities"))
+        {
+            problems.Add($"--outputs {spec.Outputs} cannot work: use {ModelOutputs.Choices}.");
         }
 
         if (!Evaluation.Imaging.ViewSpec.TryParse(spec.View, out _))

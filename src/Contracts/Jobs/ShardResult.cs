@@ -2,7 +2,7 @@ using SENet.Evaluation.Metrics;
 
 namespace SENet.Contracts.Jobs;
 
-/// <summary>What a worker reports for a finished shard: mergeable counts, failures with reasons, and where and when it ran.</summary>
+/// <summary>What a worker reports for a finished shard: mergeable counts, failures with reasons, where and when it ran, and how it decoded and inferred.</summary>
 [GenerateSerializer, Immutable, Alias("senet.ShardResult")]
 public sealed record ShardResult(
     [property: Id(0)] TopKCounts Counts,
@@ -10,4 +10,11 @@ public sealed record ShardResult(
     [property: Id(2)] string Worker,
     [property: Id(3)] string Device,
     [property: Id(4)] DateTime StartedUtc,
-    [property: Id(5)] DateTime FinishedUtc);
+    [property: Id(5)] DateTime FinishedUtc)
+{
+    /// <summary>Images decoded, keyed "format: decoder" (the reproducibility record's decoders). A high id, clear of others' additions.</summary>
+    [Id(50)] public IReadOnlyDictionary<string, long>? Decoded { get; init; }
+
+    /// <summary>The worker's execution provider and its settings, in one line.</summary>
+    [Id(51)] public string? ExecutionProvider { get; init; }
+}

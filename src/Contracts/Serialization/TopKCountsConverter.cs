@@ -14,7 +14,9 @@ public sealed class TopKCountsConverter : IConverter<TopKCounts, TopKCountsSurro
         }
 
         return TopKCounts.Restore(surrogate.Classes, surrogate.Images, surrogate.Top1Correct, surrogate.Top5Correct, surrogate.Failed,
-            surrogate.ClassImages, surrogate.ClassTop1, surrogate.ClassTop5, confusions)
+            surrogate.ClassImages, surrogate.ClassTop1, surrogate.ClassTop5, confusions,
+            CalibrationCounts.Restore(surrogate.CalibrationBinCounts, surrogate.CalibrationBinCorrect, surrogate.CalibrationBinConfidence,
+                surrogate.CalibrationNllSum, surrogate.CalibrationBrierSum, surrogate.CalibrationExcluded, surrogate.CalibrationDistributionRows))
             .WithReal(LabelSetCounts.Restore(surrogate.RealImages, surrogate.RealTop1Correct, surrogate.RealTop5Correct, surrogate.RealEmptySkipped, surrogate.RealUnlisted));
     }
 
@@ -39,6 +41,13 @@ public sealed class TopKCountsConverter : IConverter<TopKCounts, TopKCountsSurro
             RealTop5Correct = value.Real.Top5Correct,
             RealEmptySkipped = value.Real.EmptySkipped,
             RealUnlisted = value.Real.Unlisted,
+            CalibrationBinCounts = value.Calibration.BinCounts,
+            CalibrationBinCorrect = value.Calibration.BinCorrect,
+            CalibrationBinConfidence = value.Calibration.BinConfidence,
+            CalibrationNllSum = value.Calibration.NllSum,
+            CalibrationBrierSum = value.Calibration.BrierSum,
+            CalibrationExcluded = value.Calibration.Excluded,
+            CalibrationDistributionRows = value.Calibration.DistributionRows,
         };
     }
 }

@@ -18,6 +18,14 @@ public struct TopKCountsSurrogate
     [Id(9)] public int[] ConfusionPredicted;
     [Id(10)] public long[] ConfusionCounts;
 
+    // Calibration sums (absent, hence null, in counts stored before calibration existed).
+    [Id(11)] public long[]? CalibrationBinCounts;
+    [Id(12)] public long[]? CalibrationBinCorrect;
+    [Id(13)] public decimal[]? CalibrationBinConfidence;
+    [Id(14)] public decimal CalibrationNllSum;
+    [Id(15)] public decimal CalibrationBrierSum;
+    [Id(16)] public long CalibrationExcluded;
+    [Id(17)] public long CalibrationDistributionRows;
     // Label-set (ImageNet-ReaL) counts; zero in counts stored before they existed. Ids clear of others' additions.
     [Id(30)] public long RealImages;
     [Id(31)] public long RealTop1Correct;

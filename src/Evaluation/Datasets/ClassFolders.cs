@@ -48,9 +48,10 @@ public static class ClassFolders
         }
 
         // Sorted by name, or mapped by name through a model class list: the planner's existing rule.
-        var mapping = await DatasetPlanner.ModelOrderAsync(source, spec, sorted, modelClasses, cancellationToken);
-        var index = sorted.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => mapping?[p.i] ?? p.i, StringComparer.Ordinal);
-        return new ClassFolderMap(naming, index, Names(index, modelClasses));
+        var order = await DatasetPlanner.ModelOrderAsync(source, spec, sorted, modelClasses, cancellationToken);
+        var index = sorted.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => order?.DatasetToModel[p.i] ?? p.i, StringComparer.Ordinal);
+        // Mapped through a model class list, the names are the model's own, in output order.
+        return new ClassFolderMap(naming, index, order is null ? Names(index, modelClasses) : [.. order.ModelClassNames]);
     }
 
     private static async Task<ClassFolderMap> MapClassIndicesAsync(IDatasetSource source, DatasetSpec spec, List<string> folders, int modelClasses, CancellationToken cancellationToken)
@@ -72,9 +73,10 @@ public static class ClassFolders
             }
 
             var wordNetIds = folders.Select(f => ImageNetClasses.WordNetIds[(int)values[f]]).ToList();
-            var mapping = await DatasetPlanner.ModelOrderAsync(source, spec, wordNetIds, modelClasses, cancellationToken);
-            var mapped = folders.Select((f, i) => (f, i)).ToDictionary(p => p.f, p => mapping![p.i], StringComparer.Ordinal);
-            return new ClassFolderMap(ClassFolderNaming.ClassIndices, mapped, Names(mapped, modelClasses, folders.ToDictionary(f => f, f => wordNetIds[folders.IndexOf(f)], StringComparer.Ordinal)));
+            var order = await DatasetPlanner.ModelOrderAsync(source, spec, wordNetIds, modelClasses, cancellationToken);
+            var mapped = folders.Select((f, i) => (f, i)).ToDictionary(p => p.f, p => order!.DatasetToModel[p.i], StringComparer.Ordinal);
+            // The model's class names, in output order (each folder's WordNet id sits at its output).
+            return new ClassFolderMap(ClassFolderNaming.ClassIndices, mapped, [.. order!.ModelClassNames]);
         }
 
         var tooLarge = values.Where(v => v.Value >= modelClasses).Select(v => v.Key).ToList();

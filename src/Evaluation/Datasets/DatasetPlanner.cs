@@ -44,7 +44,8 @@ public static class DatasetPlanner
         ClassFolderMap? folders = null;
         if (layout == DatasetLayout.ImageFolder)
         {
-            // Class folders are recognised (V2 indices, WordNet ids, names) and mapped to model outputs by that.
+            // Class folders are recognised (V2 indices, WordNet ids, names) and mapped to model outputs by that; their
+            // names come back in the model's order, as the labels do.
             folders = await ClassFolders.MapAsync(source, spec, classNames!, modelClasses, cancellationToken);
             var byPosition = classNames!;
             images = images.Select(i => i with { Label = folders.ModelIndex[byPosition[i.Label]] }).ToList();
@@ -52,7 +53,10 @@ public static class DatasetPlanner
         }
         else
         {
-            images = await MapToModelOrderAsync(source, spec, images, classNames, classesFrom, modelClasses, cancellationToken);
+            var order = await ModelOrderAsync(source, spec, classNames, modelClasses, cancellationToken, classesFrom);
+            images = MapToModelOrder(images, order, modelClasses);
+            // Names follow the labels into the model's order: index c of the report and of the predictions is model output c.
+            classNames = order is null ? classNames : [.. order.ModelClassNames];
         }
 
         var subset = await LabelConventions.LoadSubsetAsync(source, spec, modelClasses, classNames, cancellationToken);
@@ -171,13 +175,11 @@ public static class DatasetPlanner
         return (images, classes, classesFrom);
     }
 
-    private static async Task<List<LabelledImage>> MapToModelOrderAsync(
-        IDatasetSource source, DatasetSpec spec, List<LabelledImage> images, List<string>? datasetClasses, string? classesFrom, int modelClasses, CancellationToken cancellationToken)
+    private static List<LabelledImage> MapToModelOrder(List<LabelledImage> images, ModelClassOrder? order, int modelClasses)
     {
-        var mapping = await ModelOrderAsync(source, spec, datasetClasses, modelClasses, cancellationToken, classesFrom);
-        if (mapping is not null)
+        if (order is not null)
         {
-            return images.Select(i => i with { Label = mapping[i.Label] }).ToList();
+            return images.Select(i => i with { Label = order.DatasetToModel[i.Label] }).ToList();
         }
 
         var outOfRange = images.FirstOrDefault(i => i.Label >= modelClasses);
@@ -191,11 +193,12 @@ public static class DatasetPlanner
 
     /// <summary>
     /// Checks the dataset's classes against the model's before any image is read, and returns the model output
-    /// index of each dataset class when a model class list reorders them (null: dataset order is model order).
+    /// index of each dataset class and the model's class names when a model class list reorders them (null: dataset
+    /// order is model order).
     /// Class names are quoted only when they are folder names (<paramref name="classesFrom"/> null): names read from a
     /// submitted file are its content, so a message points at the file instead.
     /// </summary>
-    public static async Task<int[]?> ModelOrderAsync(IDatasetSource source, DatasetSpec spec, IReadOnlyList<string>? datasetClasses, int modelClasses, CancellationToken cancellationToken,
+    public static async Task<ModelClassOrder?> ModelOrderAsync(IDatasetSource source, DatasetSpec spec, IReadOnlyList<string>? datasetClasses, int modelClasses, CancellationToken cancellationToken,
         string? classesFrom = null)
     {
         if (spec.ModelClassesFile is { } modelClassesFile)
@@ -226,7 +229,7 @@ public static class DatasetPlanner
                     : $"Classes named in '{classesFrom}' are not in the model class list '{shownModelClasses}'. The model class list must name every dataset class.");
             }
 
-            return datasetClasses.Select(c => modelIndex[c]).ToArray();
+            return new ModelClassOrder(datasetClasses.Select(c => modelIndex[c]).ToArray(), modelOrder.Select(c => c.Name).ToList());
         }
 
         if (datasetClasses is not null && datasetClasses.Count != modelClasses)

@@ -9,7 +9,8 @@ namespace SENet.Evaluation.Datasets;
 /// </summary>
 public static class ImageFolderSharder
 {
-    public static async Task<ShardedDataset> PlanAsync(IDatasetSource source, DatasetSpec spec, int modelClasses, IOutputStore store, int shardSize, CancellationToken cancellationToken)
+    public static async Task<ShardedDataset> PlanAsync(IDatasetSource source, DatasetSpec spec, int modelClasses, IOutputStore store, int shardSize, CancellationToken cancellationToken,
+        Reproducibility.ManifestDigest? digest = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shardSize, 1);
         var classes = new List<string>();
@@ -23,7 +24,8 @@ public static class ImageFolderSharder
             throw new DatasetException($"No class folders found in '{source.Description}'. An ImageFolder dataset has one sub-folder of images per class.");
         }
 
-        // Class folders are recognised (V2 indices, WordNet ids, names) and mapped to model outputs by that.
+        // Class folders are recognised (V2 indices, WordNet ids, names) and mapped to model outputs by that, as the
+        // planner maps them; their names come back in the model's order.
         var folders = await ClassFolders.MapAsync(source, spec, classes, modelClasses, cancellationToken);
         var index = folders.ModelIndex;
         var subset = await LabelConventions.LoadSubsetAsync(source, spec, modelClasses, folders.ClassNames, cancellationToken);
@@ -52,14 +54,14 @@ public static class ImageFolderSharder
             shard.Add(image);
             if (shard.Count == shardSize)
             {
-                sizes.Add(await ShardManifest.WriteShardAsync(store, sizes.Count, shard, cancellationToken));
+                sizes.Add(await ShardManifest.WriteShardAsync(store, sizes.Count, shard, cancellationToken, digest));
                 shard.Clear();
             }
         }
 
         if (shard.Count > 0)
         {
-            sizes.Add(await ShardManifest.WriteShardAsync(store, sizes.Count, shard, cancellationToken));
+            sizes.Add(await ShardManifest.WriteShardAsync(store, sizes.Count, shard, cancellationToken, digest));
         }
 
         if (sizes.Count == 0)
@@ -72,6 +74,7 @@ public static class ImageFolderSharder
             throw new DatasetException($"The label sets file '{StorageLocation.Redact(spec.RealLabelsFile!)}' lists none of the dataset's images. Pass the label sets of this dataset (real.json lists ImageNet's validation images ILSVRC2012_val_NNNNNNNN).");
         }
 
+        // Names in the model's output order, as the labels are.
         return new ShardedDataset(sizes, folders.ClassNames, ignored)
         {
             Subset = subset,

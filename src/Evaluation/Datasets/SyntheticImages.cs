@@ -9,9 +9,28 @@ namespace SENet.Evaluation.Datasets;
 /// </summary>
 public static class SyntheticImages
 {
+    /// <summary>
+    /// Mixes the arguments into one seed the same way in every process (<see cref="HashCode"/> is randomised per
+    /// process), so generated datasets, demo figures and reruns are reproducible.
+    /// </summary>
+    public static int StableSeed(params ReadOnlySpan<int> parts)
+    {
+        // FNV-1a over the parts' bytes.
+        var hash = 2166136261u;
+        foreach (var part in parts)
+        {
+            for (var shift = 0; shift < 32; shift += 8)
+            {
+                hash = (hash ^ (byte)(part >> shift)) * 16777619u;
+            }
+        }
+
+        return (int)hash;
+    }
+
     public static byte[] RenderRgb(int width, int height, int classIndex, int seed)
     {
-        var random = new Random(HashCode.Combine(seed, classIndex, width, height));
+        var random = new Random(StableSeed(seed, classIndex, width, height));
         var rgb = new byte[width * height * 3];
         var hue = classIndex * 0.6180339887 % 1.0;
         var (baseR, baseG, baseB) = HueToRgb(hue);

@@ -32,6 +32,23 @@ public sealed record EvaluationReport
 
     public long Failed { get; init; }
 
+    /// <summary>The images the job set out to evaluate; 0 in reports written before it was recorded (read: all were).</summary>
+    public long ImagesTotal { get; init; }
+
+    /// <summary>Images the run got to, scored or failed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long ImagesEvaluated => Images + Failed;
+
+    /// <summary>The dataset's images: <see cref="ImagesTotal"/> where recorded, else every image the run got to.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long ImagesPlanned => Math.Max(ImagesTotal, ImagesEvaluated);
+
+    /// <summary>The state as the headlines say it: "completed", or "cancelled (partial: 320 of 450 images)".</summary>
+    public string StateSummary() =>
+        State == "completed" && ImagesEvaluated >= ImagesPlanned
+            ? State
+            : $"{State} (partial: {ImagesEvaluated.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} of {ImagesPlanned.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} images)";
+
     public long Top1Correct { get; init; }
 
     public long Top5Correct { get; init; }
@@ -43,6 +60,12 @@ public sealed record EvaluationReport
     public double Top5 { get; init; }
 
     public double Top5Error { get; init; }
+
+    /// <summary>Wilson intervals of the four headline rates (null in reports written before they existed).</summary>
+    public ReportIntervals? Intervals { get; init; }
+
+    /// <summary>ECE, MCE, NLL, Brier and the reliability bins (null when the engine was given no outputs kind, and in older reports).</summary>
+    public CalibrationSummary? Calibration { get; init; }
 
     public double DurationSeconds { get; init; }
 
@@ -60,6 +83,9 @@ public sealed record EvaluationReport
     /// <summary>When and where each shard ran (cluster jobs); the report's throughput chart.</summary>
     public IReadOnlyList<ShardTiming> Timeline { get; init; } = [];
 
+    /// <summary>What the job ran, in enough detail to run it again (cluster jobs): digests, transform, decoders, runtime, build.</summary>
+    public Reproducibility.ReproducibilityRecord? Reproducibility { get; init; }
+
     public static EvaluationReport Create(
         TopKCounts counts,
         string model,
@@ -67,7 +93,9 @@ public sealed record EvaluationReport
         string executionProvider,
         IReadOnlyList<string>? classNames = null,
         IReadOnlyList<ImageFailure>? failures = null,
-        TimeSpan? duration = null) =>
+        TimeSpan? duration = null,
+        double confidenceLevel = WilsonInterval.DefaultLevel,
+        ModelOutputs? outputs = null) =>
         new()
         {
             Model = model,
@@ -76,16 +104,20 @@ public sealed record EvaluationReport
             Interpolation = "bilinear",
             Images = counts.Images,
             Failed = counts.Failed,
+            ImagesTotal = counts.Images + counts.Failed,
             Top1Correct = counts.Top1Correct,
             Top5Correct = counts.Top5Correct,
             Top1 = counts.Top1Accuracy,
             Top1Error = counts.Top1Error,
             Top5 = counts.Top5Accuracy,
             Top5Error = counts.Top5Error,
+            Intervals = ReportIntervals.From(counts.Images, counts.Top1Correct, counts.Top5Correct, confidenceLevel),
+            Calibration = outputs is null ? null : CalibrationSummary.From(counts.Calibration, outputs),
             DurationSeconds = duration?.TotalSeconds ?? 0,
             ImagesPerSecond = duration is { TotalSeconds: > 0 } d ? (counts.Images + counts.Failed) / d.TotalSeconds : 0,
             PerClass = Enumerable.Range(0, counts.Classes)
-                .Select(c => new ClassAccuracy(c, classNames is not null && c < classNames.Count ? classNames[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture), counts.ClassImages[c], counts.ClassTop1[c], counts.ClassTop5[c]))
+                .Select(c => ClassAccuracy.WithIntervals(c, classNames is not null && c < classNames.Count ? classNames[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    counts.ClassImages[c], counts.ClassTop1[c], counts.ClassTop5[c], confidenceLevel))
                 .ToList(),
             TopConfusions = counts.TopConfusions(20),
             Failures = failures ?? [],

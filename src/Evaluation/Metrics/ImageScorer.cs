@@ -57,12 +57,67 @@ public sealed class ImageScorer
         Span<int> ranked = stackalloc int[TopKCounts.K];
         var count = _masked is null ? TopKRanking.Select(scores, ranked) : SelectWithin(_masked, scores, ranked);
         counts.Add(image.Label, ranked[..count]);
+        Calibrate(counts.Calibration, image.Label, rows, scores, ranked[0]);
         if (LabelSets)
         {
             counts.Real.Add(image.RealLabels, ranked[..count]);
         }
 
         return ImagePrediction.FromRanked(image.Path, image.Label, scores, ranked[..count], ScoresAreProbabilities);
+    }
+
+    /// <summary>
+    /// Adds the image to the calibration sums using the scores it was ranked by. One unmasked view: the model's row,
+    /// read as its outputs are. Ten crops: the averaged softmax outputs, which are probabilities whatever the model
+    /// outputs. A masked subset: the distribution over the subset alone (softmax of the masked logits, or the
+    /// probabilities renormalised over the subset), so confidence, NLL and Brier are those of the subset's classes,
+    /// the distribution the image was ranked on. Whether the model's own rows were distributions is read off the raw
+    /// rows, since that is the evidence the report's note on --outputs is about.
+    /// </summary>
+    private void Calibrate(CalibrationCounts calibration, int label, ReadOnlySpan<float> rows, ReadOnlySpan<float> scores, int top1)
+    {
+        var outputs = _outputsAreProbabilities ? OutputKind.Probabilities : OutputKind.Logits;
+        if (Views == 1 && _masked is null)
+        {
+            calibration.Add(scores, label, top1, outputs);
+            return;
+        }
+
+        var rawAreDistributions = true;
+        var finite = true;
+        for (var v = 0; v < Views; v++)
+        {
+            var row = rows.Slice(v * _classes, _classes);
+            rawAreDistributions &= CalibrationCounts.IsDistribution(row);
+            for (var c = 0; c < _classes; c++)
+            {
+                finite &= float.IsFinite(row[c]) || (_masked is not null && !_masked.Contains(c));
+            }
+        }
+
+        if (!finite)
+        {
+            // A NaN or infinite score among the classes in play: left out of calibration (still ranked and counted).
+            calibration.Add(rows, label, top1, outputs, rawAreDistributions);
+            return;
+        }
+
+        var probabilities = scores;
+        if (Views == 1 && !_outputsAreProbabilities)
+        {
+            // One masked view of logits: scores holds −∞ outside the subset; calibrate the softmax over the subset.
+            var distribution = new double[_classes];
+            Probabilities(rows[.._classes], distribution);
+            var row = new float[_classes];
+            for (var c = 0; c < _classes; c++)
+            {
+                row[c] = (float)distribution[c];
+            }
+
+            probabilities = row;
+        }
+
+        calibration.Add(probabilities, label, top1, OutputKind.Probabilities, rawAreDistributions);
     }
 
     /// <summary>One row: the masked row, or the mean of the views' (masked) softmax outputs, computed in double.</summary>

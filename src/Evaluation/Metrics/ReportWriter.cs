@@ -8,7 +8,20 @@ namespace SENet.Evaluation.Metrics;
 /// <summary>Writes reports as JSON and as a results row in the columns of timm's validate.py.</summary>
 public static class ReportWriter
 {
-    public const string ResultsCsvHeader = "model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation";
+    /// <summary>
+    /// timm's columns, the Wilson intervals, then how complete the run is: a cancelled or failed job's row must not pass
+    /// for a whole run (state is completed, cancelled or failed; images_evaluated counts scored and failed images).
+    /// </summary>
+    public const string ResultsCsvHeader = TimmColumns + "," + IntervalColumns + "," + CompletenessColumns;
+
+    /// <summary>timm's validate.py results columns, first and unchanged, so its tools read the file.</summary>
+    public const string TimmColumns = "model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation";
+
+    /// <summary>The Wilson intervals after timm's columns: bounds in percent, and the confidence level.</summary>
+    public const string IntervalColumns = "top1_low,top1_high,top1_err_low,top1_err_high,top5_low,top5_high,top5_err_low,top5_err_high,ci_level";
+
+    /// <summary>Last: the job's state and how many of its images were evaluated.</summary>
+    public const string CompletenessColumns = "state,images_evaluated,images_total";
 
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
@@ -38,7 +51,20 @@ public static class ReportWriter
             report.ImageSize.ToString(CultureInfo.InvariantCulture),
             Round(report.CropPct, 4),
             report.Interpolation);
-        return $"{ResultsCsvHeader}\n{row}\n";
+        var completeness = string.Join(',', report.State, report.ImagesEvaluated.ToString(CultureInfo.InvariantCulture), report.ImagesPlanned.ToString(CultureInfo.InvariantCulture));
+        return $"{ResultsCsvHeader}\n{row},{IntervalCells(report)},{completeness}\n";
+    }
+
+    /// <summary>The cells under <see cref="IntervalColumns"/>, rounded as timm rounds accuracies (4 decimals).</summary>
+    public static string IntervalCells(EvaluationReport report)
+    {
+        var intervals = report.Intervals ?? ReportIntervals.From(report.Images, report.Top1Correct, report.Top5Correct, WilsonInterval.DefaultLevel);
+        return string.Join(',',
+            Round(intervals.Top1Accuracy.Low, 4), Round(intervals.Top1Accuracy.High, 4),
+            Round(intervals.Top1Error.Low, 4), Round(intervals.Top1Error.High, 4),
+            Round(intervals.Top5Accuracy.Low, 4), Round(intervals.Top5Accuracy.High, 4),
+            Round(intervals.Top5Error.Low, 4), Round(intervals.Top5Error.High, 4),
+            intervals.Level.ToString(CultureInfo.InvariantCulture));
     }
 
     private static string Round(double value, int digits) => Math.Round(value, digits).ToString(CultureInfo.InvariantCulture);

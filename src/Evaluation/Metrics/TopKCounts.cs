@@ -2,8 +2,8 @@ namespace SENet.Evaluation.Metrics;
 
 /// <summary>
 /// Exact integer counts of one evaluation (or one shard of it): images scored, top-1 / top-5 hits, failures,
-/// per-class totals and hits, and top-1 confusions. <see cref="Merge"/> is addition, so shards combine in any
-/// order and grouping with identical totals.
+/// per-class totals and hits, top-1 confusions, and the calibration sums. <see cref="Merge"/> is addition, so shards
+/// combine in any order and grouping with identical totals.
 /// </summary>
 public sealed class TopKCounts
 {
@@ -22,7 +22,7 @@ public sealed class TopKCounts
 
     /// <summary>Rebuilds counts from their parts (after a trip over the wire or through storage).</summary>
     public static TopKCounts Restore(int classes, long images, long top1Correct, long top5Correct, long failed,
-        long[] classImages, long[] classTop1, long[] classTop5, IEnumerable<ClassConfusion> confusions)
+        long[] classImages, long[] classTop1, long[] classTop5, IEnumerable<ClassConfusion> confusions, CalibrationCounts? calibration = null)
     {
         var counts = new TopKCounts(classes)
         {
@@ -30,6 +30,7 @@ public sealed class TopKCounts
             Top1Correct = top1Correct,
             Top5Correct = top5Correct,
             Failed = failed,
+            Calibration = calibration ?? new CalibrationCounts(),
         };
         if (classImages.Length != classes || classTop1.Length != classes || classTop5.Length != classes)
         {
@@ -74,6 +75,9 @@ public sealed class TopKCounts
         return this;
     }
 
+    /// <summary>Calibration sums of the images counted with <see cref="Add(int, ReadOnlySpan{float}, OutputKind)"/>.</summary>
+    public CalibrationCounts Calibration { get; private init; } = new();
+
     public double Top1Accuracy => Images == 0 ? 0 : 100.0 * Top1Correct / Images;
 
     public double Top5Accuracy => Images == 0 ? 0 : 100.0 * Top5Correct / Images;
@@ -117,6 +121,15 @@ public sealed class TopKCounts
         Add(label, ranked[..count]);
     }
 
+    /// <summary>Ranks <paramref name="scores"/>, counts the image and adds it to the calibration sums, reading the scores as <paramref name="outputs"/>.</summary>
+    public void Add(int label, ReadOnlySpan<float> scores, OutputKind outputs)
+    {
+        Span<int> ranked = stackalloc int[K];
+        var count = TopKRanking.Select(scores, ranked);
+        Add(label, ranked[..count]);
+        Calibration.Add(scores, label, ranked[0], outputs);
+    }
+
     public void AddFailures(long count = 1) => Failed += count;
 
     public void Merge(TopKCounts other)
@@ -143,6 +156,7 @@ public sealed class TopKCounts
         }
 
         Real.Merge(other.Real);
+        Calibration.Merge(other.Calibration);
     }
 
     /// <summary>The most frequent top-1 confusions, most frequent first, then by label and predicted class.</summary>
@@ -155,5 +169,6 @@ public sealed class TopKCounts
         && Failed == other.Failed && ClassImages.SequenceEqual(other.ClassImages) && ClassTop1.SequenceEqual(other.ClassTop1)
         && ClassTop5.SequenceEqual(other.ClassTop5) && Confusions.Count == other.Confusions.Count
         && Confusions.All(c => other.Confusions.TryGetValue(c.Key, out var n) && n == c.Value)
-        && Real.CountsEqual(other.Real);
+        && Real.CountsEqual(other.Real)
+        && Calibration.CountsEqual(other.Calibration);
 }

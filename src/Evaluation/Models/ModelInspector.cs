@@ -107,7 +107,7 @@ public static class ModelInspector
         }
     }
 
-    /// <summary>The node that computes the first output, looking through Identity nodes (a chain that loops ends the search).</summary>
+    /// <summary>The node that computes the first output, looking through Identity, Cast, Reshape, Flatten and Squeeze nodes (a chain that loops ends the search).</summary>
     private static NodeProto? OutputProducer(GraphProto graph, List<TensorDescription> outputs)
     {
         if (outputs.Count == 0)
@@ -116,7 +116,8 @@ public static class ModelInspector
         }
 
         var producer = graph.Node.LastOrDefault(n => n.Output.Contains(outputs[0].Name));
-        for (var steps = 0; producer is { OpType: "Identity", Input.Count: > 0 } && steps < graph.Node.Count; steps++)
+        // Ops that change only type or shape stand between a Softmax and the output in many exports (float16: Softmax → Cast).
+        for (var steps = 0; producer is { OpType: "Identity" or "Cast" or "Reshape" or "Flatten" or "Squeeze", Input.Count: > 0 } && steps < graph.Node.Count; steps++)
         {
             var source = producer.Input[0];
             producer = graph.Node.LastOrDefault(n => n.Output.Contains(source));

@@ -41,7 +41,8 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                 : $"The ten-crop view runs an image's {views} crops in one batch: --batch-size {session.MaxBatchSize} is too small; use at least {views} (it counts crops).");
         }
 
-        var scorer = new ImageScorer(session.Classes, views, session.OutputIsProbabilities, _options.ClassSubset, _options.LabelSets);
+        var outputs = ModelOutputs.Resolve(_options.Outputs, session.Description);
+        var scorer = new ImageScorer(session.Classes, views, outputs.AreProbabilities, _options.ClassSubset, _options.LabelSets);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
         var stopwatch = Stopwatch.StartNew();
@@ -236,6 +237,10 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         }
         finally
         {
+            // Whatever stopped the run (the end, a cancel, a fault), nothing waits between its stages any more: a gauge
+            // left at its last value would show a cancelled shard's queue as full for as long as the silo lives.
+            EvaluationTelemetry.QueueDepth.Record(0, decodeQueueTags);
+            EvaluationTelemetry.QueueDepth.Record(0, inferenceQueueTags);
             buffers.ForEach(b => b.Buffer.Dispose());
             while (reads.Reader.TryRead(out var leftover))
             {

@@ -6,6 +6,7 @@ namespace SENet.Evaluation.Pipeline;
 
 /// <summary>Everything a single-process evaluation needs: model, dataset, labels, preprocessing, device and bounds.</summary>
 /// <param name="CropSize">Null takes the model's input size.</param>
+/// <param name="ConfidenceLevel">The level of the report's Wilson intervals.</param>
 public sealed record EvaluationRequest(
     string ModelPath,
     IDatasetSource Dataset,
@@ -17,4 +18,5 @@ public sealed record EvaluationRequest(
     Normalization Normalization = Normalization.ImageNet,
     bool FastDecode = false,
     int? CropSize = null,
-    string? ModelName = null);
+    string? ModelName = null,
+    double ConfidenceLevel = Metrics.WilsonInterval.DefaultLevel);

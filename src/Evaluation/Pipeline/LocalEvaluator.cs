@@ -57,7 +57,9 @@ public static class LocalEvaluator
             session.ExecutionProvider,
             plan.ClassNames,
             [.. result.Failures, .. datasetFailures, .. duplicates],
-            Stopwatch.GetElapsedTime(started)) with
+            Stopwatch.GetElapsedTime(started),
+            request.ConfidenceLevel,
+            ModelOutputs.Resolve(request.Pipeline.Outputs, description)) with
         {
             ParameterCount = description.Parameters,
             MultiplyAccumulates = description.MultiplyAccumulates,

@@ -21,7 +21,10 @@ public static class JobOutputNames
     public const string Marker = ".senet-job";
 
     /// <summary>What a job writes: replacing an ended job's outputs deletes these, and nothing else in the location.</summary>
-    public static IReadOnlyList<string> Files { get; } = ["report.json", "results.csv", "report.html"];
+    public static IReadOnlyList<string> Files { get; } = ["report.json", "results.csv", "report.html", JoinedPredictions];
+
+    /// <summary>Every shard's predictions in one file sorted by image, written when the job asks for it (--predictions-csv).</summary>
+    public const string JoinedPredictions = "predictions.csv";
 
     public static IReadOnlyList<string> Folders { get; } = ["predictions", "logs", "failures", "manifest"];
 }

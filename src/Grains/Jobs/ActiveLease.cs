@@ -3,7 +3,7 @@ using SENet.Contracts.Jobs;
 namespace SENet.Grains.Jobs;
 
 /// <summary>A lease the coordinator has handed out and not yet seen completed, expired or withdrawn.</summary>
-internal sealed class ActiveLease(Guid leaseId, int shardId, string worker, bool duplicate, DateTime leasedUtc, DateTime deadlineUtc, ImageRange? range = null)
+public sealed class ActiveLease(Guid leaseId, int shardId, string worker, bool duplicate, DateTime leasedUtc, DateTime deadlineUtc, ImageRange? range = null)
 {
     /// <summary>The range of a quarantined shard this lease covers; null for a whole shard.</summary>
     public ImageRange? Range { get; } = range;

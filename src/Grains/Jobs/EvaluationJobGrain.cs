@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using SENet.Contracts.Jobs;
@@ -9,19 +10,22 @@ using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
+using SENet.Evaluation.Reproducibility;
 using SENet.Evaluation.Storage;
 using SENet.Evaluation.Telemetry;
+using Orleans.Storage;
 using SENet.Grains.Devices;
 
 namespace SENet.Grains.Jobs;
 
 /// <summary>
-/// The coordinator of one job. It validates the spec before any work, writes the shard manifest, starts one worker
-/// per device of every silo, leases shards (pull), takes leases back when they expire or their silo dies, hands out
-/// tail duplicates, merges each shard exactly once, and writes the report. Decisions only: the work is the engine's.
+/// The coordinator of one job: it validates the spec before any work, writes the shard manifest, starts one worker per
+/// device of every silo, and orchestrates the <see cref="ShardScheduler"/> (which shard goes to whom, what comes back)
+/// and the <see cref="JobStateStore"/> (what is durable). Completions and leases are answered once a group commit holds
+/// them (<see cref="GroupCommit"/>): lease, renew, complete and status interleave, so many workers share one write and
+/// status never waits behind one. Decisions only: the work is the engine's.
 /// </summary>
 public sealed class EvaluationJobGrain(
-    [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobRecord> record,
     SessionPool sessions,
     ModelCache models,
     StorageOptions storage,
@@ -35,45 +39,100 @@ public sealed class EvaluationJobGrain(
     private const string DatasetStage = "dataset";
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
-    private readonly Dictionary<Guid, ActiveLease> _leases = [];
-    private readonly LinkedList<int> _pending = new();
     private readonly HashSet<string> _startedWorkers = [];
+    private readonly Dictionary<string, string> _names = [];
+    private readonly SemaphoreSlim _settling = new(1, 1);
+    private JobRecord _job = new();
+    private List<ShardRecord> _shards = [];
+    private ShardScheduler? _scheduler;
+    private JobStateStore _store = null!;
+    private GroupCommit _commit = null!;
     private IGrainTimer? _tick;
     private Activity? _jobSpan;
+
+    // Set while the job's end is written: commits meanwhile store it as running, so a coordinator that dies before the
+    // report files are written finishes the job again rather than leaving it ended without them.
+    private bool _finishing;
 
     // Set while StartAsync validates and plans, so that an interleaved CancelAsync can stop a slow model load or listing.
     private CancellationTokenSource? _starting;
 
-    private JobRecord Job => record.State;
-
     private string JobId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Job.State == JobState.Running)
+        _store = new JobStateStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Jobs), this.GetGrainId(), stateOptions.ShardsPerPartition, stateOptions.OverlayLimit);
+        _commit = new GroupCommit(() => _store.WriteAsync(Snapshot, _shards));
+        (_job, _shards) = await _store.LoadAsync();
+        if (_job.Spec is null || _job.ShardCount == 0)
         {
-            // Reactivated (e.g. the previous host died): every unmerged shard is leasable again, and workers restart.
-            // A quarantined shard's ranges are handed out from its probes, never as a whole.
-            foreach (var shard in Job.Shards.Where(s => !s.Merged && !s.Quarantined))
-            {
-                _pending.AddLast(shard.Id);
-            }
-
-            logger.LogInformation("Job {Job} reactivated on {Silo} from stored state: {Pending} shards leasable again", JobId, localSilo.SiloAddress, _pending.Count);
-
-            StartTicking();
+            return;
         }
 
-        return Task.CompletedTask;
+        var running = _job.State == JobState.Running;
+        // Reactivated (e.g. the previous host died): every unmerged shard is leasable again, but the leases in flight
+        // are adopted, so a holder whose silo died meanwhile still counts against its shard. A quarantined shard's
+        // ranges are handed out from its probes, never as a whole.
+        _scheduler = NewScheduler(running ? _job.Leases : []);
+        if (running)
+        {
+            logger.LogInformation("Job {Job} reactivated on {Silo} from stored state: {Pending} shards leasable again, {Held} leases adopted", JobId, localSilo.SiloAddress, _scheduler.Pending, _scheduler.Leases.Count);
+            StartTicking();
+        }
+        else
+        {
+            _scheduler.Clear();
+        }
+    }
+
+    private ShardScheduler NewScheduler(IEnumerable<LeaseHolder> held)
+    {
+        var scheduler = new ShardScheduler(_shards, _job.Spec!.LeaseTimeout, _job.Spec.TailDuplicates, _store.Changed)
+        {
+            ShardsRetried = _job.ShardsRetried,
+            DuplicateLeases = _job.DuplicateLeases,
+            LeasesReclaimed = _job.LeasesReclaimed,
+            IgnoredCompletions = _job.IgnoredCompletions,
+        };
+        scheduler.Start(held, DateTime.UtcNow);
+        return scheduler;
+    }
+
+    /// <summary>The job record as a commit writes it: counters and leases as of now, <paramref name="overlay"/> the rows not yet in partitions.</summary>
+    private JobRecord Snapshot(List<ShardRecord> overlay)
+    {
+        SyncCounters();
+        var snapshot = _job.Snapshot(overlay, _scheduler?.Holders() ?? []);
+        if (_finishing)
+        {
+            snapshot.State = JobState.Running;
+        }
+
+        return snapshot;
+    }
+
+    private void SyncCounters()
+    {
+        if (_scheduler is { } scheduler)
+        {
+            (_job.ShardsRetried, _job.DuplicateLeases, _job.LeasesReclaimed, _job.IgnoredCompletions) = (scheduler.ShardsRetried, scheduler.DuplicateLeases, scheduler.LeasesReclaimed, scheduler.IgnoredCompletions);
+        }
     }
 
     public async Task<JobStatus> StartAsync(JobSpec spec)
     {
-        if (Job.Spec is not null)
+        if (_job.Spec is not null)
         {
-            if (Job.Spec with { OutputFolder = spec.OutputFolder ?? Job.Spec.OutputFolder } != spec with { OutputFolder = spec.OutputFolder ?? Job.Spec.OutputFolder })
+            // Another --out is another job: answering with this one's status would tell the caller its outputs go where they never will.
+            var state = _job.State.ToString().ToLowerInvariant();
+            if (spec.OutputFolder is { } output && output != _job.Spec.OutputFolder)
             {
-                throw new ArgumentException($"Job '{JobId}' already exists with a different spec. Submit under a new job id.");
+                throw new ArgumentException($"Job '{JobId}' already exists ({state}) and writes to {StorageLocation.Redact(_job.Spec.OutputFolder!)}, not {StorageLocation.Redact(output)}. Submit under a new job id, or leave --job-id out.");
+            }
+
+            if (_job.Spec with { OutputFolder = null } != spec with { OutputFolder = null })
+            {
+                throw new ArgumentException($"Job '{JobId}' already exists ({state}) with a different spec. Submit under a new job id, or leave --job-id out.");
             }
 
             return Status();
@@ -87,6 +146,9 @@ public sealed class EvaluationJobGrain(
         IReadOnlyList<string> classNames;
         IReadOnlyList<DatasetIssue> issues = [];
         IOutputStore? claimed = null;
+        string? modelSha256 = null, labelsSha256 = null;
+        using var manifestDigest = new ManifestDigest();
+        ModelOutputs outputKind;
         try
         {
             effective = spec with { OutputFolder = OutputFor(spec) };
@@ -95,8 +157,12 @@ public sealed class EvaluationJobGrain(
             // Validation, before any work: the model loads and is a classifier, the dataset lists, labels parse, classes agree.
             JobSpecRules.Validate(spec);
 
-            use = await sessions.GetAsync(await models.ResolveAsync(effective.ModelPath, token), InferenceDevice.Cpu, 1, token);
+            var modelFile = await models.ResolveAsync(effective.ModelPath, token);
+            use = await sessions.GetAsync(modelFile, InferenceDevice.Cpu, 1, token);
+            modelSha256 = await Digests.FileSha256Async(modelFile, token);
             effective.CheckViewsFit(effective.ToPreprocessSpec(use.Session.InputHeight), use.Session.FixedBatchSize);
+            // Every worker resolves it from the same graph and gets the same answer; the report says which it was.
+            outputKind = effective.ResolveOutputs(use.Session.Description);
             if (use.Session.FixedBatchSize is null)
             {
                 // The model was checked with one image: the job's batch must fit the workers' buffers too.
@@ -110,7 +176,7 @@ public sealed class EvaluationJobGrain(
             if (effective.LabelsFile is null)
             {
                 // ImageFolder: planned while the listing streams, so the coordinator never holds the dataset's names.
-                var sharded = await ImageFolderSharder.PlanAsync(source, datasetSpec, use.Session.Classes, outputs, effective.ShardSize, token);
+                var sharded = await ImageFolderSharder.PlanAsync(source, datasetSpec, use.Session.Classes, outputs, effective.ShardSize, token, manifestDigest);
                 (shardSizes, classNames) = (sharded.ShardSizes, sharded.ClassNames);
                 await LabelManifest.From(sharded.Subset, effective.RealLabelsFile is not null, sharded.FolderLayout, sharded.Note).WriteAsync(outputs, token);
             }
@@ -118,10 +184,14 @@ public sealed class EvaluationJobGrain(
             {
                 // A labels file must be read whole to match names to labels; the plan is dropped once the manifest is written.
                 var plan = await DatasetPlanner.PlanAsync(source, datasetSpec, use.Session.Classes, token);
-                shardSizes = await ShardManifest.WriteAsync(outputs, plan.Images, effective.ShardSize, token);
+                shardSizes = await ShardManifest.WriteAsync(outputs, plan.Images, effective.ShardSize, token, manifestDigest);
+                labelsSha256 = await LabelsDigestAsync(effective.LabelsFile, source, token);
                 (classNames, issues) = (plan.ClassNames, plan.Issues);
                 await LabelManifest.From(plan.Subset, effective.RealLabelsFile is not null, plan.FolderLayout, plan.Note).WriteAsync(outputs, token);
             }
+
+            // The workers write names beside the class indices of their predictions.
+            await ShardManifest.WriteClassNamesAsync(outputs, classNames, token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -145,11 +215,10 @@ public sealed class EvaluationJobGrain(
         var counts = new TopKCounts(session.Classes);
         var datasetFailures = issues.Where(i => i.CountsAsFailure).Select(i => new ImageFailure(i.Path, DatasetStage, i.Detail)).ToList();
         counts.AddFailures(datasetFailures.Count);
-        record.State = new JobRecord
+        var job = new JobRecord
         {
             Spec = effective,
             State = JobState.Running,
-            Shards = shardSizes.Select((images, id) => new ShardRecord { Id = id, Images = images }).ToList(),
             Counts = counts,
             Failures = [.. datasetFailures, .. issues.Where(i => !i.CountsAsFailure).Select(i => new ImageFailure(i.Path, DatasetStage, i.Detail))],
             ClassNames = [.. classNames],
@@ -160,35 +229,61 @@ public sealed class EvaluationJobGrain(
             ModelMultiplyAccumulates = session.Description.MultiplyAccumulates,
             CropSize = session.InputHeight,
             ModelNote = session.BatchNoteFor(effective.BatchSize),
+            ModelSha256 = modelSha256,
+            ManifestSha256 = manifestDigest.Finish(),
+            ManifestImages = manifestDigest.Images,
+            LabelsSha256 = labelsSha256,
+            BatchSize = session.FixedBatchSize ?? effective.BatchSize,
+            Outputs = outputKind.Name,
+            OutputsSource = outputKind.Source,
         };
-        if (Job.ModelNote is { } note)
+        if (job.ModelNote is { } note)
         {
             logger.LogWarning("Job {Job}: {Note}", JobId, note);
         }
-        foreach (var shard in Job.Shards)
-        {
-            _pending.AddLast(shard.Id);
-        }
 
+        var shards = shardSizes.Select((images, id) => new ShardRecord { Id = id, Images = images }).ToList();
+        (_job, _shards) = (job, shards);
         StartJobSpan();
-        if (Job.Shards.Count == 0)
+        // The partitions, then the record that names them: until that write the job does not exist, and no lease is issued.
+        await _store.WriteNewAsync(_job, _shards);
+        _scheduler = NewScheduler([]);
+        if (_shards.Count == 0)
         {
             await FinishAsync(JobState.Completed, null);
         }
         else
         {
-            await record.WriteStateAsync();
             StartTicking();
             await StartWorkersAsync();
         }
 
-        await GrainFactory.GetGrain<IJobRegistryGrain>(0).RegisterAsync(new JobSummary(JobId, spec.Name, StorageLocation.Redact(spec.ModelPath), StorageLocation.Redact(spec.DataPath), Job.StartedUtc));
-        logger.LogInformation("Job {Job}: {Images} images in {Shards} shards", JobId, Job.TotalImages, Job.Shards.Count);
+        await GrainFactory.GetGrain<IJobRegistryGrain>(0).RegisterAsync(new JobSummary(JobId, spec.Name, StorageLocation.Redact(spec.ModelPath), StorageLocation.Redact(spec.DataPath), _job.StartedUtc));
+        logger.LogInformation("Job {Job}: {Images} images in {Shards} shards", JobId, _job.TotalImages, _shards.Count);
         return Status();
     }
 
+    /// <summary>
+    /// The labels file's digest for the record, read where planning found it (named directly, or inside the dataset);
+    /// the file was just read whole and parsed, so a failure now only leaves the digest unrecorded.
+    /// </summary>
+    private async Task<string?> LabelsDigestAsync(string labels, IDatasetSource source, CancellationToken token)
+    {
+        try
+        {
+            return Digests.TextSha256(File.Exists(labels) || StorageLocation.LooksLikeBlob(labels)
+                ? await StorageLocation.ReadTextAsync(labels, storage, token)
+                : await source.ReadTextAsync(labels, token));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Azure.RequestFailedException or DatasetException)
+        {
+            logger.LogWarning("Job {Job}: the labels file's digest was not taken ({Reason}); the record leaves it out", JobId, e.Message);
+            return null;
+        }
+    }
+
     public async Task<JobStatus> GetStatusAsync() =>
-        Job is { State: JobState.NotStarted, Spec: null } && await LostJobReportAsync() is { } lost
+        _job is { State: JobState.NotStarted, Spec: null } && await LostJobReportAsync() is { } lost
             ? Status() with
             {
                 State = Enum.TryParse<JobState>(lost.Report.State, ignoreCase: true, out var state) ? state : JobState.Completed,
@@ -216,238 +311,203 @@ public sealed class EvaluationJobGrain(
         }
     }
 
-    public Task<JobSpec?> GetSpecAsync() => Task.FromResult(Job.Spec is { } spec ? ClientView.Redacted(spec) : null);
+    public Task<JobSpec?> GetSpecAsync() => Task.FromResult(_job.Spec is { } spec ? ClientView.Redacted(spec) : null);
 
-    public Task<JobSpec?> GetWorkSpecAsync() => Task.FromResult(Job.Spec);
+    public Task<JobSpec?> GetWorkSpecAsync() => Task.FromResult(_job.Spec);
 
-    public Task<LeaseResponse> LeaseAsync(string worker)
+    public async Task<LeaseResponse> LeaseAsync(string worker)
     {
-        if (Job.State != JobState.Running)
+        if (_job.State != JobState.Running || _scheduler is not { } scheduler)
         {
-            return Task.FromResult(new LeaseResponse(null, JobOver: true));
+            return new LeaseResponse(null, JobOver: true);
         }
 
-        var now = DateTime.UtcNow;
-        if (NextProbe() is var (quarantined, probe))
+        if (scheduler.Lease(worker, DateTime.UtcNow) is not { } lease)
         {
-            return Task.FromResult(new LeaseResponse(Issue(quarantined.Id, worker, duplicate: false, now, probe.Range), false));
+            return new LeaseResponse(null, JobOver: false);
         }
 
-        if (_pending.First is { } next)
+        Tally(worker, WorkerKey.Parse(worker).Device);
+        CountShard(lease.Duplicate ? "duplicated" : "leased");
+        try
         {
-            _pending.RemoveFirst();
-            return Task.FromResult(new LeaseResponse(Issue(next.Value, worker, duplicate: false, now), false));
+            // Answered once its holder is stored, so a coordinator that restarts knows who held what.
+            await _commit.CommitAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The holder is a hint for counting deaths, not what makes a result count: the job goes on without it.
+            logger.LogWarning("Job {Job}: the lease of shard {Shard} to {Worker} was not stored ({Reason})", JobId, lease.ShardId, worker, e.Message);
         }
 
-        // The tail: an idle worker takes a duplicate of the longest-running shard nobody duplicated yet; first completion wins.
-        // A shard whose holder died once runs without duplicates: the next copy could kill its silo too.
-        var slowest = _leases.Values
-            .Where(l => l.Worker != worker && l.Range is null && Job.Shards[l.ShardId].HolderDeaths == 0)
-            .GroupBy(l => l.ShardId)
-            .Where(g => g.Count() == 1 && !g.Single().Duplicate)
-            .Select(g => g.Single())
-            .OrderBy(l => l.LeasedUtc)
-            .FirstOrDefault();
-        if (Job.Spec!.TailDuplicates && slowest is not null && now - slowest.LeasedUtc > TimeSpan.FromSeconds(1))
-        {
-            Job.DuplicateLeases++;
-            return Task.FromResult(new LeaseResponse(Issue(slowest.ShardId, worker, duplicate: true, now), false));
-        }
-
-        return Task.FromResult(new LeaseResponse(null, JobOver: false));
+        return _job.State == JobState.Running
+            ? new LeaseResponse(new ShardLease(JobId, lease.ShardId, lease.LeaseId, lease.DeadlineUtc, _shards[lease.ShardId].Attempts, lease.Duplicate, _job.TraceParent, lease.Range), false)
+            : new LeaseResponse(null, JobOver: true);
     }
 
-    public Task<bool> RenewAsync(ShardLease lease, long imagesDone)
-    {
-        if (Job.State != JobState.Running || !_leases.TryGetValue(lease.LeaseId, out var active))
-        {
-            return Task.FromResult(false);
-        }
-
-        active.DeadlineUtc = DateTime.UtcNow + Job.Spec!.LeaseTimeout;
-        active.ImagesDone = imagesDone;
-        return Task.FromResult(true);
-    }
+    public Task<bool> RenewAsync(ShardLease lease, long imagesDone) =>
+        Task.FromResult(_job.State == JobState.Running && _scheduler is { } scheduler && scheduler.Renew(lease.LeaseId, imagesDone, DateTime.UtcNow));
 
     public async Task<bool> CompleteAsync(ShardLease lease, ShardResult result)
     {
-        _leases.Remove(lease.LeaseId);
-        if (lease.Range is not null)
-        {
-            return await CompleteProbeAsync(lease, result);
-        }
-
-        if (Job.State != JobState.Running || lease.JobId != JobId || lease.ShardId < 0 || lease.ShardId >= Job.Shards.Count
-            || Job.Shards[lease.ShardId].Merged)
+        if (_job.State != JobState.Running || lease.JobId != JobId || _scheduler is not { } scheduler)
         {
             // Exactly once by shard id: a duplicate, a late completion or one after the job ended changes nothing.
-            Job.IgnoredCompletions++;
+            if (_scheduler is not null)
+            {
+                _scheduler.IgnoredCompletions++;
+            }
+
             CountShard("ignored");
             return false;
         }
 
-        var shard = Job.Shards[lease.ShardId];
-        if (shard.Quarantined)
+        var outcome = scheduler.Complete(lease.LeaseId, lease.ShardId, lease.Range);
+        if (outcome == CompletionOutcome.Ignored)
         {
-            // A whole-shard lease issued before the quarantine: its ranges are now run alone instead.
-            Job.IgnoredCompletions++;
             CountShard("ignored");
             return false;
         }
 
-        shard.Merged = true;
-        shard.MergedLease = lease.LeaseId;
-        shard.Failures = result.Failures.Count;
+        var shard = _shards[lease.ShardId];
         MergeResult(result);
-        CountShard("completed");
-        WithdrawLeases(lease.ShardId);
-        _pending.Remove(lease.ShardId);
-        await AfterMergeAsync();
-        return true;
-    }
-
-    /// <summary>A range of a quarantined shard completed: merged once; the shard is done when every range is merged or poison.</summary>
-    private async Task<bool> CompleteProbeAsync(ShardLease lease, ShardResult result)
-    {
-        if (Job.State != JobState.Running || lease.JobId != JobId || lease.ShardId < 0 || lease.ShardId >= Job.Shards.Count
-            || !ShardQuarantine.MergeProbe(Job.Shards[lease.ShardId], lease.Range!, lease.LeaseId))
+        if (outcome == CompletionOutcome.Merged)
         {
-            Job.IgnoredCompletions++;
-            CountShard("ignored");
-            return false;
+            shard.Failures = result.Failures.Count;
+            shard.Timing = new ShardTiming(Name(result.Device), Name(result.Worker), (result.StartedUtc - _job.StartedUtc).TotalSeconds,
+                (result.FinishedUtc - _job.StartedUtc).TotalSeconds, result.Counts.Images + result.Counts.Failed);
+            CountShard("completed");
+        }
+        else
+        {
+            shard.Failures += result.Failures.Count;
+            logger.LogInformation("Job {Job}: quarantined shard {Shard}, {Range} scored alone", JobId, shard.Id, lease.Range);
+            await SettleIfDoneAsync(shard);
         }
 
-        var shard = Job.Shards[lease.ShardId];
-        shard.Failures += result.Failures.Count;
-        MergeResult(result);
-        logger.LogInformation("Job {Job}: quarantined shard {Shard}, {Range} scored alone", JobId, shard.Id, lease.Range);
-        await SettleIfDoneAsync(shard);
+        // Answered once durable: an acknowledged completion survives a coordinator failover and is never counted twice.
         await AfterMergeAsync();
         return true;
     }
 
     /// <summary>
-    /// The silo holding <paramref name="lease"/> died. Counted per shard; the second death quarantines the shard, and a
-    /// death while a quarantined range ran splits that range, or fails its single image.
+    /// A range of one image killed its holder: the image fails alone. Counted at once (the quarantine already marked the
+    /// range), named once the manifest is read.
     /// </summary>
-    private async Task HolderDiedAsync(ActiveLease lease)
+    private async Task PoisonAsync(ShardRecord shard, ProbeRange poison)
     {
-        var shard = Job.Shards[lease.ShardId];
-        if (shard.Merged)
-        {
-            return;
-        }
-
-        if (lease.Range is { } range)
-        {
-            if (ShardQuarantine.RecordProbeDeath(shard, range) is { } poison)
-            {
-                var image = (await ShardManifest.ReadAsync(OutputStores.Open(Job.Spec!.OutputFolder!, storage), shard.Id, CancellationToken.None))[poison.Range.Start];
-                var failure = ShardQuarantine.PoisonFailure(image.Path, shard.HolderDeaths);
-                logger.LogWarning("Job {Job}: image {Image} of shard {Shard} killed its silo; it is failed and the shard's other images are scored", JobId, image.Path, shard.Id);
-                Job.Counts!.AddFailures(1);
-                shard.Failures++;
-                Job.Failures.Add(failure);
-                await SettleIfDoneAsync(shard);
-            }
-        }
-        else if (ShardQuarantine.RecordHolderDeath(shard))
-        {
-            logger.LogWarning("Job {Job}: shard {Shard} killed {Deaths} silos; quarantined: its images run in ranges, one silo at a time", JobId, shard.Id, shard.HolderDeaths);
-            WithdrawLeases(shard.Id);
-            _pending.Remove(shard.Id);
-            CountShard("quarantined");
-        }
-
-        // Settling the shard merged it: AfterMergeAsync writes the state (or finishes the job, which writes it too).
-        if (shard.Merged)
-        {
-            await AfterMergeAsync();
-        }
-        else
-        {
-            await record.WriteStateAsync();
-        }
+        _job.Counts!.AddFailures(1);
+        shard.Failures++;
+        _store.Changed(shard.Id);
+        var image = (await ShardManifest.ReadAsync(OutputStores.Open(_job.Spec!.OutputFolder!, storage), shard.Id, CancellationToken.None))[poison.Range.Start];
+        logger.LogWarning("Job {Job}: image {Image} of shard {Shard} killed its silo; it is failed and the shard's other images are scored", JobId, image.Path, shard.Id);
+        _job.Failures.Add(ShardQuarantine.PoisonFailure(image.Path, shard.HolderDeaths));
+        await SettleIfDoneAsync(shard);
     }
 
     /// <summary>
     /// Once every range of a quarantined shard is settled, its ranges' predictions become the shard's one part, and its
-    /// ranges' failures one failures part, so results and reports read it as any other shard.
+    /// ranges' failures one failures part, so results and reports read it as any other shard. Its poison images' failures
+    /// are in the job record.
     /// </summary>
     private async Task SettleIfDoneAsync(ShardRecord shard)
     {
-        if (!ShardQuarantine.IsSettled(shard) || shard.Probes is not { } probes)
+        await _settling.WaitAsync();
+        try
         {
-            return;
-        }
+            if (shard.Merged || !ShardQuarantine.IsSettled(shard) || shard.Probes is not { } probes)
+            {
+                return;
+            }
 
-        var outputs = OutputStores.Open(Job.Spec!.OutputFolder!, storage);
-        var predictions = new StringBuilder();
-        var failures = new List<ImageFailure>();
-        foreach (var probe in probes.Where(p => p.Outcome == ProbeOutcome.Merged).OrderBy(p => p.Range.Start))
+            var outputs = OutputStores.Open(_job.Spec!.OutputFolder!, storage);
+            var rows = new List<string>();
+            var failures = new List<ImageFailure>();
+            foreach (var probe in probes.Where(p => p.Outcome == ProbeOutcome.Merged).OrderBy(p => p.Range.Start))
+            {
+                var part = Encoding.UTF8.GetString(await outputs.ReadAsync(JobOutputNames.PredictionsRangePart(shard.Id, probe.Range.Start, probe.Range.Count), CancellationToken.None));
+                // CSV records, not lines: a quoted note may hold a line break. Each range's header is dropped; one goes first.
+                rows.AddRange(PredictionsJoiner.Records(part).Skip(1));
+                try
+                {
+                    failures.AddRange(JsonSerializer.Deserialize<List<ImageFailure>>(await outputs.ReadAsync(JobOutputNames.FailuresPart(shard.Id, probe.MergedLease!.Value), CancellationToken.None)) ?? []);
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or Azure.RequestFailedException { Status: 404 })
+                {
+                    // A range without failures writes no failures part.
+                }
+            }
+
+            var merged = Guid.NewGuid();
+            await outputs.WriteAsync(JobOutputNames.FailuresPart(shard.Id, merged), JsonSerializer.SerializeToUtf8Bytes(failures), CancellationToken.None);
+            // Sorted by image, as every other shard's part is.
+            var predictions = string.Concat(rows.OrderBy(PredictionsJoiner.FirstField, StringComparer.Ordinal).Prepend(PredictionsCsvWriter.Header).Select(r => r + "\n"));
+            await outputs.WriteAsync(JobOutputNames.PredictionsPart(shard.Id), Encoding.UTF8.GetBytes(predictions), CancellationToken.None);
+            shard.MergedLease = merged;
+            _scheduler?.Settle(shard);
+            CountShard("completed");
+        }
+        finally
         {
-            var part = Encoding.UTF8.GetString(await outputs.ReadAsync(JobOutputNames.PredictionsRangePart(shard.Id, probe.Range.Start, probe.Range.Count), CancellationToken.None));
-            var rows = part.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            predictions.Append(string.Concat((predictions.Length == 0 ? rows : rows.Skip(1)).Select(r => r + "\n")));
-            try
-            {
-                failures.AddRange(JsonSerializer.Deserialize<List<ImageFailure>>(await outputs.ReadAsync(JobOutputNames.FailuresPart(shard.Id, probe.MergedLease!.Value), CancellationToken.None)) ?? []);
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or Azure.RequestFailedException { Status: 404 })
-            {
-                // A range without failures writes no failures part.
-            }
+            _settling.Release();
         }
-
-        var images = await ShardManifest.ReadAsync(outputs, shard.Id, CancellationToken.None);
-        failures.AddRange(probes.Where(p => p.Outcome == ProbeOutcome.Poison).Select(p => ShardQuarantine.PoisonFailure(images[p.Range.Start].Path, shard.HolderDeaths)));
-        var merged = Guid.NewGuid();
-        await outputs.WriteAsync(JobOutputNames.FailuresPart(shard.Id, merged), JsonSerializer.SerializeToUtf8Bytes(failures), CancellationToken.None);
-        await outputs.WriteAsync(JobOutputNames.PredictionsPart(shard.Id), Encoding.UTF8.GetBytes(predictions.ToString()), CancellationToken.None);
-        shard.MergedLease = merged;
-        shard.Merged = true;
-        CountShard("completed");
     }
 
     private void MergeResult(ShardResult result)
     {
-        Job.Counts!.Merge(result.Counts);
-        // The stored state keeps failures up to a limit; past it the report reads them from the shards' parts.
-        var room = Math.Max(0, stateOptions.FailuresKept - Job.Failures.Count);
-        Job.FailuresInParts |= result.Failures.Count > room;
-        Job.Failures.AddRange(result.Failures.Take(room));
+        // Counts only: each shard's failed images stay in the failures part its worker wrote, read when the report is made.
+        _job.Counts!.Merge(result.Counts);
+        DecodeTally.Merge(_job.Decoded, result.Decoded);
+        if (result.ExecutionProvider is { } provider && !_job.ExecutionProviders.Contains(provider))
+        {
+            _job.ExecutionProviders.Add(provider);
+        }
+
         var tally = Tally(result.Worker, result.Device);
         tally.Images += result.Counts.Images + result.Counts.Failed;
         tally.Shards++;
-        Job.Timeline.Add(new ShardTiming(result.Device, result.Worker, (result.StartedUtc - Job.StartedUtc).TotalSeconds,
-            (result.FinishedUtc - Job.StartedUtc).TotalSeconds, result.Counts.Images + result.Counts.Failed));
     }
+
+    /// <summary>The job's end, if its shards or its failures call for it.</summary>
+    private (JobState State, string? Error)? EndDue() =>
+        _job.Spec!.MaxFailed.IsExceeded(_job.Counts!.Failed, _job.TotalImages)
+            ? (JobState.Failed, $"{_job.Counts.Failed} failed images exceed the threshold of {_job.Spec.MaxFailed}; the report keeps what was done.")
+            : _scheduler is { AllMerged: true } ? (JobState.Completed, null) : null;
 
     private async Task AfterMergeAsync()
     {
-        if (Job.Spec!.MaxFailed.IsExceeded(Job.Counts!.Failed, Job.TotalImages))
+        if (_job.State == JobState.Running && EndDue() is var (state, error))
         {
-            await FinishAsync(JobState.Failed, $"{Job.Counts.Failed} failed images exceed the threshold of {Job.Spec.MaxFailed}; the report keeps what was done.");
-        }
-        else if (Job.Shards.All(s => s.Merged))
-        {
-            await FinishAsync(JobState.Completed, null);
+            await FinishAsync(state, error);
         }
         else
         {
-            await record.WriteStateAsync();
+            await _commit.CommitAsync();
         }
     }
 
     public Task ReleaseAsync(ShardLease lease, string reason)
     {
-        if (_leases.Remove(lease.LeaseId, out var active))
+        if (_scheduler?.Release(lease.LeaseId) is { } released)
         {
-            Tally(active.Worker, WorkerKey.Parse(active.Worker).Device).LastError = reason;
-            Requeue(lease.ShardId);
+            Tally(released.Worker, WorkerKey.Parse(released.Worker).Device).LastError = reason;
+            // Stored with the next commit; a worker handing a shard back during a storage outage is not kept waiting on it.
+            _ = CommitInBackgroundAsync();
         }
 
         return Task.CompletedTask;
+    }
+
+    private async Task CommitInBackgroundAsync()
+    {
+        try
+        {
+            await _commit.CommitAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Job {Job}: storing its state failed ({Reason}); the next commit carries the change", JobId, e.Message);
+        }
     }
 
     public async Task WorkerStoppedAsync(string worker, string reason)
@@ -455,32 +515,27 @@ public sealed class EvaluationJobGrain(
         var tally = Tally(worker, WorkerKey.Parse(worker).Device);
         tally.Stopped = true;
         tally.LastError = reason;
-        foreach (var lease in _leases.Values.Where(l => l.Worker == worker).ToList())
+        _scheduler?.WorkerStopped(worker);
+        if (_job.State == JobState.Running && _startedWorkers.All(w => _job.Workers.TryGetValue(w, out var t) && t.Stopped))
         {
-            _leases.Remove(lease.LeaseId);
-            Requeue(lease.ShardId);
-        }
-
-        if (Job.State == JobState.Running && _startedWorkers.All(w => Job.Workers.TryGetValue(w, out var t) && t.Stopped))
-        {
-            var reasons = Job.Workers.Where(w => w.Value.Stopped).Select(w => $"{w.Key}: {w.Value.LastError}").Distinct();
+            var reasons = _job.Workers.Where(w => w.Value.Stopped).Select(w => $"{w.Key}: {w.Value.LastError}").Distinct();
             await FinishAsync(JobState.Failed, $"No worker could run the job. {string.Join(" ", reasons)}");
         }
         else
         {
-            await record.WriteStateAsync();
+            await _commit.CommitAsync();
         }
     }
 
     public async Task<JobStatus> CancelAsync()
     {
-        if (_starting is { } starting && Job.State == JobState.NotStarted)
+        if (_starting is { } starting && _job.State == JobState.NotStarted)
         {
             await starting.CancelAsync();
             return Status() with { State = JobState.Cancelled, Error = CancelledBeforeStart };
         }
 
-        if (Job.State == JobState.Running)
+        if (_job.State == JobState.Running)
         {
             await FinishAsync(JobState.Cancelled, "cancelled by the user");
         }
@@ -490,20 +545,20 @@ public sealed class EvaluationJobGrain(
 
     public async Task<JobResults?> GetResultsAsync()
     {
-        if (Job is { State: JobState.NotStarted, Spec: null } && await LostJobReportAsync() is { } lost)
+        if (_job is { State: JobState.NotStarted, Spec: null } && await LostJobReportAsync() is { } lost)
         {
             var state = Enum.TryParse<JobState>(lost.Report.State, ignoreCase: true, out var parsed) ? parsed : JobState.Completed;
             return new JobResults(state, ReportWriter.ToJson(lost.Report), ReportWriter.ToResultsCsv(lost.Report), ClientView.Location(lost.Display));
         }
 
         // A job cancelled before it started ran nothing and has no report; its status says so.
-        if (Job.State is JobState.Running or JobState.NotStarted || Job.Counts is null)
+        if (_job.State is JobState.Running or JobState.NotStarted || _job.Counts is null || _finishing)
         {
             return null;
         }
 
         var report = await ReportAsync();
-        return new JobResults(Job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), ClientView.Location(Job.Spec!.OutputFolder!));
+        return new JobResults(_job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), ClientView.Location(_job.Spec!.OutputFolder!));
     }
 
     /// <summary>A refused job gives its output location back, so that the corrected job can use it.</summary>
@@ -534,10 +589,10 @@ public sealed class EvaluationJobGrain(
     private async Task RecordCancelledBeforeStartAsync(JobSpec spec)
     {
         var now = DateTime.UtcNow;
-        record.State = new JobRecord { Spec = spec, State = JobState.Cancelled, Error = CancelledBeforeStart, StartedUtc = now, FinishedUtc = now };
+        _job = new JobRecord { Spec = spec, State = JobState.Cancelled, Error = CancelledBeforeStart, StartedUtc = now, FinishedUtc = now };
         try
         {
-            await record.WriteStateAsync().WaitAsync(TimeSpan.FromSeconds(2));
+            await _store.WriteHeadOnlyAsync(_job).WaitAsync(TimeSpan.FromSeconds(2));
             await GrainFactory.GetGrain<IJobRegistryGrain>(0)
                 .RegisterAsync(new JobSummary(JobId, spec.Name, StorageLocation.Redact(spec.ModelPath), StorageLocation.Redact(spec.DataPath), now))
                 .WaitAsync(TimeSpan.FromSeconds(2));
@@ -548,45 +603,12 @@ public sealed class EvaluationJobGrain(
         }
     }
 
-    private ShardLease Issue(int shardId, string worker, bool duplicate, DateTime now, ImageRange? range = null)
-    {
-        var shard = Job.Shards[shardId];
-        shard.Attempts++;
-        var active = new ActiveLease(Guid.NewGuid(), shardId, worker, duplicate, now, now + Job.Spec!.LeaseTimeout, range);
-        _leases[active.LeaseId] = active;
-        Tally(worker, WorkerKey.Parse(worker).Device);
-        CountShard(duplicate ? "duplicated" : "leased");
-        return new ShardLease(JobId, shardId, active.LeaseId, active.DeadlineUtc, shard.Attempts, duplicate, Job.TraceParent, range);
-    }
-
-    private (ShardRecord Shard, ProbeRange Probe)? NextProbe() =>
-        ShardQuarantine.NextProbe(Job.Shards, probeRunning: _leases.Values.Any(l => l.Range is not null));
-
-    private void WithdrawLeases(int shardId)
-    {
-        foreach (var id in _leases.Values.Where(l => l.ShardId == shardId).Select(l => l.LeaseId).ToList())
-        {
-            _leases.Remove(id);
-        }
-    }
-
-    /// <summary>A shard whose every lease is gone goes back to the front of the queue.</summary>
-    private void Requeue(int shardId)
-    {
-        if (!Job.Shards[shardId].Merged && !Job.Shards[shardId].Quarantined && _leases.Values.All(l => l.ShardId != shardId) && !_pending.Contains(shardId))
-        {
-            _pending.AddFirst(shardId);
-            Job.ShardsRetried++;
-            CountShard("retried");
-        }
-    }
-
     private void StartTicking() =>
         _tick ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { KeepAlive = true });
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (Job.State != JobState.Running)
+        if (_job.State != JobState.Running || _scheduler is not { } scheduler)
         {
             _tick?.Dispose();
             _tick = null;
@@ -594,27 +616,45 @@ public sealed class EvaluationJobGrain(
         }
 
         RecordJobGauges();
-        var now = DateTime.UtcNow;
-        var snapshot = membership.CurrentSnapshot;
-        foreach (var lease in _leases.Values.ToList())
+        if (EndDue() is var (state, error))
         {
-            var silo = SiloAddress.FromParsableString(WorkerKey.Parse(lease.Worker).Silo);
-            var siloGone = snapshot.GetSiloStatus(silo) is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping;
-            if (lease.DeadlineUtc < now || siloGone)
-            {
-                logger.LogInformation("Job {Job}: shard {Shard} taken back from {Worker} ({Why})", JobId, lease.ShardId, lease.Worker, siloGone ? "silo dead" : "lease expired");
-                _leases.Remove(lease.LeaseId);
-                Job.LeasesReclaimed++;
-                if (siloGone)
-                {
-                    await HolderDiedAsync(lease);
-                }
+            // A coordinator that died while it wrote the job's end: its successor ends it.
+            await FinishAsync(state, error);
+            return;
+        }
 
-                Requeue(lease.ShardId);
+        var snapshot = membership.CurrentSnapshot;
+        var reclaimed = scheduler.Reclaim(DateTime.UtcNow, worker =>
+            snapshot.GetSiloStatus(SiloAddress.FromParsableString(WorkerKey.Parse(worker).Silo)) is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping);
+        foreach (var taken in reclaimed)
+        {
+            var shard = _shards[taken.Lease.ShardId];
+            logger.LogInformation("Job {Job}: shard {Shard} taken back from {Worker} ({Why})", JobId, shard.Id, taken.Lease.Worker, taken.SiloGone ? "silo dead" : "lease expired");
+            if (taken.Outcome == DeathOutcome.Quarantined)
+            {
+                logger.LogWarning("Job {Job}: shard {Shard} killed {Deaths} silos; quarantined: its images run in ranges, one silo at a time", JobId, shard.Id, shard.HolderDeaths);
+                CountShard("quarantined");
+            }
+            else if (taken is { Outcome: DeathOutcome.Poison, Poison: { } poison })
+            {
+                await PoisonAsync(shard, poison);
+            }
+            else
+            {
+                CountShard("retried");
             }
         }
 
-        await StartWorkersAsync();
+        if (reclaimed.Count > 0)
+        {
+            // Deaths are counted durably before anything else is leased: the next holder of a poison shard may die too.
+            await AfterMergeAsync();
+        }
+
+        if (_job.State == JobState.Running)
+        {
+            await StartWorkersAsync();
+        }
     }
 
     /// <summary>One worker per device of every active silo; silos that join later are picked up on a later tick.</summary>
@@ -655,42 +695,49 @@ public sealed class EvaluationJobGrain(
 
     private async Task FinishAsync(JobState state, string? error)
     {
-        Job.State = state;
-        Job.Error = error;
-        Job.FinishedUtc = DateTime.UtcNow;
-        var withdrawn = _leases.Values.Select(l => l.Worker).Distinct().ToList();
-        _leases.Clear();
-        _pending.Clear();
+        _job.State = state;
+        _job.Error = error;
+        _job.FinishedUtc = DateTime.UtcNow;
+        _finishing = true;
+        var withdrawn = _scheduler?.Clear() ?? [];
         RecordJobGauges();
         if (_jobSpan is not null)
         {
             _jobSpan.SetTag("senet.job.state", state.ToString().ToLowerInvariant());
-            _jobSpan.SetTag("senet.job.images", Job.Counts?.Images);
-            _jobSpan.SetTag("senet.job.failed", Job.Counts?.Failed);
+            _jobSpan.SetTag("senet.job.images", _job.Counts?.Images);
+            _jobSpan.SetTag("senet.job.failed", _job.Counts?.Failed);
             _jobSpan.SetStatus(state == JobState.Completed ? ActivityStatusCode.Ok : ActivityStatusCode.Error, error);
             _jobSpan.Stop();
             _jobSpan = null;
         }
 
-        var outputs = OutputStores.Open(Job.Spec!.OutputFolder!, storage);
+        var outputs = OutputStores.Open(_job.Spec!.OutputFolder!, storage);
         try
         {
             var report = await ReportAsync();
             await outputs.WriteAsync("report.json", Encoding.UTF8.GetBytes(ReportWriter.ToJson(report)), CancellationToken.None);
             await outputs.WriteAsync("results.csv", Encoding.UTF8.GetBytes(ReportWriter.ToResultsCsv(report)), CancellationToken.None);
-            await outputs.WriteAsync("report.html", Encoding.UTF8.GetBytes(HtmlReportWriter.Write(report, $"SENet Eval: {Job.Spec.Name ?? JobId}")), CancellationToken.None);
+            await outputs.WriteAsync("report.html", Encoding.UTF8.GetBytes(HtmlReportWriter.Write(report, $"SENet Eval: {_job.Spec.Name ?? JobId}")), CancellationToken.None);
+            if (_job.Spec.JoinPredictions)
+            {
+                var joined = await PredictionsJoiner.JoinAsync(outputs, _job.ShardCount, CancellationToken.None);
+                await outputs.WriteAsync(JobOutputNames.JoinedPredictions, joined.Csv, CancellationToken.None);
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or JsonException or Azure.RequestFailedException)
         {
             // The report stays available through GetResultsAsync; the files can be written again with 'senet results --out'.
             logger.LogError(e, "Job {Job}: writing the report to {Outputs} failed", JobId, outputs.Display);
         }
 
         // Stored after the report files: where the job's storage died with a silo (memory storage on a localhost
-        // cluster), the write fails, but the report is already on disk.
+        // cluster), the write fails, but the report is already on disk. The job's whole shard table goes to its
+        // partitions, so an ended job's record is small.
+        _finishing = false;
+        _store.FlushAllOnNextWrite();
         try
         {
-            await record.WriteStateAsync();
+            await _commit.CommitAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -713,49 +760,10 @@ public sealed class EvaluationJobGrain(
             }));
         }
 
-        logger.LogInformation("Job {Job} {State}: {Images} scored, {Failed} failed", JobId, state, Job.Counts?.Images, Job.Counts?.Failed);
+        logger.LogInformation("Job {Job} {State}: {Images} scored, {Failed} failed", JobId, state, _job.Counts?.Images, _job.Counts?.Failed);
     }
 
-    private async Task<EvaluationReport> ReportAsync()
-    {
-        var spec = Job.Spec!;
-        var labels = await LabelManifest.ReadAsync(OutputStores.Open(spec.OutputFolder!, storage), CancellationToken.None);
-        var failures = Job.FailuresInParts ? await ReadFailuresAsync() : Job.Failures;
-        var duration = (Job.FinishedUtc ?? DateTime.UtcNow) - Job.StartedUtc;
-        // Workers are tallied when they join; the report names the devices that scored shards.
-        var devices = Job.Workers.Values.Where(w => w.Shards > 0).Select(w => w.Device).Distinct().Order().ToList();
-        return EvaluationReport.Create(Job.Counts!, Job.ModelName, StorageLocation.Redact(spec.DataPath), devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
-            Job.ClassNames, failures, duration) with
-        {
-            State = Job.State.ToString().ToLowerInvariant(),
-            ParameterCount = Job.ModelParameters,
-            MultiplyAccumulates = Job.ModelMultiplyAccumulates,
-            ImageSize = Job.CropSize,
-            CropPct = spec.ToPreprocessSpec(Job.CropSize).CropPct,
-            Interpolation = spec.Interpolation,
-            Timeline = Job.Timeline,
-            View = ViewSpec.Parse(spec.View).ToString(),
-            Labels = LabelConventionsReport.From(Job.Counts!, labels?.FolderLayout, spec.ClassSubsetFile is { } subset ? StorageLocation.Redact(subset) : null,
-                labels?.Subset(Job.Counts!.Classes), spec.RealLabelsFile is { } real ? StorageLocation.Redact(real) : null),
-            Notes = [.. Job.ModelNote is { } modelNote ? [modelNote] : Array.Empty<string>(), .. labels?.Note is { } labelNote ? [labelNote] : Array.Empty<string>(), .. Job.Workers.Where(w => w.Value.Stopped)
-                .Select(w => $"Worker {w.Key} did not work: {w.Value.LastError}").Order(StringComparer.Ordinal)],
-        };
-    }
-
-    /// <summary>What planning found, then every merged shard's failures, each read from the part of the lease that was merged.</summary>
-    private async Task<List<ImageFailure>> ReadFailuresAsync()
-    {
-        var outputs = OutputStores.Open(Job.Spec!.OutputFolder!, storage);
-        var failures = Job.Failures.Where(f => f.Stage == DatasetStage).ToList();
-        foreach (var shard in Job.Shards.Where(s => s is { Merged: true, Failures: > 0, MergedLease: not null }))
-        {
-            var part = await outputs.ReadAsync(JobOutputNames.FailuresPart(shard.Id, shard.MergedLease!.Value), CancellationToken.None);
-            failures.AddRange(JsonSerializer.Deserialize<List<ImageFailure>>(part)
-                ?? throw new InvalidDataException($"The failures part of shard {shard.Id} under {outputs.Display} is empty."));
-        }
-
-        return failures;
-    }
+    private Task<EvaluationReport> ReportAsync() => JobReportBuilder.BuildAsync(_job, _shards, OutputStores.Open(_job.Spec!.OutputFolder!, storage), CancellationToken.None);
 
     /// <summary>
     /// The job's span lives as long as the job on this activation; every shard span joins its trace through the
@@ -765,9 +773,9 @@ public sealed class EvaluationJobGrain(
     {
         var ambient = Activity.Current;
         _jobSpan = EvaluationTelemetry.Source.StartActivity("senet.job", ActivityKind.Internal, ambient?.Context ?? default,
-            [new(TelemetryTags.Job, JobId), new("senet.job.shards", Job.Shards.Count), new("senet.job.images", Job.TotalImages)]);
+            [new(TelemetryTags.Job, JobId), new("senet.job.shards", _shards.Count), new("senet.job.images", _job.TotalImages)]);
         Activity.Current = ambient;
-        Job.TraceParent = _jobSpan?.Id;
+        _job.TraceParent = _jobSpan?.Id;
     }
 
     private void CountShard(string @event) =>
@@ -778,61 +786,82 @@ public sealed class EvaluationJobGrain(
         var status = Status();
         var job = new KeyValuePair<string, object?>(TelemetryTags.Job, JobId);
         EvaluationTelemetry.JobProgress.Record(status.ImagesTotal > 0 ? (double)status.ImagesDone / status.ImagesTotal : 0, job);
-        EvaluationTelemetry.JobEta.Record(status.Eta?.TotalSeconds ?? 0, job);
+        // Unknown (nothing done yet) stays unset rather than 0, which would read as "done now".
+        if ((status.IsFinished ? 0 : status.Eta?.TotalSeconds) is { } etaSeconds)
+        {
+            EvaluationTelemetry.JobEta.Record(etaSeconds, job);
+        }
+
         EvaluationTelemetry.JobThroughput.Record(status.ImagesPerSecond, job);
-        if (Job.Counts is { Images: > 0 } counts)
+        if (_job.Counts is { Images: > 0 } counts)
         {
             EvaluationTelemetry.JobTop1Error.Record(counts.Top1Error, job);
             EvaluationTelemetry.JobTop5Error.Record(counts.Top5Error, job);
         }
     }
 
+    /// <summary>The job's figures, from kept counts: O(workers + leases in flight), never O(shards).</summary>
     private JobStatus Status()
     {
-        var counts = Job.Counts;
-        var elapsed = Job.State == JobState.NotStarted ? TimeSpan.Zero : (Job.FinishedUtc ?? DateTime.UtcNow) - Job.StartedUtc;
-        var done = (counts?.Images ?? 0) + (counts?.Failed ?? 0) + _leases.Values.GroupBy(l => l.ShardId).Sum(g => g.Max(l => l.ImagesDone));
+        var counts = _job.Counts;
+        var scheduler = _scheduler;
+        var elapsed = _job.State == JobState.NotStarted ? TimeSpan.Zero : (_job.FinishedUtc ?? DateTime.UtcNow) - _job.StartedUtc;
+        var done = (counts?.Images ?? 0) + (counts?.Failed ?? 0) + (scheduler?.ImagesInFlight() ?? 0);
         var perSecond = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
-        var workers = Job.Workers.Select(w =>
+        var held = (scheduler?.Leases ?? []).GroupBy(l => l.Worker).ToDictionary(g => g.Key, g => (Count: g.Count(), Images: g.Sum(l => l.ImagesDone)));
+        var workers = _job.Workers.Select(w =>
         {
-            var held = _leases.Values.Where(l => l.Worker == w.Key).ToList();
-            var images = w.Value.Images + held.Sum(l => l.ImagesDone);
-            return new WorkerFigures(w.Key, WorkerKey.Parse(w.Key).Silo, w.Value.Device, images, w.Value.Shards, held.Count,
+            var (leases, inFlight) = held.GetValueOrDefault(w.Key);
+            var images = w.Value.Images + inFlight;
+            return new WorkerFigures(w.Key, WorkerKey.Parse(w.Key).Silo, w.Value.Device, images, w.Value.Shards, leases,
                 elapsed.TotalSeconds > 0 ? images / elapsed.TotalSeconds : 0);
         }).OrderBy(w => w.Worker, StringComparer.Ordinal).ToList();
+        SyncCounters();
         return new JobStatus
         {
             JobId = JobId,
-            Name = Job.Spec?.Name,
-            State = Job.State,
+            Name = _job.Spec?.Name,
+            // A job is over once its end is written (report files, then stored state), as its results say.
+            State = _finishing ? JobState.Running : _job.State,
             ImagesScored = counts?.Images ?? 0,
             ImagesFailed = counts?.Failed ?? 0,
-            ImagesTotal = Job.TotalImages,
-            ShardsTotal = Job.Shards.Count,
-            ShardsDone = Job.Shards.Count(s => s.Merged),
-            ShardsLeased = _leases.Values.Select(l => l.ShardId).Distinct().Count(),
-            ShardsRetried = Job.ShardsRetried,
-            LeasesReclaimed = Job.LeasesReclaimed,
-            DuplicateLeases = Job.DuplicateLeases,
-            IgnoredCompletions = Job.IgnoredCompletions,
+            ImagesTotal = _job.TotalImages,
+            ShardsTotal = _shards.Count,
+            ShardsDone = scheduler?.Merged ?? 0,
+            ShardsLeased = scheduler?.ShardsLeased ?? 0,
+            ShardsRetried = _job.ShardsRetried,
+            LeasesReclaimed = _job.LeasesReclaimed,
+            DuplicateLeases = _job.DuplicateLeases,
+            IgnoredCompletions = _job.IgnoredCompletions,
             ImagesPerSecond = perSecond,
-            Eta = Job.State == JobState.Running && perSecond > 0 ? TimeSpan.FromSeconds(Math.Max(0, Job.TotalImages - done) / perSecond) : null,
+            Eta = _job.State == JobState.Running && perSecond > 0 ? TimeSpan.FromSeconds(Math.Max(0, _job.TotalImages - done) / perSecond) : null,
             Elapsed = elapsed,
             Workers = workers,
-            Error = Job.Error,
+            Error = _job.Error,
             CoordinatorSilo = localSilo.SiloAddress.ToParsableString(),
         };
     }
 
     private WorkerTally Tally(string worker, string device)
     {
-        if (!Job.Workers.TryGetValue(worker, out var tally))
+        if (!_job.Workers.TryGetValue(worker, out var tally))
         {
             tally = new WorkerTally { Device = device };
-            Job.Workers[worker] = tally;
+            _job.Workers[worker] = tally;
         }
 
         return tally;
+    }
+
+    /// <summary>One string per worker and device name, however many shards' timings name it.</summary>
+    private string Name(string name)
+    {
+        if (!_names.TryGetValue(name, out var kept))
+        {
+            _names[name] = kept = name;
+        }
+
+        return kept;
     }
 
     /// <summary>

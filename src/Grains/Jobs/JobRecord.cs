@@ -4,8 +4,11 @@ using SENet.Evaluation.Metrics;
 namespace SENet.Grains.Jobs;
 
 /// <summary>
-/// A job's durable state: the spec, the shard table and the merged counts. It grows with the number of shards and
-/// failures, never with the number of images; leases are soft state and are re-issued after a restart.
+/// The head of a job's durable state: the spec, the merged counts, the worker tallies, the in-flight leases and the
+/// shard rows changed since their partitions were last written (<see cref="Overlay"/>). Its size depends on the
+/// number of workers and classes, never on the number of shards or images: the shard table lives in
+/// <see cref="ShardPartition"/>s, written in bulk, and each shard's failed images in the failures part its worker wrote.
+/// This record is the commit point: a completion is acknowledged once a write of it holds the completion.
 /// </summary>
 [GenerateSerializer, Alias("senet.JobRecord")]
 public sealed class JobRecord
@@ -14,10 +17,9 @@ public sealed class JobRecord
 
     [Id(1)] public JobState State { get; set; }
 
-    [Id(2)] public List<ShardRecord> Shards { get; set; } = [];
-
     [Id(3)] public TopKCounts? Counts { get; set; }
 
+    /// <summary>Failures found while planning, and images failed alone by the quarantine; every shard's others are in its failures part.</summary>
     [Id(4)] public List<ImageFailure> Failures { get; set; } = [];
 
     [Id(5)] public List<string> ClassNames { get; set; } = [];
@@ -53,15 +55,66 @@ public sealed class JobRecord
     /// <summary>W3C traceparent of the job's span.</summary>
     [Id(20)] public string? TraceParent { get; set; }
 
-    /// <summary>When and where each shard ran: the throughput-over-time chart of the report.</summary>
-    [Id(21)] public List<ShardTiming> Timeline { get; set; } = [];
-
-    /// <summary>
-    /// Set once the shards' failed images outgrew what <see cref="Failures"/> keeps: the report then reads every
-    /// merged shard's failures part, so the stored state grows with shards, not images.
-    /// </summary>
-    [Id(22)] public bool FailuresInParts { get; set; }
-
     /// <summary>What the model changes about the job (a fixed batch size overriding the one asked for); a note of the report. A high id, clear of others' additions.</summary>
     [Id(40)] public string? ModelNote { get; set; }
+
+    /// <summary>SHA-256 of the model file, taken when the job started: the reproducibility record's.</summary>
+    [Id(50)] public string? ModelSha256 { get; set; }
+
+    /// <summary>SHA-256 of the image list (names and labels, dataset order) and its length.</summary>
+    [Id(51)] public string? ManifestSha256 { get; set; }
+
+    [Id(52)] public long ManifestImages { get; set; }
+
+    /// <summary>SHA-256 of the labels file's text; null for an ImageFolder dataset.</summary>
+    [Id(53)] public string? LabelsSha256 { get; set; }
+
+    /// <summary>Images decoded by format and decoder, merged from every merged shard.</summary>
+    [Id(54)] public Dictionary<string, long> Decoded { get; set; } = [];
+
+    /// <summary>Each execution provider that scored a merged shard, with its settings.</summary>
+    [Id(55)] public List<string> ExecutionProviders { get; set; } = [];
+
+    /// <summary>The batch size the workers run (a model's fixed batch dimension overrides the spec's).</summary>
+    [Id(56)] public int BatchSize { get; set; }
+
+    /// <summary>What the model's output rows were taken for (logits or probabilities), resolved once at start from the spec and the graph.</summary>
+    [Id(57)] public string Outputs { get; set; } = "logits";
+
+    /// <summary>declared or graph: where <see cref="Outputs"/> came from.</summary>
+    [Id(58)] public string OutputsSource { get; set; } = "graph";
+
+    /// <summary>How many shards the job has; their rows are in <see cref="ShardPartition"/>s of <see cref="ShardsPerPartition"/>.</summary>
+    [Id(41)] public int ShardCount { get; set; }
+
+    [Id(42)] public int ShardsPerPartition { get; set; }
+
+    /// <summary>Shard rows newer than their stored partition: applied over the partitions when the job is loaded.</summary>
+    [Id(43)] public List<ShardRecord> Overlay { get; set; } = [];
+
+    /// <summary>The leases in flight when this record was written: who held what, for a coordinator that restarts.</summary>
+    [Id(44)] public List<LeaseHolder> Leases { get; set; } = [];
+
+    /// <summary>
+    /// A copy that later changes do not reach, with <paramref name="overlay"/> and <paramref name="leases"/> as of now:
+    /// what a commit writes is the job as it was when the commit began, while the grain goes on merging.
+    /// </summary>
+    public JobRecord Snapshot(List<ShardRecord> overlay, List<LeaseHolder> leases)
+    {
+        var copy = (JobRecord)MemberwiseClone();
+        if (Counts is { } counts)
+        {
+            copy.Counts = new TopKCounts(counts.Classes);
+            copy.Counts.Merge(counts);
+        }
+
+        copy.Failures = [.. Failures];
+        copy.Decoded = new(Decoded);
+        copy.ExecutionProviders = [.. ExecutionProviders];
+        copy.ClassNames = [.. ClassNames];
+        copy.Workers = Workers.ToDictionary(w => w.Key, w => new WorkerTally { Device = w.Value.Device, Images = w.Value.Images, Shards = w.Value.Shards, LastError = w.Value.LastError, Stopped = w.Value.Stopped });
+        copy.Overlay = overlay;
+        copy.Leases = leases;
+        return copy;
+    }
 }

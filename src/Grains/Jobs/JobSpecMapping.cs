@@ -2,6 +2,7 @@ using SENet.Contracts.Jobs;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
+using SENet.Evaluation.Models;
 
 namespace SENet.Grains.Jobs;
 
@@ -40,6 +41,16 @@ public static class JobSpecMapping
         spec.MaxFileBytes is >= 1 and var limit && limit <= ImageFiles.LargestMaxBytes
             ? limit
             : throw new ArgumentException($"--max-file-bytes {spec.MaxFileBytes} is out of range: use 1 to {ImageFiles.LargestMaxBytes:N0} (default {ImageFiles.DefaultMaxBytes:N0}, 256 MiB).");
+
+    /// <summary>What the job's output rows are, as every worker and the report read them; auto decides from the model's graph.</summary>
+    /// <remarks>A spec stored before the option existed holds no value: it reads as auto, which is what it ran as.</remarks>
+    public static ModelOutputs ResolveOutputs(this JobSpec spec, ModelDescription model) => ModelOutputs.Resolve(spec.OutputKind(), model);
+
+    public static OutputKind OutputKind(this JobSpec spec) => spec.Outputs is null ? Evaluation.Metrics.OutputKind.Auto : ModelOutputs.Parse(spec.Outputs);
+
+    /// <summary>The intervals' level; a spec stored before the option existed holds 0 and gets the default 0.95.</summary>
+    public static double EffectiveConfidenceLevel(this JobSpec spec) =>
+        WilsonInterval.IsValidLevel(spec.ConfidenceLevel) ? spec.ConfidenceLevel : WilsonInterval.DefaultLevel;
 
     /// <summary>The job's preprocessing for a model taking <paramref name="cropSize"/>² images; a view's SIZE must be that size, its CROP_PCT wins over --crop-pct.</summary>
     public static PreprocessSpec ToPreprocessSpec(this JobSpec spec, int cropSize)

@@ -1,12 +1,14 @@
 namespace SENet.Grains.Jobs;
 
-/// <summary>How much of a job its coordinator keeps in stored state, which is written at every merged shard.</summary>
+/// <summary>
+/// How a coordinator stores its job: the shard table in partitions of <see cref="ShardsPerPartition"/> rows, written
+/// together once <see cref="OverlayLimit"/> changed rows ride in the job record. Each commit then writes the record
+/// (its size set by workers and classes) and, every <see cref="OverlayLimit"/> changed rows, the partitions holding
+/// them: the bytes written per completion do not grow with the number of shards.
+/// </summary>
 public sealed class JobStateOptions
 {
-    /// <summary>
-    /// Failed images kept in the job's stored state. Past it, the report lists failures from the shards' failure parts
-    /// (written by the workers beside the predictions), so a job with millions of failures does not rewrite them all
-    /// at every shard. Failures the dataset planning found are always kept.
-    /// </summary>
-    public int FailuresKept { get; set; } = 10_000;
+    public int ShardsPerPartition { get; set; } = JobStateStore.DefaultPartitionSize;
+
+    public int OverlayLimit { get; set; } = JobStateStore.DefaultOverlayLimit;
 }

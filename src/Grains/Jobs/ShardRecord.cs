@@ -1,3 +1,5 @@
+using SENet.Evaluation.Metrics;
+
 namespace SENet.Grains.Jobs;
 
 /// <summary>One row of a job's durable shard table.</summary>
@@ -23,5 +25,19 @@ public sealed class ShardRecord
     /// <summary>Set once the shard is quarantined: its ranges, run one at a time cluster-wide and bisected at each death.</summary>
     [Id(7)] public List<ProbeRange>? Probes { get; set; }
 
+    /// <summary>When and where the merged lease ran: the shard's point of the report's throughput chart, stored with the shard so a completion never rewrites a job-wide timeline.</summary>
+    [Id(8)] public ShardTiming? Timing { get; set; }
+
+    /// <summary>The last lease whose holder's death was counted: a coordinator that restarts from stored state never counts the same death twice.</summary>
+    [Id(9)] public Guid? LastDeadLease { get; set; }
+
     public bool Quarantined => Probes is not null;
+
+    /// <summary>A copy that later changes to this row do not reach: what a commit writes is the table as it was when the commit began.</summary>
+    public ShardRecord Clone()
+    {
+        var copy = (ShardRecord)MemberwiseClone();
+        copy.Probes = Probes?.Select(p => new ProbeRange { Range = p.Range, Outcome = p.Outcome, MergedLease = p.MergedLease }).ToList();
+        return copy;
+    }
 }

@@ -7,6 +7,7 @@ using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Pipeline;
+using SENet.Evaluation.Reproducibility;
 using SENet.Evaluation.Storage;
 using SENet.Evaluation.Telemetry;
 using SENet.Grains.Devices;
@@ -36,7 +37,8 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
         KeyValuePair<string, object?>[] tags =
         [
             new(TelemetryTags.Job, lease.JobId),
-            new(TelemetryTags.Silo, silo.Name),
+            // The address the CLI prints (senet silos, status), so a dashboard's silo is recognisable.
+            new(TelemetryTags.Silo, silo.SiloAddress.ToParsableString()),
             new(TelemetryTags.Device, device),
         ];
         ActivityContext.TryParse(lease.TraceParent, null, out var jobContext);
@@ -63,14 +65,27 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
         var labels = await LabelManifest.ReadAsync(outputs, cancellationToken);
         var pipeline = new EvaluationPipeline(session, datasets.Open(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
             new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode,
-                MaxFileBytes: spec.CheckedMaxFileBytes(), ClassSubset: labels?.Subset(session.Classes), LabelSets: labels?.LabelSets ?? false));
+                MaxFileBytes: spec.CheckedMaxFileBytes(), ClassSubset: labels?.Subset(session.Classes), LabelSets: labels?.LabelSets ?? false, Outputs: spec.OutputKind()));
 
-        var renewal = new LeaseRenewal(job, lease, leaseLost, logger);
-        var csv = new StringWriter();
+        var renewal = new LeaseRenewal(lease, imagesDone => job.RenewAsync(lease, imagesDone), leaseLost, RenewInterval, logger);
+        var classNames = await ShardManifest.ReadClassNamesAsync(outputs, cancellationToken);
+        // Called one batch at a time (under the pipeline's counts lock), so a plain list is enough.
+        var predictions = new List<ImagePrediction>(images.Count);
         EvaluationResult result;
-        using (var predictions = new PredictionsCsvWriter(csv))
+        try
         {
-            result = await pipeline.RunAsync(images, predictions.Write, renewal, leaseLost.Token);
+            result = await pipeline.RunAsync(images, predictions.Add, renewal, leaseLost.Token);
+        }
+        finally
+        {
+            // Before leaseLost is disposed and before the coordinator hears of the completion (see LeaseRenewal).
+            await renewal.StopAsync();
+        }
+
+        var csv = new StringWriter();
+        using (var writer = new PredictionsCsvWriter(csv, classNames))
+        {
+            writer.WriteSorted(predictions);
         }
 
         if (result.Failures.Count > 0)
@@ -98,44 +113,10 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
 
         span?.SetTag("senet.shard.images", images.Count);
         logger.LogInformation("Shard {Shard} of job {Job}: {Images} images on {Device} in {Seconds:F1} s", lease.ShardId, lease.JobId, images.Count, device, (DateTime.UtcNow - started).TotalSeconds);
-        return new ShardResult(result.Counts, result.Failures, worker, device, started, DateTime.UtcNow);
-    }
-
-    /// <summary>Renews the lease at most every two seconds as batches complete; a refused renewal cancels the shard.</summary>
-    private sealed class LeaseRenewal(IEvaluationJobGrain job, ShardLease lease, CancellationTokenSource leaseLost, ILogger logger) : IProgress<EvaluationProgress>
-    {
-        private readonly Stopwatch _sinceRenewal = Stopwatch.StartNew();
-        private int _renewing;
-
-        public void Report(EvaluationProgress value)
+        return new ShardResult(result.Counts, result.Failures, worker, device, started, DateTime.UtcNow)
         {
-            if (_sinceRenewal.Elapsed < RenewInterval || Interlocked.Exchange(ref _renewing, 1) == 1)
-            {
-                return;
-            }
-
-            _sinceRenewal.Restart();
-            _ = RenewAsync(value.Done);
-        }
-
-        private async Task RenewAsync(long done)
-        {
-            try
-            {
-                if (!await job.RenewAsync(lease, done))
-                {
-                    logger.LogInformation("Lease of shard {Shard} of job {Job} is no longer valid: stopping it", lease.ShardId, lease.JobId);
-                    await leaseLost.CancelAsync();
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Renewing the lease of shard {Shard} of job {Job} failed; the shard goes on", lease.ShardId, lease.JobId);
-            }
-            finally
-            {
-                Volatile.Write(ref _renewing, 0);
-            }
-        }
+            Decoded = decoder.Tally.Snapshot(),
+            ExecutionProvider = ProviderSettings.Describe(device, session, sessions.Cuda, sessions.CpuThreadsPerSession),
+        };
     }
 }

@@ -26,8 +26,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>Cluster and service id (the same, unique per embedded cluster), for clients that connect through the gateway.</summary>
     public string ClusterId { get; private init; } = "";
 
+    /// <param name="briefLog">Log one line per entry with no stack traces (the CLI without --verbose).</param>
     public static async Task<EmbeddedCluster> StartAsync(DeviceOptions devices, int silos = 1, LogLevel logLevel = LogLevel.Warning, TelemetryOptions? telemetry = null, Evaluation.Storage.StorageOptions? storage = null,
-        System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null, CancellationToken cancellationToken = default)
+        System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null, CancellationToken cancellationToken = default, bool briefLog = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
         var ports = FreePorts.Take(2 * silos);
@@ -38,7 +39,16 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             for (var i = 0; i < silos; i++)
             {
                 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-                builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(logLevel)
+                builder.Logging.AddConsole(o =>
+                    {
+                        o.LogToStandardErrorThreshold = LogLevel.Trace;
+                        if (briefLog)
+                        {
+                            o.FormatterName = BriefConsoleFormatter.Name;
+                        }
+                    })
+                    .AddConsoleFormatter<BriefConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
+                    .SetMinimumLevel(logLevel)
                     .AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
                     .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
                 builder.AddSenetSilo(

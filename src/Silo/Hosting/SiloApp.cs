@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Console;
 using Orleans.Dashboard;
 
 namespace SENet.Silo.Hosting;
@@ -9,22 +11,56 @@ namespace SENet.Silo.Hosting;
 /// <summary>The silo program: a generic host, or a web host when the Orleans dashboard is switched on.</summary>
 public static class SiloApp
 {
+    /// <summary>
+    /// The program's own folder: appsettings.json is read from there whatever the working directory (dotnet run
+    /// --project src/Silo from the repository root used to miss it, and with it the Orleans log level).
+    /// </summary>
+    public static string ContentRoot => AppContext.BaseDirectory;
+
+    /// <summary>UTC, sortable, to the millisecond: silo logs are read side by side across nodes.</summary>
+    public const string LogTimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+
     public static IHost Build(string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables().AddCommandLine(args).Build();
+        var configuration = new ConfigurationBuilder().SetBasePath(ContentRoot).AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables().AddCommandLine(args).Build();
         var telemetry = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        ListeningPorts.EnsureFree(
+        [
+            ("SENet:Silo:SiloPort", silo.SiloPort),
+            ("SENet:Silo:GatewayPort", silo.GatewayPort),
+            ("SENet:Telemetry:PrometheusPort", telemetry.PrometheusPort),
+            ("SENet:Telemetry:DashboardPort", telemetry.DashboardPort),
+        ]);
         if (telemetry.DashboardPort is not { } port)
         {
-            var builder = Host.CreateApplicationBuilder(args);
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = ContentRoot });
+            AddTimestamps(builder.Services);
             builder.AddSenetSilo();
             return builder.Build();
         }
 
-        var web = WebApplication.CreateBuilder(args);
+        var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot });
+        AddTimestamps(web.Services);
         web.WebHost.UseUrls($"http://localhost:{port}");
         web.AddSenetSilo();
         var app = web.Build();
         app.MapOrleansDashboard();
         return app;
+    }
+
+    /// <summary>Timestamps on every console line, unless the configuration chose its own format.</summary>
+    private static void AddTimestamps(IServiceCollection services)
+    {
+        // With no formatter named, the console logger copies its own obsolete options over the formatter's.
+        services.Configure<ConsoleLoggerOptions>(o => o.FormatterName ??= ConsoleFormatterNames.Simple);
+        services.Configure<SimpleConsoleFormatterOptions>(o =>
+        {
+            if (o.TimestampFormat is null)
+            {
+                o.TimestampFormat = LogTimestampFormat;
+                o.UseUtcTimestamp = true;
+            }
+        });
     }
 }

@@ -120,6 +120,25 @@ public sealed class DatasetPlannerTests : IDisposable
     }
 
     [Fact]
+    public async Task WithAModelClassListEachLabelIndexIsNamedAfterItsOwnClass()
+    {
+        _folder.Write("data/apple/1.jpg", [1]);
+        _folder.Write("data/banana/1.jpg", [1]);
+        _folder.Write("data/cherry/1.jpg", [1]);
+        var modelOrder = _folder.Write("model-classes.txt", "cherry\napple\nbanana\n");
+        var source = new LocalFolderSource(Path.Combine(_folder.Path, "data"));
+        var spec = new DatasetSpec(ModelClassesFile: modelOrder);
+
+        var plan = await DatasetPlanner.PlanAsync(source, spec, modelClasses: 3);
+        var sharded = await ImageFolderSharder.PlanAsync(source, spec, 3, new SENet.Evaluation.Storage.LocalOutputStore(Path.Combine(_folder.Path, "out")), shardSize: 2, CancellationToken.None);
+
+        // Report rows, confusions and predictions name index c by ClassNames[c]: an image's label must name its own folder.
+        Assert.All(plan.Images, i => Assert.Equal(i.Path[..i.Path.IndexOf('/')], plan.ClassNames[i.Label]));
+        Assert.Equal(["cherry", "apple", "banana"], plan.ClassNames);
+        Assert.Equal(plan.ClassNames, sharded.ClassNames);
+    }
+
+    [Fact]
     public async Task MalformedLabelLineIsNamedByLineNumber()
     {
         _folder.Write("img/a.jpg", [1]);

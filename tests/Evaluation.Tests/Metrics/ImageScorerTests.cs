@@ -34,6 +34,65 @@ public sealed class ImageScorerTests
     }
 
     [Fact]
+    public void OneUnmaskedViewIsCalibratedAsTheCountsCalibrateTheModelsRow()
+    {
+        var scorer = new ImageScorer(8);
+        var counts = new TopKCounts(8);
+        var expected = new TopKCounts(8);
+
+        scorer.Score(new LabelledImage("a.jpg", 4), Logits, counts);
+        expected.Add(4, Logits, OutputKind.Logits);
+
+        Assert.Equal(1, counts.Calibration.Images);
+        Assert.True(counts.CountsEqual(expected));
+    }
+
+    [Fact]
+    public void AMaskedViewIsCalibratedOnTheSoftmaxOverTheSubset()
+    {
+        var scorer = new ImageScorer(8, subset: new ClassSubset(Subset, 8, ClassSubsetMode.Masked));
+        var counts = new TopKCounts(8);
+
+        scorer.Score(new LabelledImage("a.jpg", 1), Logits, counts);
+
+        // By hand: the subset's softmax ranks 4 first (confidence e^1/Σ), the label 1 has e^0.5/Σ; the masked −∞ logits
+        // are not a reason to leave the image out.
+        var subsetSum = Subset.Sum(c => Math.Exp(Logits[c]));
+        Assert.Equal(0, counts.Calibration.Excluded);
+        Assert.Equal(1, counts.Calibration.Images);
+        Assert.Equal(-Math.Log(Math.Exp(0.5) / subsetSum), (double)counts.Calibration.NllSum, 6);
+        Assert.Equal(Math.Exp(1.0) / subsetSum, (double)counts.Calibration.BinConfidence.Sum(), 6);
+        var brier = Enumerable.Range(0, 8).Sum(c => Math.Pow((Subset.Contains(c) ? Math.Exp(Logits[c]) / subsetSum : 0) - (c == 1 ? 1 : 0), 2));
+        Assert.Equal(brier, (double)counts.Calibration.BrierSum, 6);
+    }
+
+    [Fact]
+    public void TenViewsAreCalibratedOnTheirAveragedProbabilitiesAndTheRawRowsDecideTheOutputsEvidence()
+    {
+        var random = new Random(11);
+        var rows = Enumerable.Range(0, 10 * 8).Select(_ => (float)(random.NextDouble() * 6 - 3)).ToArray();
+        var scorer = new ImageScorer(8, views: 10);
+        var counts = new TopKCounts(8);
+
+        scorer.Score(new LabelledImage("a.jpg", 3), rows, counts);
+
+        var mean = new double[8];
+        for (var v = 0; v < 10; v++)
+        {
+            var exp = rows.Skip(v * 8).Take(8).Select(s => Math.Exp(s)).ToArray();
+            for (var c = 0; c < 8; c++)
+            {
+                mean[c] += exp[c] / exp.Sum() / 10;
+            }
+        }
+
+        Assert.Equal(-Math.Log(mean[3]), (double)counts.Calibration.NllSum, 5);
+        Assert.Equal(mean.Max(), (double)counts.Calibration.BinConfidence.Sum(), 5);
+        // The averaged row is a distribution, but the model's rows (logits) are not: no evidence for --outputs probabilities.
+        Assert.Equal(0, counts.Calibration.DistributionRows);
+    }
+
+    [Fact]
     public void MaskedProbabilitiesAreRenormalisedOverTheSubset()
     {
         float[] probabilities = [0.05f, 0.1f, 0.5f, 0.05f, 0.2f, 0.05f, 0.03f, 0.02f];

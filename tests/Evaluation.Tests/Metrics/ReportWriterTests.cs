@@ -25,8 +25,67 @@ public sealed class ReportWriterTests
     {
         var lines = ReportWriter.ToResultsCsv(SampleReport()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal("model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation", lines[0]);
-        Assert.Equal("seresnet50,66.6667,33.3333,100,0,28.09,224,0.875,bilinear", lines[1]);
+        // timm's columns first and unchanged, the intervals after them.
+        Assert.StartsWith("model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation,", lines[0]);
+        Assert.StartsWith("seresnet50,66.6667,33.3333,100,0,28.09,224,0.875,bilinear,", lines[1]);
+        var cells = lines[0].Split(',').Zip(lines[1].Split(',')).ToDictionary(p => p.First, p => p.Second);
+        // 2 of 3 at 95 %: Wilson's bounds, written as timm rounds accuracies.
+        var top1 = WilsonInterval.Percent(2, 3);
+        Assert.Equal(Math.Round(top1.Low, 4).ToString(System.Globalization.CultureInfo.InvariantCulture), cells["top1_low"]);
+        Assert.Equal(Math.Round(100 - top1.Low, 4).ToString(System.Globalization.CultureInfo.InvariantCulture), cells["top1_err_high"]);
+        Assert.Equal("100", cells["top5_high"]);
+        Assert.Equal("0", cells["top5_err_low"]);
+        Assert.Equal("0.95", cells["ci_level"]);
+        // How complete the run is, last.
+        Assert.EndsWith(",state,images_evaluated,images_total", lines[0]);
+        Assert.EndsWith(",completed,4,4", lines[1]);
+    }
+
+    [Fact]
+    public void ReportJsonNamesIntervalsAndCalibrationInSnakeCase()
+    {
+        var counts = new TopKCounts(3);
+        counts.Add(0, [3f, 1f, 0f], OutputKind.Logits);
+        counts.Add(1, [3f, 1f, 0f], OutputKind.Logits);
+        var report = EvaluationReport.Create(counts, "m", "d", "CPU", ["cat", "dog", "fox"], confidenceLevel: 0.9, outputs: new ModelOutputs(OutputKind.Logits, "graph"));
+
+        var json = ReportWriter.ToJson(report);
+        var back = ReportWriter.FromJson(json);
+
+        foreach (var name in new[] { "\"intervals\"", "\"level\": 0.9", "\"top1_accuracy\"", "\"top5_error\"", "\"low\"", "\"high\"", "\"accuracy_low\"", "\"accuracy_high\"",
+                     "\"calibration\"", "\"outputs\": \"logits\"", "\"bins\": 15", "\"ece\"", "\"mce\"", "\"nll\"", "\"brier\"", "\"reliability\"", "\"confidence_sum\"", "\"correct\"" })
+        {
+            Assert.Contains(name, json);
+        }
+
+        Assert.Equal(report.Intervals, back.Intervals);
+        Assert.Equal(WilsonInterval.Percent(1, 1, 0.9).Low, back.PerClass[0].AccuracyLow, 1e-12);
+        Assert.Equal(report.Calibration!.Ece, back.Calibration!.Ece);
+        Assert.Equal(report.Calibration.Reliability.Select(b => (b.Count, b.ConfidenceSum, b.Correct)), back.Calibration.Reliability.Select(b => (b.Count, b.ConfidenceSum, b.Correct)));
+        var html = HtmlReportWriter.Write(report, "calibrated");
+        Assert.Contains("id=\"reliability\"", html);
+        Assert.Contains("90 % Wilson", html);
+    }
+
+    [Fact]
+    public void ACancelledJobsResultsRowAndHeadlinesSayHowMuchOfTheDatasetItCovered()
+    {
+        var report = SampleReport() with { State = "cancelled", ImagesTotal = 450 };
+
+        var lines = ReportWriter.ToResultsCsv(report).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var columns = lines[0].Split(',');
+        var row = lines[1].Split(',');
+        var html = HtmlReportWriter.Write(report, "cancelled");
+        var back = ReportWriter.FromJson(ReportWriter.ToJson(report));
+
+        Assert.Equal(columns.Length, row.Length);
+        Assert.Equal("cancelled", row[Array.IndexOf(columns, "state")]);
+        Assert.Equal("4", row[Array.IndexOf(columns, "images_evaluated")]);
+        Assert.Equal("450", row[Array.IndexOf(columns, "images_total")]);
+        Assert.Equal("cancelled (partial: 4 of 450 images)", report.StateSummary());
+        Assert.Contains("partial: 4 of 450 images", html);
+        Assert.Equal(450, back.ImagesTotal);
+        Assert.Equal("completed", SampleReport().StateSummary());
     }
 
     [Fact]
@@ -75,7 +134,28 @@ public sealed class ReportWriterTests
 
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(PredictionsCsvWriter.Header, lines[0]);
-        Assert.Equal("\"a, \"\"b\"\".jpg\",1,2,0,1,,,0.5,0.25,0.25,,,", lines[1]);
-        Assert.Equal("c.jpg,0,0,,,,,1,,,,,JPEG decoded with a warning: extraneous bytes", lines[2]);
+        // No class names: their columns stay empty.
+        Assert.Equal("\"a, \"\"b\"\".jpg\",1,2,0,1,,,0.5,0.25,0.25,,,,,,,,,", lines[1]);
+        Assert.Equal("c.jpg,0,0,,,,,1,,,,,JPEG decoded with a warning: extraneous bytes,,,,,,", lines[2]);
+    }
+
+    [Fact]
+    public void PredictionsNameTheLabelAndEachOfTheTopClassesAndSortByImage()
+    {
+        var writer = new StringWriter();
+        using (var predictions = new PredictionsCsvWriter(writer, ["tench", "goldfish, Carassius auratus", "shark"]))
+        {
+            predictions.WriteSorted(
+            [
+                ImagePrediction.From("b.jpg", 2, [0f, 1f, 2f], scoresAreProbabilities: false),
+                ImagePrediction.From("B.jpg", 0, [2f, 0f, 1f], scoresAreProbabilities: false),
+                ImagePrediction.From("a/z.jpg", 1, [0f, 1f, 2f], scoresAreProbabilities: false),
+            ]);
+        }
+
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["B.jpg", "a/z.jpg", "b.jpg"], lines.Skip(1).Select(PredictionsJoiner.FirstField));
+        Assert.EndsWith(",shark,shark,\"goldfish, Carassius auratus\",tench,,", lines[3]);
+        Assert.EndsWith(",\"goldfish, Carassius auratus\",shark,\"goldfish, Carassius auratus\",tench,,", lines[2]);
     }
 }

@@ -1,6 +1,7 @@
 using CsCheck;
 using Google.Protobuf;
 using Onnx;
+using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
 
 namespace SENet.Evaluation.Tests.Models;
@@ -184,6 +185,34 @@ public sealed class ModelInspectorTests
         var error = Assert.Throws<ModelValidationException>(() => ModelInspector.Inspect(model));
 
         Assert.Contains("initializer 'conv1.weight' declares dimensions", error.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnOutputFromASoftmaxThroughCastsAndReshapesIsReadAsProbabilities(bool castAfter)
+    {
+        var model = Mutated(m =>
+        {
+            var logits = m.Graph.Output[0].Name;
+            m.Graph.Node.Add(new NodeProto { OpType = "Softmax", Name = "softmax", Input = { logits }, Output = { "prob" } });
+            var last = "prob";
+            if (castAfter)
+            {
+                // float16 exports end Softmax → Cast; some add a Flatten or Reshape too.
+                m.Graph.Node.Add(new NodeProto { OpType = "Cast", Name = "cast", Input = { "prob" }, Output = { "prob32" } });
+                m.Graph.Node.Add(new NodeProto { OpType = "Flatten", Name = "flatten", Input = { "prob32" }, Output = { "prob_flat" } });
+                last = "prob_flat";
+            }
+
+            m.Graph.Output[0].Name = last;
+        });
+
+        var outputs = ModelOutputs.Resolve(OutputKind.Auto, ModelInspector.Inspect(model));
+
+        Assert.Equal((OutputKind.Probabilities, "graph"), (outputs.Kind, outputs.Source));
+        Assert.Equal(OutputKind.Logits, ModelOutputs.Resolve(OutputKind.Logits, ModelInspector.Inspect(model)).Kind);
+        Assert.Equal(OutputKind.Logits, ModelOutputs.Resolve(OutputKind.Auto, ModelInspector.Inspect(SeResNet18)).Kind);
     }
 
     [Fact]

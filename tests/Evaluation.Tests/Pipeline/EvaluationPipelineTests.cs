@@ -148,6 +148,61 @@ public sealed class EvaluationPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task ACancelledRunLeavesItsQueueDepthsAtZero()
+    {
+        using var session = ClassifierSession.Create(Model, new ClassifierSessionOptions(InferenceDevice.Cpu, 2, IntraOpThreads: 1));
+        using var decoder = new ImageDecoder();
+        var many = Enumerable.Range(0, 5_000).Select(i => _good[i % _good.Count]).ToList();
+        var run = $"queue-depth-{Guid.NewGuid():N}";
+        var lastDepth = new Dictionary<string, long>();
+        var deepest = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Telemetry.EvaluationTelemetry.Name && instrument.Name == "senet.queue.depth")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? queue = null, job = null;
+            foreach (var tag in tags)
+            {
+                queue = tag.Key == Telemetry.TelemetryTags.Queue ? tag.Value as string : queue;
+                job = tag.Key == Telemetry.TelemetryTags.Job ? tag.Value as string : job;
+            }
+
+            if (job == run && queue is not null)
+            {
+                lock (lastDepth)
+                {
+                    lastDepth[queue] = value;
+                    deepest = Math.Max(deepest, value);
+                }
+            }
+        });
+        listener.Start();
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.Done >= 20)
+            {
+                cancel.Cancel();
+            }
+        });
+        var options = new PipelineOptions(TelemetryTags: [new(Telemetry.TelemetryTags.Job, run)]);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new EvaluationPipeline(session, new LocalFolderSource(_folder.Path), decoder, Preprocess, options).RunAsync(many, progress: progress, cancellationToken: cancel.Token));
+
+        // Work did wait between the stages while the run went on; after the cancel, nothing does.
+        Assert.True(deepest > 0, "no queue ever held an item: the run proves nothing");
+        Assert.Equal(0, lastDepth["decode"]);
+        Assert.Equal(0, lastDepth["inference"]);
+    }
+
+    [Fact]
     public async Task CropDifferentFromTheModelInputIsRefused()
     {
         using var session = ClassifierSession.Create(Model, new ClassifierSessionOptions(InferenceDevice.Cpu));
@@ -162,6 +217,7 @@ public sealed class EvaluationPipelineTests : IDisposable
     private TopKCounts ReferenceCounts(ClassifierSession session, ImageDecoder decoder)
     {
         var counts = new TopKCounts(session.Classes);
+        var outputs = ModelOutputs.Resolve(OutputKind.Auto, session.Description).Kind;
         var preprocessor = new ImagePreprocessor(Preprocess);
         using var batch = session.CreateBatch(1);
         batch.Count = 1;
@@ -170,7 +226,7 @@ public sealed class EvaluationPipelineTests : IDisposable
             using var decoded = decoder.Decode(File.ReadAllBytes(Path.Combine(_folder.Path, image.Path)), DecodeOptions.Exact);
             preprocessor.Preprocess(decoded, batch.Image(0));
             session.Run(batch);
-            counts.Add(image.Label, batch.Scores(0));
+            counts.Add(image.Label, batch.Scores(0), outputs);
         }
 
         return counts;

@@ -44,10 +44,12 @@ public sealed class CsvWriterProperties
             from probabilities in Gen.Float[0f, 1f].Array[count]
             from note in Gen.OneOf<string?>(Gen.Const((string?)null), TextGen.Field(8).Select(n => (string?)n))
             select new ImagePrediction(id, label, classes, probabilities) { Note = note };
+        // Class names that need quoting: a comma, a quote, a line break.
+        var names = Enumerable.Range(0, 1000).Select(i => i % 3 == 0 ? $"n{i}, \"kind\"" : i % 3 == 1 ? $"line\nbreak {i}" : $"plain{i}").ToArray();
         prediction.Array[1, 8].Sample(predictions =>
         {
             using var bytes = new MemoryStream();
-            using (var writer = new PredictionsCsvWriter(new StreamWriter(bytes, new UTF8Encoding(false), leaveOpen: true)))
+            using (var writer = new PredictionsCsvWriter(new StreamWriter(bytes, new UTF8Encoding(false), leaveOpen: true), names))
             {
                 foreach (var p in predictions)
                 {
@@ -61,7 +63,8 @@ public sealed class CsvWriterProperties
             for (var i = 0; i < predictions.Length; i++)
             {
                 var (expected, row) = (predictions[i], read[i + 1]);
-                Assert.Equal(13, row.Count);
+                Assert.Equal(19, row.Count);
+                Assert.Equal(names[expected.Label], row[13]);
                 Assert.Equal(expected.ImageId, row[0]);
                 Assert.Equal(expected.Label, int.Parse(row[1], CultureInfo.InvariantCulture));
                 for (var k = 0; k < TopKCounts.K; k++)
@@ -71,11 +74,13 @@ public sealed class CsvWriterProperties
                         Assert.Equal(expected.TopClasses[k], int.Parse(row[2 + k], CultureInfo.InvariantCulture));
                         // Six decimals, as written: the value read back is within half a unit of the sixth.
                         Assert.InRange(double.Parse(row[7 + k], CultureInfo.InvariantCulture) - expected.TopProbabilities[k], -5.0001e-7, 5.0001e-7);
+                        Assert.Equal(names[expected.TopClasses[k]], row[14 + k]);
                     }
                     else
                     {
                         Assert.Equal("", row[2 + k]);
                         Assert.Equal("", row[7 + k]);
+                        Assert.Equal("", row[14 + k]);
                     }
                 }
 
@@ -93,7 +98,7 @@ public sealed class CsvWriterProperties
             writer.Write(new ImagePrediction("a.jpg", 0, [3], [0.12345649f]));
         }
 
-        Assert.Equal("a.jpg,0,3,,,,,0.123456,,,,,", text.ToString().Split('\n')[1]);
+        Assert.Equal("a.jpg,0,3,,,,,0.123456,,,,,,,,,,,", text.ToString().Split('\n')[1]);
     }
 
     [Fact]

@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using SENet.Client.Cluster;
+using SENet.Contracts.Jobs;
+using SENet.Contracts.Workers;
+using SENet.Evaluation.Metrics;
+using SENet.Evaluation.Models;
+using SENet.Evaluation.Storage;
+
+namespace SENet.Client.Benchmarks.Coordinator;
+
+/// <summary>
+/// Drives the real coordinator grain, in an in-process silo, with simulated devices: each pulls leases as a worker
+/// does (several shards in flight, renewals while a shard runs, a short idle poll when none is left), holds each shard
+/// for its simulated run time and completes it with counts of the shard's size. No image is read: the dataset is a
+/// synthetic listing. What is measured is the coordinator alone.
+/// </summary>
+/// <param name="blobStorage">The account of blob job storage; by default the CLI's (<c>SENet__Storage__ConnectionString</c>).</param>
+public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, TextWriter progress, StorageOptions? blobStorage = null)
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan StatusPeriod = TimeSpan.FromMilliseconds(100);
+
+    private readonly Stopwatch _clock = new();
+    private readonly LatencyRecorder _lease = new();
+    private readonly LatencyRecorder _complete = new();
+    private readonly LatencyRecorder _renew = new();
+    private long _merged;
+    private CompletionTimes _mergeTimes = new(0);
+    private long _ignored;
+    private long _mergedAtDrain = -1;
+    private double _drainedAt = double.NaN;
+    private double _firstLeaseAt = double.PositiveInfinity;
+    private double _lastCompletionAt;
+    private double _killedAt = double.NaN;
+    private long _heapAtHalf = -1;
+    private int _killStarted;
+    private int _heapSampled;
+
+    private double Now => _clock.Elapsed.TotalSeconds;
+
+    public async Task<CoordinatorRun> RunAsync(CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var storage = options.Storage == "blob" ? blobStorage ?? CliStorage.FromEnvironment() : new StorageOptions();
+        if (options.Storage == "blob" && string.IsNullOrWhiteSpace(storage.ConnectionString))
+        {
+            throw new ArgumentException("senet bench --coordinator --storage blob keeps job state in the account of SENet__Storage__ConnectionString (e.g. an Azurite started with --skipApiVersionCheck); it is not set.");
+        }
+
+        var folder = Directory.CreateTempSubdirectory("senet-bench-coordinator-").FullName;
+        try
+        {
+            var model = Path.Combine(folder, "model.onnx");
+            await File.WriteAllBytesAsync(model, SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: options.Classes, InputSize: 32)), cancellationToken);
+            await using var silos = await BenchSilos.StartAsync(storage, options.Storage == "blob", options.KillSiloAt > 0, cancellationToken);
+            return await RunJobAsync(silos, model, Path.Combine(folder, "out"), cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private async Task<CoordinatorRun> RunJobAsync(BenchSilos silos, string model, string output, CancellationToken cancellationToken)
+    {
+        var jobId = $"bench-coordinator-{Guid.NewGuid():N}";
+        var job = silos.Grains.GetGrain<IEvaluationJobGrain>(jobId);
+        var spec = new JobSpec
+        {
+            Name = "senet bench --coordinator",
+            ModelPath = model,
+            DataPath = SyntheticListingSource.Location(options.Images, options.Classes),
+            ShardSize = options.ShardSize,
+            DevicePolicy = "cpu",
+            OutputFolder = output,
+            LeaseTimeout = options.LeaseTimeout ?? TimeSpan.FromSeconds(30),
+        };
+        _mergeTimes = new CompletionTimes(options.Shards);
+        var devices = Devices(silos.CoordinatorSilo, silos.DoomedSilo);
+        _doomedDevices = silos.DoomedSilo is { } doomed ? [.. devices.Where(d => WorkerKey.Parse(d.Worker).Silo == doomed)] : [];
+        var results = ShardResults();
+
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        var bytesBefore = silos.BytesWritten;
+        progress.WriteLine($"bench: submitting {options.Shards:N0} shards of {options.ShardSize} ({options.Images:N0} synthetic listing entries), job state in {options.Storage} storage");
+        _clock.Start();
+        using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var whilePlanning = new LatencyRecorder();
+        var start = job.StartAsync(spec);
+        var planningPoll = PollStatusAsync(job, whilePlanning, () => start.IsCompleted, stopPolling.Token);
+        var started = await start;
+        var submitSeconds = Now;
+        await planningPoll;
+        if (started.State != JobState.Running)
+        {
+            throw new InvalidOperationException($"The benchmark job did not start: {started.State} {started.Error}");
+        }
+
+        var bytesWhilePlanning = silos.BytesWritten - bytesBefore;
+        var (bytesAtRun, writesAtRun) = (silos.BytesWritten, silos.Writes);
+        progress.WriteLine($"bench: planned in {submitSeconds:F1} s; {options.Devices} devices at {options.ImagesPerSecond:N0} images/s{(options.SlowDevices > 0 ? $" ({options.SlowDevices} at {options.SlowImagesPerSecond:N0})" : "")}, compression {options.Compression}, {options.ShardsInFlight} shards in flight each");
+
+        var whileRunning = new LatencyRecorder();
+        var finished = false;
+        var runningPoll = PollStatusAsync(job, whileRunning, () => Volatile.Read(ref finished), stopPolling.Token);
+        var hung = devices.Skip(devices.Count - options.HungDevices).ToHashSet();
+        await Task.WhenAll(devices.SelectMany(device => Enumerable.Range(0, options.ShardsInFlight)
+            .Select(_ => Task.Run(() => RunLaneAsync(job, device, hung.Contains(device), results, silos, cancellationToken), cancellationToken))));
+        Volatile.Write(ref finished, true);
+        await runningPoll;
+        var status = await job.GetStatusAsync();
+
+        var drainedAt = double.IsNaN(_drainedAt) ? _lastCompletionAt : _drainedAt;
+        var mergedAtDrain = _mergedAtDrain >= 0 ? _mergedAtDrain : _merged;
+        // The busy share says whether the coordinator fed the devices only while there were shards enough for all of
+        // them: with fewer shards than lanes, the queue drains at once and every device idles for want of work.
+        var fed = mergedAtDrain * 2 >= options.Shards;
+        return new CoordinatorRun
+        {
+            Options = options,
+            SubmitSeconds = submitSeconds,
+            FirstLeaseSeconds = _firstLeaseAt,
+            CompletionsPerSecond = _mergeTimes.SteadyRate(),
+            OverallCompletionsPerSecond = options.Shards / Math.Max(1e-9, _lastCompletionAt - submitSeconds),
+            FeedSeconds = drainedAt - submitSeconds,
+            RunSeconds = _lastCompletionAt - submitSeconds,
+            Lease = _lease,
+            Complete = _complete,
+            Renew = _renew,
+            StatusWhilePlanning = whilePlanning,
+            StatusWhileRunning = whileRunning,
+            Merged = _merged,
+            Ignored = _ignored,
+            BytesWhilePlanning = bytesWhilePlanning,
+            BytesWhileRunning = silos.BytesWritten - bytesAtRun,
+            WritesWhileRunning = silos.Writes - writesAtRun,
+            CoordinatorHeapBytes = Math.Max(0, Interlocked.Read(ref _heapAtHalf) - baseline),
+            HeapBeforeBytes = baseline,
+            BusyShare = fed ? SimulatedDevice.BusyShare(devices, submitSeconds, drainedAt) : double.NaN,
+            FinalState = status.State.ToString().ToLowerInvariant(),
+            ImagesCounted = status.ImagesDone,
+            LeasesReclaimed = status.LeasesReclaimed,
+            ShardsRetried = status.ShardsRetried,
+            DuplicateLeases = status.DuplicateLeases,
+            KilledAtSeconds = _killedAt - submitSeconds,
+        };
+    }
+
+    /// <summary>
+    /// Devices grouped in nodes of <see cref="CoordinatorBenchmarkOptions.DevicesPerNode"/>: the first node on the silo
+    /// that will die (when there is one), the others on the coordinators' silo, which lives throughout. Membership must
+    /// know a worker's silo: the coordinator takes back the leases of a silo it does not know as if it were dead.
+    /// </summary>
+    private List<SimulatedDevice> Devices(string coordinatorSilo, string? doomedSilo) => [.. Enumerable.Range(0, options.Devices).Select(i =>
+    {
+        var silo = i < options.DevicesPerNode && doomedSilo is not null ? doomedSilo : coordinatorSilo;
+        return new SimulatedDevice(WorkerKey.Format(silo, $"cuda:{i}"), options.SpeedOf(i), options.Compression);
+    })];
+
+    /// <summary>One result per shard size, shared by every completion: a quarter of the images wrong, spread over the classes.</summary>
+    private ShardResult ShardResults()
+    {
+        var counts = new TopKCounts(options.Classes);
+        Span<int> ranked = stackalloc int[TopKCounts.K];
+        for (var i = 0; i < options.ShardSize; i++)
+        {
+            var label = i % options.Classes;
+            for (var k = 0; k < ranked.Length; k++)
+            {
+                ranked[k] = (label + (i % 4 == 3 ? k + 1 : k)) % options.Classes;
+            }
+
+            counts.Add(label, ranked[..Math.Min(TopKCounts.K, options.Classes)]);
+        }
+
+        return new ShardResult(counts, [], "", "", DateTime.UtcNow, DateTime.UtcNow);
+    }
+
+    /// <summary>One shard in flight of one device: lease, run, renew, complete, until the job is over or the device is gone.</summary>
+    private async Task RunLaneAsync(IEvaluationJobGrain job, SimulatedDevice device, bool hangs, ShardResult result, BenchSilos silos,
+        CancellationToken cancellationToken)
+    {
+        var renewPeriod = options.RenewSeconds / options.Compression;
+        while (!cancellationToken.IsCancellationRequested && !device.IsRetired)
+        {
+            var asked = Now;
+            var response = await job.LeaseAsync(device.Worker);
+            _lease.Add(Now - asked);
+            if (response.Lease is not { } lease)
+            {
+                if (response.JobOver)
+                {
+                    return;
+                }
+
+                MarkDrained();
+                await Task.Delay(IdlePoll, cancellationToken);
+                continue;
+            }
+
+            InterlockedMin(ref _firstLeaseAt, Now);
+            if (lease.Duplicate)
+            {
+                MarkDrained();
+            }
+
+            if (hangs)
+            {
+                // A device that hangs with the lease: it never renews nor completes; the lease must run out.
+                device.Retire(Now);
+                return;
+            }
+
+            var startedUtc = DateTime.UtcNow;
+            var handed = Now;
+            var done = device.Run(handed, device.ShardSeconds(options.ShardSize));
+            var withdrawn = false;
+            foreach (var offset in SimulatedDevice.RenewalOffsets(done - handed, renewPeriod))
+            {
+                await DelayUntilAsync(handed + offset, cancellationToken);
+                if (device.IsRetired)
+                {
+                    break;
+                }
+
+                var renewing = Now;
+                withdrawn = !await job.RenewAsync(lease, 0);
+                _renew.Add(Now - renewing);
+                if (withdrawn)
+                {
+                    break;
+                }
+            }
+
+            if (!withdrawn && !device.IsRetired)
+            {
+                await DelayUntilAsync(done, cancellationToken);
+            }
+
+            if (device.IsRetired || withdrawn)
+            {
+                continue;
+            }
+
+            var completing = Now;
+            var merged = await job.CompleteAsync(lease, result with { Worker = device.Worker, Device = WorkerKey.Parse(device.Worker).Device, StartedUtc = startedUtc, FinishedUtc = DateTime.UtcNow });
+            var now = Now;
+            _complete.Add(now - completing);
+            InterlockedMax(ref _lastCompletionAt, now);
+            if (!merged)
+            {
+                Interlocked.Increment(ref _ignored);
+                continue;
+            }
+
+            var count = Interlocked.Increment(ref _merged);
+            _mergeTimes.Add(now);
+            if (count * 2 >= options.Shards && Interlocked.Exchange(ref _heapSampled, 1) == 0)
+            {
+                // Half-way, with the coordinator's state at its fullest: what its activation and storage hold.
+                Interlocked.Exchange(ref _heapAtHalf, GC.GetTotalMemory(forceFullCollection: true));
+            }
+
+            if (options.KillSiloAt > 0 && count >= options.KillSiloAt * options.Shards && Interlocked.Exchange(ref _killStarted, 1) == 0)
+            {
+                _ = KillAsync(silos);
+            }
+        }
+    }
+
+    private async Task DelayUntilAsync(double at, CancellationToken cancellationToken)
+    {
+        if (at - Now is var left and > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(left), cancellationToken);
+        }
+    }
+
+    private async Task KillAsync(BenchSilos silos)
+    {
+        var doomed = silos.DoomedSilo!;
+        _killedAt = Now;
+        progress.WriteLine($"bench: stopping silo {doomed} and its {_doomedDevices.Count} devices");
+        // Its devices stop with it: whatever they hold is never completed.
+        foreach (var device in _doomedDevices)
+        {
+            device.Retire(_killedAt);
+        }
+
+        await silos.KillDoomedSiloAsync();
+    }
+
+    private List<SimulatedDevice> _doomedDevices = [];
+
+    /// <summary>The first time a device finds no fresh shard: the feed is over, what follows is the tail.</summary>
+    private void MarkDrained()
+    {
+        if (Interlocked.CompareExchange(ref _mergedAtDrain, Interlocked.Read(ref _merged), -1) == -1)
+        {
+            _drainedAt = Now;
+        }
+    }
+
+    private async Task PollStatusAsync(IEvaluationJobGrain job, LatencyRecorder latencies, Func<bool> done, CancellationToken cancellationToken)
+    {
+        while (!done() && !cancellationToken.IsCancellationRequested)
+        {
+            var asked = Now;
+            try
+            {
+                await job.GetStatusAsync();
+            }
+            catch (TimeoutException)
+            {
+                // Queued behind a call longer than the response timeout: recorded as what it waited.
+            }
+
+            latencies.Add(Now - asked);
+            await Task.Delay(StatusPeriod, cancellationToken);
+        }
+    }
+
+    private static void InterlockedMin(ref double target, double value)
+    {
+        for (var seen = Volatile.Read(ref target); value < seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen).Equals(seen))
+            {
+                return;
+            }
+        }
+    }
+
+    private static void InterlockedMax(ref double target, double value)
+    {
+        for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen).Equals(seen))
+            {
+                return;
+            }
+        }
+    }
+}

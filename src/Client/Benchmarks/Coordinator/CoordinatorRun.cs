@@ -1,0 +1,83 @@
+namespace SENet.Client.Benchmarks.Coordinator;
+
+/// <summary>What one coordinator benchmark run measured.</summary>
+public sealed record CoordinatorRun
+{
+    public required CoordinatorBenchmarkOptions Options { get; init; }
+
+    /// <summary>Wall seconds from submit until the coordinator answered it (today: the whole listing and manifest).</summary>
+    public required double SubmitSeconds { get; init; }
+
+    /// <summary>Wall seconds from submit to the first lease a device got.</summary>
+    public required double FirstLeaseSeconds { get; init; }
+
+    /// <summary>Completions merged per second between the 10th and 90th percentile of merges: the coordinator's steady pace.</summary>
+    public required double CompletionsPerSecond { get; init; }
+
+    /// <summary>Shards / wall seconds from the submit's answer to the last completion, tail included.</summary>
+    public required double OverallCompletionsPerSecond { get; init; }
+
+    public required double FeedSeconds { get; init; }
+
+    public required double RunSeconds { get; init; }
+
+    public required LatencyRecorder Lease { get; init; }
+
+    public required LatencyRecorder Complete { get; init; }
+
+    public required LatencyRecorder Renew { get; init; }
+
+    public required LatencyRecorder StatusWhilePlanning { get; init; }
+
+    public required LatencyRecorder StatusWhileRunning { get; init; }
+
+    public required long Merged { get; init; }
+
+    public required long Ignored { get; init; }
+
+    public required long BytesWhilePlanning { get; init; }
+
+    public required long BytesWhileRunning { get; init; }
+
+    public required long WritesWhileRunning { get; init; }
+
+    /// <summary>Growth of this process's managed heap (after a full collection) from before submit to half-way through the job.</summary>
+    public required long CoordinatorHeapBytes { get; init; }
+
+    public required long HeapBeforeBytes { get; init; }
+
+    public required double BusyShare { get; init; }
+
+    public required string FinalState { get; init; }
+
+    /// <summary>Images the job's final status counts: shards × shard size when every shard was merged exactly once.</summary>
+    public required long ImagesCounted { get; init; }
+
+    public required int LeasesReclaimed { get; init; }
+
+    public required int ShardsRetried { get; init; }
+
+    public required int DuplicateLeases { get; init; }
+
+    public required double KilledAtSeconds { get; init; }
+
+    public double BytesPerCompletion => Merged > 0 ? (double)BytesWhileRunning / Merged : double.NaN;
+
+    /// <summary>Completions/s the devices would ask for if never kept waiting.</summary>
+    public double OfferedCompletionsPerSecond => Options.FleetImagesPerSecond * Options.Compression / Options.ShardSize;
+
+    /// <summary>Wall seconds from the queue's first drain to the last completion: the time the slowest holders kept the job open.</summary>
+    public double TailSeconds => RunSeconds - FeedSeconds;
+
+    /// <summary>
+    /// The busy share, or where the run had too few shards to measure it (the queue drained before half were merged),
+    /// the share of the devices' demand the coordinator met.
+    /// </summary>
+    public double FedShare => double.IsNaN(BusyShare) ? Math.Min(1, CompletionsPerSecond / OfferedCompletionsPerSecond) : BusyShare;
+
+    public CoordinatorCapacity Capacity => CoordinatorCapacity.Estimate(CompletionsPerSecond, FedShare, DefaultShardSize, Options.ImagesPerSecond,
+        Lease.Percentile(99) + Complete.Percentile(99), Options.ShardsInFlight);
+
+    /// <summary>A job's shard size unless it says otherwise.</summary>
+    public static int DefaultShardSize { get; } = new Contracts.Jobs.JobSpec { ModelPath = "", DataPath = "" }.ShardSize;
+}
