@@ -5,10 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the tests use: libjpeg-turbo's TurboJPEG library (the engine's JPEG decoder, compared with
-# PIL's by the exactness tests) and Chromium (the HTML report is rendered and screenshotted headless).
+# PIL's by the exactness tests), Chromium (the HTML report is rendered and screenshotted headless) and Prometheus (the
+# Grafana dashboard's queries are evaluated by a real Prometheus scraping a silo during a job).
 missing=()
 ldconfig -p | grep 'libturbojpeg.so.0' >/dev/null || missing+=(libturbojpeg0)  # no grep -q: with pipefail its early exit fails the pipe
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)  # the report charts' text (ScottPlot draws none without a font file)
 command -v unzip >/dev/null || missing+=(unzip)  # unpacks kubectl below, where the machine has none
 command -v xz >/dev/null || missing+=(xz-utils)  # the GPU kit's rehearsal compresses the CUDA provider's chunks
 if [ ${#missing[@]} -gt 0 ]; then
@@ -53,4 +56,11 @@ fi
 # step left untried for a lent GPU machine is the GPU itself. Skipped when test.sh is given a test filter.
 if [ $# -eq 0 ]; then
   tools/gpu/rehearse
+fi
+
+# senet as a .NET tool: the Release build above packed (PackAsTool), installed into a temporary tool path from that
+# package alone, and its --help and --version run. A script rather than a test: about 440 MB packed and a minute or two.
+# Skipped when test.sh is given a test filter.
+if [ $# -eq 0 ]; then
+  tools/dotnet-tool/check --no-build
 fi

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace SENet.Silo.Tests;
 
+[Collection(ProcessTelemetryCollection.Name)]
 public sealed partial class ScrapeTests(TelemetryFixture fixture) : IClassFixture<TelemetryFixture>
 {
     [Fact]

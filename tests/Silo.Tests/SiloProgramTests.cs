@@ -7,6 +7,7 @@ using SENet.Silo.Hosting;
 
 namespace SENet.Silo.Tests;
 
+[Collection(ProcessTelemetryCollection.Name)]
 public sealed class SiloProgramTests
 {
     [Fact]

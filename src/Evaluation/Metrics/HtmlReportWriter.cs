@@ -11,10 +11,10 @@ namespace SENet.Evaluation.Metrics;
 /// </summary>
 public static class HtmlReportWriter
 {
-    /// <summary>Series colours: the first is also what tests look for to see that charts rendered.</summary>
-    public static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
+    /// <summary>Series colours (the charts' own): the first is also what tests look for to see that charts rendered.</summary>
+    public static readonly string[] Palette = ReportCharts.Palette;
 
-    public const string AccuracyColor = "#2ca02c";
+    public const string AccuracyColor = ReportCharts.AccuracyColor;
 
     private const int ShownRows = 1000;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -36,7 +36,7 @@ public static class HtmlReportWriter
 
         html.Append("<h2>Calibration</h2>");
         Calibration(html, report.Calibration);
-        html.Append("<h2>Throughput over time, per device</h2>");
+        html.Append("<h2>Throughput over time, per silo and device</h2>");
         Throughput(html, report.Timeline);
         html.Append("<h2>Per-class accuracy (top-1, sorted)</h2>");
         ClassAccuracy(html, report.PerClass);
@@ -81,37 +81,7 @@ public static class HtmlReportWriter
             return;
         }
 
-        const int width = 900, height = 260, left = 60, bottom = 30, bins = 60;
-        var end = Math.Max(timeline.Max(t => t.EndSeconds), 1e-3);
-        var binWidth = end / bins;
-        var devices = timeline.Select(t => t.Device).Distinct().Order(StringComparer.Ordinal).ToList();
-        var rates = devices.ToDictionary(d => d, _ => new double[bins]);
-        foreach (var shard in timeline)
-        {
-            var span = Math.Max(shard.EndSeconds - shard.StartSeconds, 1e-6);
-            for (var b = 0; b < bins; b++)
-            {
-                var overlap = Math.Min(shard.EndSeconds, (b + 1) * binWidth) - Math.Max(shard.StartSeconds, b * binWidth);
-                if (overlap > 0)
-                {
-                    rates[shard.Device][b] += shard.Images * (overlap / span) / binWidth;
-                }
-            }
-        }
-
-        var max = Math.Max(rates.Values.Max(r => r.Max()), 1e-6);
-        html.Append(CultureInfo.InvariantCulture, $"<svg id=\"throughput\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
-        Axes(html, width, height, left, bottom, $"{max.ToString("F0", Invariant)} images/s", $"{end.ToString("F1", Invariant)} s");
-        for (var d = 0; d < devices.Count; d++)
-        {
-            var color = Palette[d % Palette.Length];
-            var points = string.Join(' ', Enumerable.Range(0, bins).Select(b =>
-                $"{(left + (b + 0.5) * (width - left - 10) / bins).ToString("F1", Invariant)},{(height - bottom - rates[devices[d]][b] / max * (height - bottom - 20)).ToString("F1", Invariant)}"));
-            html.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"3\" points=\"{points}\"/>");
-            html.Append(CultureInfo.InvariantCulture, $"<rect x=\"{width - 220}\" y=\"{12 + 16 * d}\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{width - 202}\" y=\"{22 + 16 * d}\" font-size=\"12\">{E(devices[d])}</text>");
-        }
-
-        html.Append("</svg>");
+        html.Append(ReportCharts.Throughput(timeline));
     }
 
     private static void ClassAccuracy(StringBuilder html, IReadOnlyList<ClassAccuracy> classes)
@@ -123,18 +93,8 @@ public static class HtmlReportWriter
             return;
         }
 
-        const int width = 900, height = 220, left = 60, bottom = 30;
-        var barWidth = (double)(width - left - 10) / present.Count;
-        html.Append(CultureInfo.InvariantCulture, $"<svg id=\"accuracy\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
-        Axes(html, width, height, left, bottom, "100 %", $"{present.Count} classes, worst first");
-        for (var i = 0; i < present.Count; i++)
-        {
-            var barHeight = present[i].Top1Accuracy / 100 * (height - bottom - 20);
-            html.Append(CultureInfo.InvariantCulture,
-                $"<rect x=\"{(left + i * barWidth).ToString("F2", Invariant)}\" y=\"{(height - bottom - barHeight).ToString("F2", Invariant)}\" width=\"{Math.Max(barWidth - 0.5, 0.5).ToString("F2", Invariant)}\" height=\"{Math.Max(barHeight, 1).ToString("F2", Invariant)}\" fill=\"{AccuracyColor}\"><title>{E(present[i].Name)}: {present[i].Top1Accuracy.ToString("F1", Invariant)} %</title></rect>");
-        }
-
-        html.Append("</svg><table><tr><th>worst classes</th><th>images</th><th>top-1 %</th><th>interval</th><th>top-5 %</th></tr>");
+        html.Append(ReportCharts.ClassAccuracy(present));
+        html.Append("<table><tr><th>worst classes</th><th>images</th><th>top-1 %</th><th>interval</th><th>top-5 %</th></tr>");
         foreach (var c in present.Take(10))
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{c.ClassIndex} {E(c.Name)}</td><td>{c.Images}</td><td>{c.Top1Accuracy.ToString("F1", Invariant)}</td><td>{c.AccuracyLow.ToString("F1", Invariant)}–{c.AccuracyHigh.ToString("F1", Invariant)}</td><td>{c.Top5Accuracy.ToString("F1", Invariant)}</td></tr>");
@@ -227,6 +187,12 @@ public static class HtmlReportWriter
 
     private static void Failures(StringBuilder html, IReadOnlyList<ImageFailure> failures)
     {
+        if (failures.Count == 0)
+        {
+            html.Append("<p>None: every image was read, decoded and scored.</p>");
+            return;
+        }
+
         html.Append("<table><tr><th>image</th><th>stage</th><th>reason</th></tr>");
         foreach (var f in failures.Take(ShownRows))
         {
@@ -239,11 +205,6 @@ public static class HtmlReportWriter
             html.Append(CultureInfo.InvariantCulture, $"<p>… and {failures.Count - ShownRows} more in report.json.</p>");
         }
     }
-
-    private static void Axes(StringBuilder html, int width, int height, int left, int bottom, string top, string right) =>
-        html.Append(CultureInfo.InvariantCulture,
-            $"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - 10}\" y2=\"{height - bottom}\" stroke=\"#999\"/><line x1=\"{left}\" y1=\"10\" x2=\"{left}\" y2=\"{height - bottom}\" stroke=\"#999\"/>" +
-            $"<text x=\"4\" y=\"24\" font-size=\"11\">{E(top)}</text><text x=\"{width - 160}\" y=\"{height - 8}\" font-size=\"11\">{E(right)}</text>");
 
     /// <summary>What the job ran: enough to run it again (<c>senet rerun</c>) and to see whether a rerun ran the same thing.</summary>
     private static void ReproducibilityRecord(StringBuilder html, Reproducibility.ReproducibilityRecord? record)

@@ -787,7 +787,8 @@ public sealed class EvaluationJobGrain(
         var job = new KeyValuePair<string, object?>(TelemetryTags.Job, JobId);
         EvaluationTelemetry.JobProgress.Record(status.ImagesTotal > 0 ? (double)status.ImagesDone / status.ImagesTotal : 0, job);
         // Unknown (nothing done yet) stays unset rather than 0, which would read as "done now".
-        if ((status.IsFinished ? 0 : status.Eta?.TotalSeconds) is { } etaSeconds)
+        // While its end is written the status still says running, but nothing is left to wait for.
+        if ((status.IsFinished || _finishing ? 0 : status.Eta?.TotalSeconds) is { } etaSeconds)
         {
             EvaluationTelemetry.JobEta.Record(etaSeconds, job);
         }

@@ -21,8 +21,9 @@ public static class JobReportBuilder
         var labels = await LabelManifest.ReadAsync(outputs, cancellationToken);
         var failures = await ReadFailuresAsync(job, shards, outputs, cancellationToken);
         var duration = (job.FinishedUtc ?? DateTime.UtcNow) - job.StartedUtc;
-        // Workers are tallied when they join; the report names the devices that scored shards.
-        var devices = job.Workers.Values.Where(w => w.Shards > 0).Select(w => w.Device).Distinct().Order().ToList();
+        // Workers are tallied when they join; the report names the devices that scored shards, each with its silo (two
+        // silos' cpu:0 are two devices).
+        var devices = job.Workers.Where(w => w.Value.Shards > 0).Select(w => ReportCharts.SiloAndDevice(w.Key, w.Value.Device)).Distinct().Order(StringComparer.Ordinal).ToList();
         var reproducibility = JobReproducibility.Build(job);
         return EvaluationReport.Create(job.Counts!, job.ModelName, StorageLocation.Redact(spec.DataPath), devices.Count == 0 ? "none" : $"cluster: {string.Join(", ", devices)}",
             job.ClassNames, failures, duration, spec.EffectiveConfidenceLevel(),

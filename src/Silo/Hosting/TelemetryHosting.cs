@@ -35,6 +35,12 @@ public static class TelemetryHosting
                         o.Host = options.PrometheusOnAllInterfaces ? "+" : "localhost";
                         o.Port = port;
                         o.ScrapeEndpointPath = MetricsPath;
+                        if (!options.PrometheusOnAllInterfaces)
+                        {
+                            // HttpListener matches the request's Host header against its prefixes: with 'localhost' alone, a
+                            // Prometheus scraping 127.0.0.1:PORT (its own loopback target) got 404 on every scrape.
+                            o.ConfigureHttpListener = static (exporter, listener) => listener.Prefixes.Add($"http://127.0.0.1:{exporter.Port}{MetricsPath}/");
+                        }
                     });
                 }
 
