@@ -65,7 +65,22 @@ public static class ReportPrinter
             Row("calibration", $"ECE {calibration.Ece:F4}, MCE {calibration.Mce:F4}, NLL {calibration.Nll:F4}, Brier {calibration.Brier:F4} ({calibration.Bins} bins; outputs {calibration.Outputs}, {calibration.OutputsSource})");
         }
 
-        Row("preprocess", $"{report.ImageSize}px, crop_pct {report.CropPct.ToString(CultureInfo.InvariantCulture)}, {report.Interpolation}");
+        Row("preprocess", $"{report.ImageSize}px, crop_pct {report.CropPct.ToString(CultureInfo.InvariantCulture)}, {report.Interpolation}, view {report.View}");
+        if (report.Labels?.ClassFolders is { } folders)
+        {
+            Row("class folders", folders);
+        }
+
+        if (report.Labels?.ClassSubset is { } subset)
+        {
+            Row("class subset", $"{subset.Classes} classes from {subset.File}, {subset.Mode}{(subset.Mode == "masked" ? " (logits outside the subset masked)" : " (argmax over every output)")}");
+        }
+
+        if (report.Labels?.Real is { } real)
+        {
+            Row("ImageNet-ReaL", $"top-1 {real.Top1:F3} %, top-5 {real.Top5:F3} % over {real.Images:N0} images (original top-1 {real.OriginalTop1:F3} %, top-5 {real.OriginalTop5:F3} %); {real.EmptySkipped:N0} with no correct label skipped, {real.Unlisted:N0} not listed");
+        }
+
         Row("duration", $"{report.DurationSeconds:F1} s, {report.ImagesPerSecond:F1} images/s");
         if (report.Reproducibility is { } record)
         {

@@ -58,9 +58,17 @@ public sealed class EvaluationOptions
 
     public Option<bool> PredictionsCsv { get; } = new("--predictions-csv") { Description = "Also write one predictions.csv (every shard's part joined, sorted by image) beside the predictions/ parts." };
 
+    public Option<string> View { get; } = ViewOption();
+
+    public Option<string?> RealLabels { get; } = new("--real-labels") { Description = "Several or no correct labels per image (ImageNet-ReaL's real.json): ReaL top-1/top-5 reported beside the original; images with an empty set are skipped." };
+
+    public Option<string?> ClassSubset { get; } = new("--class-subset") { Description = "The model outputs the dataset covers (ImageNet-A/-R: 200 of 1,000), one output index or class name (WordNet id) a line." };
+
+    public Option<string> ClassSubsetMode { get; } = Choice("--class-subset-mode", "masked", "masked: logits outside the subset are masked (the datasets' authors' convention); argmax: rank every output, a class outside the subset is wrong.", "masked", "argmax");
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, MaxFileBytes, ShardSize, MaxFailed, Name, Output, Overwrite, Outputs, ConfidenceLevel, PredictionsCsv })
+        foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, MaxFileBytes, ShardSize, MaxFailed, Name, Output, Overwrite, Outputs, ConfidenceLevel, PredictionsCsv, View, RealLabels, ClassSubset, ClassSubsetMode })
         {
             command.Options.Add(option);
         }
@@ -91,6 +99,10 @@ public sealed class EvaluationOptions
         Outputs = parse.GetValue(Outputs)!,
         ConfidenceLevel = parse.GetValue(ConfidenceLevel),
         JoinPredictions = parse.GetValue(PredictionsCsv),
+        View = parse.GetValue(View)!,
+        RealLabelsFile = parse.GetValue(RealLabels) is { } real ? Location(real) : null,
+        ClassSubsetFile = parse.GetValue(ClassSubset) is { } subset ? Location(subset) : null,
+        ClassSubsetMode = parse.GetValue(ClassSubsetMode)!,
     };
 
     /// <summary>Blob locations pass through as they are; local paths become absolute, as every silo must see them.</summary>
@@ -108,6 +120,23 @@ public sealed class EvaluationOptions
             if (!valid(value))
             {
                 result.AddError(JobSpecRules.Problem(option.Name, value, rule));
+            }
+        });
+        return option;
+    }
+
+    private static Option<string> ViewOption()
+    {
+        var option = new Option<string>("--view")
+        {
+            Description = "The crops each image is scored on: center; tencrop (four corners, centre and their flips, the 10 softmax outputs averaged; --batch-size counts crops); SIZE@CROP_PCT (e.g. 224@0.875, overriding --crop-pct); tencrop@CROP_PCT.",
+            DefaultValueFactory = _ => "center",
+        };
+        option.Validators.Add(result =>
+        {
+            if (!Evaluation.Imaging.ViewSpec.TryParse(result.GetValueOrDefault<string>(), out _))
+            {
+                result.AddError($"--view {result.GetValueOrDefault<string>()} cannot work: use {Evaluation.Imaging.ViewSpec.Forms}, with a crop_pct above 0 and at most 1.");
             }
         });
         return option;

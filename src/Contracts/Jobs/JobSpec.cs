@@ -69,4 +69,15 @@ public sealed record JobSpec
 
     /// <summary>Also write one predictions.csv joining every shard's part, sorted by image, beside the parts.</summary>
     [Id(52)] public bool JoinPredictions { get; init; }
+    /// <summary>center, tencrop, SIZE@CROP_PCT (e.g. 224@0.875) or either ten-cropped: the crops each image is scored on. Ids clear of others' additions.</summary>
+    [Id(60)] public string View { get; init; } = "center";
+
+    /// <summary>Several or no correct labels per image (ImageNet-ReaL's real.json), scored and reported beside the original labels.</summary>
+    [Id(61)] public string? RealLabelsFile { get; init; }
+
+    /// <summary>The model outputs the dataset covers (ImageNet-A/-R's 200 of 1,000), one output index or class name a line.</summary>
+    [Id(62)] public string? ClassSubsetFile { get; init; }
+
+    /// <summary>masked (logits outside the subset masked: the datasets' authors' convention) or argmax (over every output).</summary>
+    [Id(63)] public string ClassSubsetMode { get; init; } = "masked";
 }

@@ -49,6 +49,16 @@ public static class JobSpecRules
             problems.Add($"--outputs {spec.Outputs} cannot work: use {ModelOutputs.Choices}.");
         }
 
+        if (!Evaluation.Imaging.ViewSpec.TryParse(spec.View, out _))
+        {
+            problems.Add($"--view {spec.View} cannot work: use {Evaluation.Imaging.ViewSpec.Forms}, with a crop_pct above 0 and at most 1.");
+        }
+
+        if (spec.ClassSubsetMode is not ("masked" or "argmax"))
+        {
+            problems.Add($"--class-subset-mode {spec.ClassSubsetMode} cannot work: use masked (the datasets' authors' convention) or argmax.");
+        }
+
         if (spec.LeaseTimeout <= TimeSpan.Zero)
         {
             problems.Add($"The lease timeout ({spec.LeaseTimeout}) must be positive.");

@@ -16,7 +16,8 @@ public sealed class TopKCountsConverter : IConverter<TopKCounts, TopKCountsSurro
         return TopKCounts.Restore(surrogate.Classes, surrogate.Images, surrogate.Top1Correct, surrogate.Top5Correct, surrogate.Failed,
             surrogate.ClassImages, surrogate.ClassTop1, surrogate.ClassTop5, confusions,
             CalibrationCounts.Restore(surrogate.CalibrationBinCounts, surrogate.CalibrationBinCorrect, surrogate.CalibrationBinConfidence,
-                surrogate.CalibrationNllSum, surrogate.CalibrationBrierSum, surrogate.CalibrationExcluded, surrogate.CalibrationDistributionRows));
+                surrogate.CalibrationNllSum, surrogate.CalibrationBrierSum, surrogate.CalibrationExcluded, surrogate.CalibrationDistributionRows))
+            .WithReal(LabelSetCounts.Restore(surrogate.RealImages, surrogate.RealTop1Correct, surrogate.RealTop5Correct, surrogate.RealEmptySkipped, surrogate.RealUnlisted));
     }
 
     public TopKCountsSurrogate ConvertToSurrogate(in TopKCounts value)
@@ -35,6 +36,11 @@ public sealed class TopKCountsConverter : IConverter<TopKCounts, TopKCountsSurro
             ConfusionLabels = confusions.Select(c => c.Key.Label).ToArray(),
             ConfusionPredicted = confusions.Select(c => c.Key.Predicted).ToArray(),
             ConfusionCounts = confusions.Select(c => c.Value).ToArray(),
+            RealImages = value.Real.Images,
+            RealTop1Correct = value.Real.Top1Correct,
+            RealTop5Correct = value.Real.Top5Correct,
+            RealEmptySkipped = value.Real.EmptySkipped,
+            RealUnlisted = value.Real.Unlisted,
             CalibrationBinCounts = value.Calibration.BinCounts,
             CalibrationBinCorrect = value.Calibration.BinCorrect,
             CalibrationBinConfidence = value.Calibration.BinConfidence,

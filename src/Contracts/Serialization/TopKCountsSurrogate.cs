@@ -26,4 +26,10 @@ public struct TopKCountsSurrogate
     [Id(15)] public decimal CalibrationBrierSum;
     [Id(16)] public long CalibrationExcluded;
     [Id(17)] public long CalibrationDistributionRows;
+    // Label-set (ImageNet-ReaL) counts; zero in counts stored before they existed. Ids clear of others' additions.
+    [Id(30)] public long RealImages;
+    [Id(31)] public long RealTop1Correct;
+    [Id(32)] public long RealTop5Correct;
+    [Id(33)] public long RealEmptySkipped;
+    [Id(34)] public long RealUnlisted;
 }

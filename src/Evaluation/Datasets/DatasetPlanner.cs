@@ -41,10 +41,35 @@ public static class DatasetPlanner
                 (layout == DatasetLayout.ImageFolder ? "An ImageFolder dataset has one sub-folder of images per class." : "Check the folder and the labels file."));
         }
 
-        var order = await ModelOrderAsync(source, spec, classNames, modelClasses, cancellationToken, classesFrom);
-        images = MapToModelOrder(images, order, modelClasses);
-        // Names follow the labels into the model's order: index c of the report and of the predictions is model output c.
-        classNames = order is null ? classNames : [.. order.ModelClassNames];
+        ClassFolderMap? folders = null;
+        if (layout == DatasetLayout.ImageFolder)
+        {
+            // Class folders are recognised (V2 indices, WordNet ids, names) and mapped to model outputs by that; their
+            // names come back in the model's order, as the labels do.
+            folders = await ClassFolders.MapAsync(source, spec, classNames!, modelClasses, cancellationToken);
+            var byPosition = classNames!;
+            images = images.Select(i => i with { Label = folders.ModelIndex[byPosition[i.Label]] }).ToList();
+            classNames = [.. folders.ClassNames];
+        }
+        else
+        {
+            var order = await ModelOrderAsync(source, spec, classNames, modelClasses, cancellationToken, classesFrom);
+            images = MapToModelOrder(images, order, modelClasses);
+            // Names follow the labels into the model's order: index c of the report and of the predictions is model output c.
+            classNames = order is null ? classNames : [.. order.ModelClassNames];
+        }
+
+        var subset = await LabelConventions.LoadSubsetAsync(source, spec, modelClasses, classNames, cancellationToken);
+        LabelConventions.CheckCovered(subset, images.Select(i => i.Label), classNames, namesAreFolders: folders is not null);
+        if (await LabelConventions.LoadRealAsync(source, spec, modelClasses, cancellationToken) is { } real)
+        {
+            images = real.Attach(images);
+            if (images.Count > 0 && images.All(i => i.RealLabels is null))
+            {
+                throw new DatasetException($"The label sets file '{StorageLocation.Redact(spec.RealLabelsFile!)}' lists none of the dataset's images. Pass the label sets of this dataset (real.json lists ImageNet's validation images ILSVRC2012_val_NNNNNNNN).");
+            }
+        }
+
         if (issues.Count > 0 && spec.OnMissing == MissingPolicy.Fail)
         {
             throw new DatasetException(
@@ -53,7 +78,12 @@ public static class DatasetPlanner
                 ". Fix the labels, or run with --on-missing skip-and-report to evaluate the rest and list every problem in the report.");
         }
 
-        return new DatasetPlan(source.Description, images, classNames ?? [], issues, ignored);
+        return new DatasetPlan(source.Description, images, classNames ?? [], issues, ignored)
+        {
+            Subset = subset,
+            FolderLayout = folders?.Description,
+            Note = folders is null ? null : LabelConventions.UncoveredNote(subset, folders.ModelIndex.Count, modelClasses),
+        };
     }
 
     private static (List<LabelledImage> Images, List<string>? Classes, string? ClassesFrom) PlanImageFolder(List<string> files, ref int ignored)
@@ -218,7 +248,7 @@ public static class DatasetPlanner
     /// A labels or class file, read where it is named (checked against the input roots there, which also covers a
     /// class list found beside the labels) or else inside the dataset source.
     /// </summary>
-    private static async Task<string> ReadTextAsync(IDatasetSource source, DatasetSpec spec, string path, string option, CancellationToken cancellationToken)
+    internal static async Task<string> ReadTextAsync(IDatasetSource source, DatasetSpec spec, string path, string option, CancellationToken cancellationToken)
     {
         if (File.Exists(path))
         {

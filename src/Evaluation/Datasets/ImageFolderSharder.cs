@@ -24,8 +24,14 @@ public static class ImageFolderSharder
             throw new DatasetException($"No class folders found in '{source.Description}'. An ImageFolder dataset has one sub-folder of images per class.");
         }
 
-        var order = await DatasetPlanner.ModelOrderAsync(source, spec, classes, modelClasses, cancellationToken);
-        var index = classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => order?.DatasetToModel[p.i] ?? p.i, StringComparer.Ordinal);
+        // Class folders are recognised (V2 indices, WordNet ids, names) and mapped to model outputs by that, as the
+        // planner maps them; their names come back in the model's order.
+        var folders = await ClassFolders.MapAsync(source, spec, classes, modelClasses, cancellationToken);
+        var index = folders.ModelIndex;
+        var subset = await LabelConventions.LoadSubsetAsync(source, spec, modelClasses, folders.ClassNames, cancellationToken);
+        LabelConventions.CheckCovered(subset, index.Values, folders.ClassNames, namesAreFolders: true);
+        var real = await LabelConventions.LoadRealAsync(source, spec, modelClasses, cancellationToken);
+        var listed = 0L;
         var sizes = new List<int>();
         var shard = new List<LabelledImage>(shardSize);
         var ignored = 0;
@@ -38,7 +44,14 @@ public static class ImageFolderSharder
                 continue;
             }
 
-            shard.Add(new LabelledImage(file, label));
+            var image = new LabelledImage(file, label);
+            if (real is not null)
+            {
+                image = real.Attach(image);
+                listed += image.RealLabels is null ? 0 : 1;
+            }
+
+            shard.Add(image);
             if (shard.Count == shardSize)
             {
                 sizes.Add(await ShardManifest.WriteShardAsync(store, sizes.Count, shard, cancellationToken, digest));
@@ -56,7 +69,17 @@ public static class ImageFolderSharder
             throw new DatasetException($"No images found in '{source.Description}' (image files end in {string.Join(", ", ImageFiles.Extensions)}).");
         }
 
+        if (real is not null && listed == 0)
+        {
+            throw new DatasetException($"The label sets file '{StorageLocation.Redact(spec.RealLabelsFile!)}' lists none of the dataset's images. Pass the label sets of this dataset (real.json lists ImageNet's validation images ILSVRC2012_val_NNNNNNNN).");
+        }
+
         // Names in the model's output order, as the labels are.
-        return new ShardedDataset(sizes, order?.ModelClassNames ?? classes, ignored);
+        return new ShardedDataset(sizes, folders.ClassNames, ignored)
+        {
+            Subset = subset,
+            FolderLayout = folders.Description,
+            Note = LabelConventions.UncoveredNote(subset, index.Count, modelClasses),
+        };
     }
 }

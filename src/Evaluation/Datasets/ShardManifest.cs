@@ -50,7 +50,10 @@ public static class ShardManifest
     {
         var list = images as IReadOnlyList<LabelledImage> ?? images.ToList();
         digest?.Add(list);
-        var rows = list.Select(i => new[] { i.Path, i.Label.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList();
+        // A third field carries the image's label set (ImageNet-ReaL), space-separated ("" when empty); rows without one have two.
+        var rows = list.Select(i => i.RealLabels is { } set
+            ? new[] { i.Path, i.Label.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(' ', set.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))) }
+            : new[] { i.Path, i.Label.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList();
         await store.WriteAsync(Name(shardId), JsonSerializer.SerializeToUtf8Bytes(rows), cancellationToken);
         return rows.Count;
     }
@@ -59,6 +62,7 @@ public static class ShardManifest
     {
         var rows = JsonSerializer.Deserialize<List<string[]>>(await store.ReadAsync(Name(shardId), cancellationToken))
             ?? throw new InvalidDataException($"Shard manifest {Name(shardId)} under {store.Display} is empty.");
-        return rows.Select(r => new LabelledImage(r[0], int.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        return rows.Select(r => new LabelledImage(r[0], int.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture),
+            r.Length > 2 ? r[2].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : null)).ToList();
     }
 }

@@ -47,32 +47,121 @@ public sealed class ImagePreprocessor
             : ((int)((double)size * width / height), size);
     }
 
-    /// <summary>Writes the preprocessed image into <paramref name="destination"/> (3 × crop × crop floats, CHW).</summary>
+    /// <summary>
+    /// Writes the preprocessed image into <paramref name="destination"/>: 3 × crop × crop floats (CHW) for each of the
+    /// spec's <see cref="PreprocessSpec.ViewsPerImage"/> views, one after another, in torchvision's TenCrop order.
+    /// </summary>
     public unsafe void Preprocess(DecodedImage image, Span<float> destination)
     {
         var crop = Spec.CropSize;
         var plane = crop * crop;
-        if (destination.Length < 3 * plane)
+        var views = Spec.ViewsPerImage;
+        if (destination.Length < views * 3 * plane)
         {
-            throw new ArgumentException($"The destination holds {destination.Length} values; a {crop}×{crop} RGB image needs {3 * plane}.", nameof(destination));
+            throw new ArgumentException($"The destination holds {destination.Length} values; {views} view(s) of a {crop}×{crop} RGB image need {views * 3 * plane}.", nameof(destination));
         }
 
-        var planes = ArrayPool<byte>.Shared.Rent(3 * plane);
+        var planes = ArrayPool<byte>.Shared.Rent(views * 3 * plane);
         try
         {
-            ResizeAndCropPlanar(image, planes);
+            ResizeAndCropViewsPlanar(image, planes);
             fixed (byte* source = planes)
             fixed (float* target = destination)
             {
-                for (var c = 0; c < 3; c++)
+                for (var c = 0; c < 3 * views; c++)
                 {
-                    Normalize(source + _channels[c].SourcePlane * plane, target + c * plane, plane, _channels[c], _vectorize);
+                    var view = c / 3;
+                    var channel = _channels[c % 3];
+                    Normalize(source + (view * 3 + channel.SourcePlane) * plane, target + c * plane, plane, channel, _vectorize);
                 }
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(planes);
+        }
+    }
+
+    /// <summary>
+    /// The 8-bit RGB (HWC) crops of the resized image, one after another: the centre crop, or torchvision's
+    /// <c>TenCrop</c> (top-left, top-right, bottom-left, bottom-right, centre, then the same five of the flipped image).
+    /// </summary>
+    public void ResizeAndCropViews(DecodedImage image, Span<byte> cropped)
+    {
+        var plane = Spec.CropSize * Spec.CropSize;
+        var views = Spec.ViewsPerImage;
+        var planes = ArrayPool<byte>.Shared.Rent(views * 3 * plane);
+        try
+        {
+            ResizeAndCropViewsPlanar(image, planes);
+            for (var v = 0; v < views; v++)
+            {
+                var source = planes.AsSpan(v * 3 * plane, 3 * plane);
+                var target = cropped.Slice(v * 3 * plane, 3 * plane);
+                for (var i = 0; i < plane; i++)
+                {
+                    target[i * 3] = source[i];
+                    target[i * 3 + 1] = source[plane + i];
+                    target[i * 3 + 2] = source[2 * plane + i];
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(planes);
+        }
+    }
+
+    /// <summary>Every view's crop as three planes (R, G, B) of crop × crop bytes, view after view.</summary>
+    private void ResizeAndCropViewsPlanar(DecodedImage image, Span<byte> planes)
+    {
+        var crop = Spec.CropSize;
+        var (width, height) = ResizedSize(image.Width, image.Height);
+        if (width < crop || height < crop)
+        {
+            throw new ImageDecodeException($"image of {image.Width}×{image.Height} resizes to {width}×{height}, smaller than the {crop}×{crop} crop");
+        }
+
+        // Python's round() is banker's rounding, as torchvision's center_crop uses it.
+        var centreTop = (int)Math.Round((height - crop) / 2.0, MidpointRounding.ToEven);
+        var centreLeft = (int)Math.Round((width - crop) / 2.0, MidpointRounding.ToEven);
+        if (Spec.View == CropView.Center)
+        {
+            ResizeAndCropPlanar(image, planes, centreLeft, centreTop);
+            return;
+        }
+
+        // PIL resamples each output pixel from its own coefficients, so a crop computed alone equals the same window
+        // of the whole resized image. The flipped image's crops are mirrored windows of the unflipped one; its centre
+        // window sits at width − crop − centreLeft, which differs from centreLeft when width − crop is odd.
+        (int Left, int Top, bool Mirrored)[] windows =
+        [
+            (0, 0, false), (width - crop, 0, false), (0, height - crop, false), (width - crop, height - crop, false), (centreLeft, centreTop, false),
+            (width - crop, 0, true), (0, 0, true), (width - crop, height - crop, true), (0, height - crop, true), (width - crop - centreLeft, centreTop, true),
+        ];
+        var viewLength = 3 * crop * crop;
+        for (var v = 0; v < windows.Length; v++)
+        {
+            var (left, top, mirrored) = windows[v];
+            var target = planes.Slice(v * viewLength, viewLength);
+            // The first match is always unflipped: every flipped window but the centre is a corner of the first five.
+            var same = Array.FindIndex(windows, 0, v, w => w.Left == left && w.Top == top);
+            if (same >= 0)
+            {
+                planes.Slice(same * viewLength, viewLength).CopyTo(target);
+            }
+            else
+            {
+                ResizeAndCropPlanar(image, target, left, top);
+            }
+
+            if (mirrored)
+            {
+                for (var row = 0; row < 3 * crop; row++)
+                {
+                    target.Slice(row * crop, crop).Reverse();
+                }
+            }
         }
     }
 
@@ -83,7 +172,8 @@ public sealed class ImagePreprocessor
         var planes = ArrayPool<byte>.Shared.Rent(3 * plane);
         try
         {
-            ResizeAndCropPlanar(image, planes);
+            var (width, height) = ResizedSize(image.Width, image.Height);
+            ResizeAndCropPlanar(image, planes, (int)Math.Round((width - Spec.CropSize) / 2.0, MidpointRounding.ToEven), (int)Math.Round((height - Spec.CropSize) / 2.0, MidpointRounding.ToEven));
             for (var i = 0; i < plane; i++)
             {
                 cropped[i * 3] = planes[i];
@@ -97,8 +187,8 @@ public sealed class ImagePreprocessor
         }
     }
 
-    /// <summary>The crop as three planes (R, G, B), each crop × crop bytes.</summary>
-    private unsafe void ResizeAndCropPlanar(DecodedImage image, Span<byte> planes)
+    /// <summary>The crop × crop window at (<paramref name="left"/>, <paramref name="top"/>) of the resized image as three planes (R, G, B).</summary>
+    private unsafe void ResizeAndCropPlanar(DecodedImage image, Span<byte> planes, int left, int top)
     {
         var crop = Spec.CropSize;
         var (resizedWidth, resizedHeight) = ResizedSize(image.Width, image.Height);
@@ -107,8 +197,6 @@ public sealed class ImagePreprocessor
             throw new ImageDecodeException($"image of {image.Width}×{image.Height} resizes to {resizedWidth}×{resizedHeight}, smaller than the {crop}×{crop} crop");
         }
 
-        var top = (int)Math.Round((resizedHeight - crop) / 2.0, MidpointRounding.ToEven);
-        var left = (int)Math.Round((resizedWidth - crop) / 2.0, MidpointRounding.ToEven);
         var horizontal = Coefficients(image.Width, resizedWidth, left);
         var vertical = Coefficients(image.Height, resizedHeight, top);
 

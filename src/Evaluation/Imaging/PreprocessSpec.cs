@@ -7,18 +7,23 @@ namespace SENet.Evaluation.Imaging;
 /// floor(<see cref="CropSize"/> / <see cref="CropPct"/>), centre crop <see cref="CropSize"/>, normalise.
 /// </summary>
 /// <param name="FastDecode">Decode large JPEGs at a reduced DCT scale first (faster, not bit-exact with PIL).</param>
+/// <param name="View">The centre crop, or torchvision's ten crops (<see cref="ViewsPerImage"/> model inputs an image).</param>
 public sealed record PreprocessSpec(
     int CropSize = 224,
     double CropPct = 0.875,
     Interpolation Interpolation = Interpolation.Bilinear,
     Normalization Normalization = Normalization.ImageNet,
-    bool FastDecode = false)
+    bool FastDecode = false,
+    CropView View = CropView.Center)
 {
     public static PreprocessSpec Default { get; } = new();
 
     public int ResizeSize => (int)Math.Floor(CropSize / CropPct + 1e-9);
 
     public int ValuesPerImage => 3 * CropSize * CropSize;
+
+    /// <summary>Model inputs (batch slots) one image takes: 1, or 10 for <see cref="CropView.TenCrop"/>.</summary>
+    public int ViewsPerImage => View == CropView.TenCrop ? 10 : 1;
 
     public DecodeOptions DecodeOptions(long maxPixels = 178_956_970) =>
         new(maxPixels, FastDecode ? ResizeSize : null);
@@ -37,5 +42,5 @@ public sealed record PreprocessSpec(
     }
 
     public override string ToString() =>
-        $"resize {ResizeSize} ({Interpolation.ToString().ToLowerInvariant()}), centre crop {CropSize}, {Normalization} normalisation{(FastDecode ? ", fast decode" : "")}";
+        $"resize {ResizeSize} ({Interpolation.ToString().ToLowerInvariant()}), {(View == CropView.TenCrop ? "ten crops" : "centre crop")} {CropSize}, {Normalization} normalisation{(FastDecode ? ", fast decode" : "")}";
 }

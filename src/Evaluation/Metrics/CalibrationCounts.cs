@@ -58,9 +58,10 @@ public sealed class CalibrationCounts
     public static int BinOf(double confidence) => Math.Clamp((int)Math.Ceiling(confidence * Bins) - 1, 0, Bins - 1);
 
     /// <summary>Adds one scored image: <paramref name="top1"/> is the class ranked first by <see cref="TopKRanking"/>.</summary>
-    public void Add(ReadOnlySpan<float> scores, int label, int top1, OutputKind outputs)
+    /// <param name="rawRowsAreDistribution">Whether the model's own rows were probability distributions, when <paramref name="scores"/> is not the model's row (ten crops averaged, a class subset masked); null reads it off <paramref name="scores"/>.</param>
+    public void Add(ReadOnlySpan<float> scores, int label, int top1, OutputKind outputs, bool? rawRowsAreDistribution = null)
     {
-        var distribution = IsDistribution(scores);
+        var distribution = rawRowsAreDistribution ?? IsDistribution(scores);
         if (distribution)
         {
             DistributionRows++;

@@ -19,6 +19,12 @@ public sealed record EvaluationReport
 
     public required string Interpolation { get; init; }
 
+    /// <summary>The crops each image was scored on: center, or tencrop (ten softmax outputs averaged), with any SIZE@CROP_PCT.</summary>
+    public string View { get; init; } = "center";
+
+    /// <summary>Class folder layout, class subset and its convention, ImageNet-ReaL figures; null when the job used none.</summary>
+    public LabelConventionsReport? Labels { get; init; }
+
     /// <summary>completed, cancelled or failed.</summary>
     public string State { get; init; } = "completed";
 

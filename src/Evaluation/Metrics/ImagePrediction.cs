@@ -11,7 +11,14 @@ public sealed record ImagePrediction(string ImageId, int Label, IReadOnlyList<in
     {
         Span<int> ranked = stackalloc int[TopKCounts.K];
         var count = TopKRanking.Select(scores, ranked);
-        var classes = ranked[..count].ToArray();
+        return FromRanked(imageId, label, scores, ranked[..count], scoresAreProbabilities);
+    }
+
+    /// <summary>The same, for classes already ranked (best first) by a rule of their own, such as a class subset's.</summary>
+    public static ImagePrediction FromRanked(string imageId, int label, ReadOnlySpan<float> scores, ReadOnlySpan<int> ranked, bool scoresAreProbabilities)
+    {
+        var count = ranked.Length;
+        var classes = ranked.ToArray();
         var probabilities = new float[count];
         if (scoresAreProbabilities)
         {

@@ -65,6 +65,16 @@ public sealed class TopKCounts
     /// <summary>Top-1 mistakes keyed by (true label, predicted class).</summary>
     public Dictionary<(int Label, int Predicted), long> Confusions { get; } = [];
 
+    /// <summary>Counts against each image's set of correct labels (ImageNet-ReaL); all zero when the job has none.</summary>
+    public LabelSetCounts Real { get; private set; } = new();
+
+    /// <summary>Puts back the label-set counts of restored counts (after a trip over the wire or through storage).</summary>
+    public TopKCounts WithReal(LabelSetCounts real)
+    {
+        Real = real;
+        return this;
+    }
+
     /// <summary>Calibration sums of the images counted with <see cref="Add(int, ReadOnlySpan{float}, OutputKind)"/>.</summary>
     public CalibrationCounts Calibration { get; private init; } = new();
 
@@ -145,6 +155,7 @@ public sealed class TopKCounts
             Confusions[pair] = Confusions.GetValueOrDefault(pair) + count;
         }
 
+        Real.Merge(other.Real);
         Calibration.Merge(other.Calibration);
     }
 
@@ -158,5 +169,6 @@ public sealed class TopKCounts
         && Failed == other.Failed && ClassImages.SequenceEqual(other.ClassImages) && ClassTop1.SequenceEqual(other.ClassTop1)
         && ClassTop5.SequenceEqual(other.ClassTop5) && Confusions.Count == other.Confusions.Count
         && Confusions.All(c => other.Confusions.TryGetValue(c.Key, out var n) && n == c.Value)
+        && Real.CountsEqual(other.Real)
         && Calibration.CountsEqual(other.Calibration);
 }

@@ -86,6 +86,24 @@ public sealed unsafe class InferenceBatch : IDisposable
         return new Span<float>(_input + (long)index * ImageLength, ImageLength);
     }
 
+    /// <summary>The CHW float slots of <paramref name="count"/> consecutive images from <paramref name="index"/> (the views of one image).</summary>
+    public Span<float> Images(int index, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index + count, Capacity);
+        return new Span<float>(_input + (long)index * ImageLength, checked(count * ImageLength));
+    }
+
+    /// <summary>The score rows of <paramref name="count"/> consecutive images from <paramref name="index"/>, one after another.</summary>
+    public ReadOnlySpan<float> Scores(int index, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index + count, Capacity);
+        return new ReadOnlySpan<float>(_output + (long)index * Classes, checked(count * Classes));
+    }
+
     /// <summary>The scores of image <paramref name="index"/> after the batch ran.</summary>
     public ReadOnlySpan<float> Scores(int index)
     {

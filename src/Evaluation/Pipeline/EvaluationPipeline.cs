@@ -33,12 +33,21 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                 $"The model takes {session.InputWidth}×{session.InputHeight} images but preprocessing crops {preprocess.CropSize}×{preprocess.CropSize}. Set the crop size to the model's input size.");
         }
 
+        var views = preprocess.ViewsPerImage;
+        if (session.MaxBatchSize < views)
+        {
+            throw new ModelValidationException(session.FixedBatchSize is { } fixedSize
+                ? $"The ten-crop view runs an image's {views} crops in one batch, but the model's batch is fixed at {fixedSize}. Use the centre view, or a model exported with a dynamic (or at least {views}) batch dimension."
+                : $"The ten-crop view runs an image's {views} crops in one batch: --batch-size {session.MaxBatchSize} is too small; use at least {views} (it counts crops).");
+        }
+
+        var outputs = ModelOutputs.Resolve(_options.Outputs, session.Description);
+        var scorer = new ImageScorer(session.Classes, views, outputs.AreProbabilities, _options.ClassSubset, _options.LabelSets);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
         var stopwatch = Stopwatch.StartNew();
         var failures = new ConcurrentQueue<ImageFailure>();
         var counts = new TopKCounts(session.Classes);
-        var outputs = ModelOutputs.Resolve(_options.Outputs, session.Description);
         long readTicks = 0, decodeTicks = 0, preprocessTicks = 0, inferenceTicks = 0, batches = 0;
 
         var reads = Channel.CreateBounded<(LabelledImage Image, IMemoryOwner<byte>? Bytes)>(
@@ -48,7 +57,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         // One buffer more per extra stream: each stream runs a batch while the others fill.
         var buffers = Enumerable.Range(0, Math.Max(2, _options.BatchesInFlight) + session.Streams - 1).Select(_ => new PendingBatch(session.CreateBatch())).ToList();
         buffers.ForEach(b => pool.Writer.TryWrite(b));
-        var assembler = new BatchAssembler(pool, ready.Writer);
+        var assembler = new BatchAssembler(pool, ready.Writer, views);
         var decodeOptions = preprocess.DecodeOptions(_options.MaxPixels);
         var tags = _options.TelemetryTags ?? [];
         var readTags = Tags(tags, TelemetryTags.Stage, "read");
@@ -137,7 +146,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     started = Stopwatch.GetTimestamp();
                     try
                     {
-                        _preprocessor.Preprocess(decoded, batch.Buffer.Image(slot));
+                        _preprocessor.Preprocess(decoded, batch.Buffer.Images(slot, views));
                         batch.Notes[slot] = decoded.Warning;
                         assembler.Complete(batch, slot, image);
                     }
@@ -193,13 +202,13 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                 var scored = 0;
                 lock (counts)
                 {
-                    for (var slot = 0; slot < batch.Reserved; slot++)
+                    // An image's views sit in consecutive slots from its first; the scorer averages them and applies the label conventions.
+                    for (var slot = 0; slot < batch.Reserved; slot += views)
                     {
                         if (batch.Images[slot] is { } image)
                         {
-                            var scores = batch.Buffer.Scores(slot);
-                            counts.Add(image.Label, scores, outputs.Kind);
-                            onPrediction?.Invoke(ImagePrediction.From(image.Path, image.Label, scores, outputs.AreProbabilities) with { Note = batch.Notes[slot] });
+                            var prediction = scorer.Score(image, batch.Buffer.Scores(slot, views), counts);
+                            onPrediction?.Invoke(prediction with { Note = batch.Notes[slot] });
                             scored++;
                         }
                     }

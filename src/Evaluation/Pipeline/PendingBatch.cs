@@ -17,6 +17,9 @@ internal sealed class PendingBatch(InferenceBatch buffer)
 
     public int Filled { get; set; }
 
+    /// <summary>No further image fits: the batch goes on once its reserved slots are written.</summary>
+    public bool Closed { get; set; }
+
     /// <summary>When the first slot was reserved, and when the last was written: the batch span's start and its "filled" event.</summary>
     public DateTime StartedUtc { get; set; }
 
@@ -28,6 +31,7 @@ internal sealed class PendingBatch(InferenceBatch buffer)
         Array.Clear(Notes);
         Reserved = 0;
         Filled = 0;
+        Closed = false;
         StartedUtc = DateTime.UtcNow;
     }
 }

@@ -11,10 +11,12 @@ namespace SENet.Evaluation.Pipeline;
 /// Where decode workers run. A silo passes one scheduler, limited to the node's cores, to every pipeline it runs (one
 /// per device and shard), so together they use every core without each taking all of them; null is the thread pool.
 /// </param>
+/// <param name="ClassSubset">The model outputs the dataset covers and how to score on them (ImageNet-A/-R); null scores every output.</param>
+/// <param name="LabelSets">Count each image's label set (ImageNet-ReaL) beside its label.</param>
 /// <param name="Outputs">What the model's output rows are: auto reads it off the graph, the same way on every silo.</param>
 public sealed record PipelineOptions(int ReadConcurrency = 8, int DecodeWorkers = 0, int BatchesInFlight = 3, long MaxPixels = 178_956_970,
     IReadOnlyList<KeyValuePair<string, object?>>? TelemetryTags = null, DecodeScheduler? DecodeScheduler = null, long MaxFileBytes = Datasets.ImageFiles.DefaultMaxBytes,
-    Metrics.OutputKind Outputs = Metrics.OutputKind.Auto)
+    Metrics.ClassSubset? ClassSubset = null, bool LabelSets = false, Metrics.OutputKind Outputs = Metrics.OutputKind.Auto)
 {
     public int EffectiveDecodeWorkers => DecodeWorkers > 0 ? DecodeWorkers : DecodeScheduler?.Workers ?? Environment.ProcessorCount;
 }

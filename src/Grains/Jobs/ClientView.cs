@@ -14,6 +14,8 @@ public static class ClientView
         ClassListFile = Optional(spec.ClassListFile),
         ModelClassesFile = Optional(spec.ModelClassesFile),
         OutputFolder = Optional(spec.OutputFolder),
+        RealLabelsFile = Optional(spec.RealLabelsFile),
+        ClassSubsetFile = Optional(spec.ClassSubsetFile),
     };
 
     /// <summary>A blob location without its query string; a local path as it is (a '?' there is part of a name, not a secret).</summary>

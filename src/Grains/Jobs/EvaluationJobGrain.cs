@@ -7,6 +7,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using SENet.Contracts.Jobs;
 using SENet.Contracts.Workers;
 using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
 using SENet.Evaluation.Reproducibility;
@@ -159,7 +160,7 @@ public sealed class EvaluationJobGrain(
             var modelFile = await models.ResolveAsync(effective.ModelPath, token);
             use = await sessions.GetAsync(modelFile, InferenceDevice.Cpu, 1, token);
             modelSha256 = await Digests.FileSha256Async(modelFile, token);
-            _ = effective.ToPreprocessSpec(use.Session.InputHeight);
+            effective.CheckViewsFit(effective.ToPreprocessSpec(use.Session.InputHeight), use.Session.FixedBatchSize);
             // Every worker resolves it from the same graph and gets the same answer; the report says which it was.
             outputKind = effective.ResolveOutputs(use.Session.Description);
             if (use.Session.FixedBatchSize is null)
@@ -177,6 +178,7 @@ public sealed class EvaluationJobGrain(
                 // ImageFolder: planned while the listing streams, so the coordinator never holds the dataset's names.
                 var sharded = await ImageFolderSharder.PlanAsync(source, datasetSpec, use.Session.Classes, outputs, effective.ShardSize, token, manifestDigest);
                 (shardSizes, classNames) = (sharded.ShardSizes, sharded.ClassNames);
+                await LabelManifest.From(sharded.Subset, effective.RealLabelsFile is not null, sharded.FolderLayout, sharded.Note).WriteAsync(outputs, token);
             }
             else
             {
@@ -185,6 +187,7 @@ public sealed class EvaluationJobGrain(
                 shardSizes = await ShardManifest.WriteAsync(outputs, plan.Images, effective.ShardSize, token, manifestDigest);
                 labelsSha256 = await LabelsDigestAsync(effective.LabelsFile, source, token);
                 (classNames, issues) = (plan.ClassNames, plan.Issues);
+                await LabelManifest.From(plan.Subset, effective.RealLabelsFile is not null, plan.FolderLayout, plan.Note).WriteAsync(outputs, token);
             }
 
             // The workers write names beside the class indices of their predictions.

@@ -13,6 +13,8 @@ public static class JobInputAccess
         CheckFile(spec.LabelsFile, "--labels", storage);
         CheckFile(spec.ClassListFile, "--class-list", storage);
         CheckFile(spec.ModelClassesFile, "--model-classes", storage);
+        CheckFile(spec.RealLabelsFile, "--real-labels", storage);
+        CheckFile(spec.ClassSubsetFile, "--class-subset", storage);
     }
 
     /// <summary>

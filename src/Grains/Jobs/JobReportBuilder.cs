@@ -1,4 +1,6 @@
 using System.Text.Json;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Storage;
 
@@ -7,7 +9,8 @@ namespace SENet.Grains.Jobs;
 /// <summary>
 /// A cluster job's report from its stored state: the merged counts through <see cref="EvaluationReport.Create"/> (as the
 /// engine's local evaluator makes its own), the failures from planning and quarantine plus every merged shard's failures
-/// part, the shards' timings as the throughput chart, and the notes on workers that could not work.
+/// part, the shards' timings as the throughput chart, the label conventions the coordinator planned (the view, class
+/// folders, class subset, ImageNet-ReaL counts, from manifest/labels.json) and the notes on workers that could not work.
 /// </summary>
 public static class JobReportBuilder
 {
@@ -15,6 +18,7 @@ public static class JobReportBuilder
     public static async Task<EvaluationReport> BuildAsync(JobRecord job, IReadOnlyList<ShardRecord> shards, IOutputStore outputs, CancellationToken cancellationToken)
     {
         var spec = job.Spec!;
+        var labels = await LabelManifest.ReadAsync(outputs, cancellationToken);
         var failures = await ReadFailuresAsync(job, shards, outputs, cancellationToken);
         var duration = (job.FinishedUtc ?? DateTime.UtcNow) - job.StartedUtc;
         // Workers are tallied when they join; the report names the devices that scored shards, each with its silo (two
@@ -30,11 +34,15 @@ public static class JobReportBuilder
             ParameterCount = job.ModelParameters,
             MultiplyAccumulates = job.ModelMultiplyAccumulates,
             ImageSize = job.CropSize,
-            CropPct = spec.CropPct,
+            // A view's CROP_PCT (224@0.95) wins over --crop-pct, as the workers preprocessed.
+            CropPct = spec.ToPreprocessSpec(job.CropSize).CropPct,
             Interpolation = spec.Interpolation,
+            View = ViewSpec.Parse(spec.View).ToString(),
+            Labels = LabelConventionsReport.From(job.Counts!, labels?.FolderLayout, spec.ClassSubsetFile is { } subset ? StorageLocation.Redact(subset) : null,
+                labels?.Subset(job.Counts!.Classes), spec.RealLabelsFile is { } real ? StorageLocation.Redact(real) : null),
             Timeline = [.. shards.Where(s => s.Timing is not null).Select(s => s.Timing!).OrderBy(t => t.EndSeconds)],
             Reproducibility = reproducibility,
-            Notes = [.. job.ModelNote is { } modelNote ? [modelNote] : Array.Empty<string>(), .. reproducibility.PilExactNote is { } decoding ? [decoding] : Array.Empty<string>(), .. job.Workers.Where(w => w.Value.Stopped)
+            Notes = [.. job.ModelNote is { } modelNote ? [modelNote] : Array.Empty<string>(), .. labels?.Note is { } labelNote ? [labelNote] : Array.Empty<string>(), .. reproducibility.PilExactNote is { } decoding ? [decoding] : Array.Empty<string>(), .. job.Workers.Where(w => w.Value.Stopped)
                 .Select(w => $"Worker {w.Key} did not work: {w.Value.LastError}").Order(StringComparer.Ordinal)],
         };
     }

@@ -26,6 +26,14 @@ public static class JobSpecMapping
             "fail" => MissingPolicy.Fail,
             "skip-and-report" => MissingPolicy.SkipAndReport,
             _ => throw new ArgumentException($"Unknown missing-data policy '{spec.OnMissing}': use fail or skip-and-report."),
+        },
+        RealLabelsFile: spec.RealLabelsFile,
+        ClassSubsetFile: spec.ClassSubsetFile,
+        ClassSubsetMode: spec.ClassSubsetMode switch
+        {
+            "masked" => ClassSubsetMode.Masked,
+            "argmax" => ClassSubsetMode.Argmax,
+            _ => throw new ArgumentException($"Unknown class subset mode '{spec.ClassSubsetMode}': use masked or argmax."),
         });
 
     /// <summary>The per-file size limit, refused (naming the option) unless one file of that size fits one array.</summary>
@@ -44,9 +52,33 @@ public static class JobSpecMapping
     public static double EffectiveConfidenceLevel(this JobSpec spec) =>
         WilsonInterval.IsValidLevel(spec.ConfidenceLevel) ? spec.ConfidenceLevel : WilsonInterval.DefaultLevel;
 
-    public static PreprocessSpec ToPreprocessSpec(this JobSpec spec, int cropSize) => new(
+    /// <summary>The job's preprocessing for a model taking <paramref name="cropSize"/>² images; a view's SIZE must be that size, its CROP_PCT wins over --crop-pct.</summary>
+    public static PreprocessSpec ToPreprocessSpec(this JobSpec spec, int cropSize)
+    {
+        var view = ViewSpec.Parse(spec.View);
+        if (view.CropSize is { } size && size != cropSize)
+        {
+            throw new ArgumentException($"--view {spec.View} crops {size}×{size}, but the model takes {cropSize}×{cropSize} images. Use --view {cropSize}@{(view.CropPct ?? spec.CropPct).ToString(System.Globalization.CultureInfo.InvariantCulture)}, or a model exported for {size}.");
+        }
+
+        return spec.ToPreprocessSpec(cropSize, view);
+    }
+
+    /// <summary>Refuses, before any work, a view whose crops of one image cannot share one batch (ten crops need at least 10 slots).</summary>
+    public static void CheckViewsFit(this JobSpec spec, PreprocessSpec preprocess, int? fixedBatchSize)
+    {
+        var batch = fixedBatchSize ?? spec.BatchSize;
+        if (batch < preprocess.ViewsPerImage)
+        {
+            throw new ArgumentException(fixedBatchSize is null
+                ? $"--view {spec.View} runs an image's {preprocess.ViewsPerImage} crops in one batch: --batch-size {spec.BatchSize} is too small; use at least {preprocess.ViewsPerImage} (it counts crops)."
+                : $"--view {spec.View} runs an image's {preprocess.ViewsPerImage} crops in one batch, but the model's batch is fixed at {fixedBatchSize}. Use --view center, or a model with a dynamic batch dimension.");
+        }
+    }
+
+    private static PreprocessSpec ToPreprocessSpec(this JobSpec spec, int cropSize, ViewSpec view) => new(
         cropSize,
-        spec.CropPct,
+        view.CropPct ?? spec.CropPct,
         spec.Interpolation switch
         {
             "bilinear" => Interpolation.Bilinear,
@@ -59,5 +91,6 @@ public static class JobSpecMapping
             "caffe" => Normalization.Caffe,
             _ => throw new ArgumentException($"Unknown normalisation '{spec.Normalization}': use imagenet or caffe."),
         },
-        spec.FastDecode);
+        spec.FastDecode,
+        view.View);
 }

@@ -61,9 +61,11 @@ public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, Mod
         using var use = await sessions.GetAsync(modelPath, DeviceInventory.ToInferenceDevice(device, spec.DevicePolicy), spec.BatchSize, cancellationToken);
         var session = use.Session;
         using var decoder = new ImageDecoder();
+        // The label conventions as the coordinator resolved them while planning (class subset, label sets).
+        var labels = await LabelManifest.ReadAsync(outputs, cancellationToken);
         var pipeline = new EvaluationPipeline(session, datasets.Open(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
             new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode,
-                MaxFileBytes: spec.CheckedMaxFileBytes(), Outputs: spec.OutputKind()));
+                MaxFileBytes: spec.CheckedMaxFileBytes(), ClassSubset: labels?.Subset(session.Classes), LabelSets: labels?.LabelSets ?? false, Outputs: spec.OutputKind()));
 
         var renewal = new LeaseRenewal(lease, imagesDone => job.RenewAsync(lease, imagesDone), leaseLost, RenewInterval, logger);
         var classNames = await ShardManifest.ReadClassNamesAsync(outputs, cancellationToken);
