@@ -4,6 +4,7 @@ using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
 using SENet.Evaluation.Pipeline;
+using SENet.Evaluation.Tests.Pipeline;
 
 namespace SENet.Cluster.Tests;
 
