@@ -18,7 +18,8 @@ public sealed class ClassifierSession : IDisposable
     private readonly ConcurrentQueue<InferenceSession> _idle;
     private readonly SemaphoreSlim _idleCount;
     private readonly RunOptions _runOptions = new();
-    private readonly OrtAllocator? _pinnedAllocator;
+    private OrtAllocator? _pinnedAllocator;
+    private bool _pinnedOutputs = true;
     private readonly string _inputName;
     private readonly string _outputName;
     private readonly Lock _lifetime = new();
@@ -83,8 +84,14 @@ public sealed class ClassifierSession : IDisposable
     /// <summary>Batches live in page-locked host memory (a CUDA session), so copies to the GPU are direct.</summary>
     public bool PinnedHostMemory => _pinnedAllocator is not null;
 
-    /// <summary>Why a CUDA session runs on pageable batches: ONNX Runtime's pinned allocator refused (null otherwise).</summary>
-    public string? PinnedMemoryFallbackReason { get; private init; }
+    /// <summary>The scores come back into page-locked memory too (false: only the images go from it).</summary>
+    public bool PinnedOutputs => PinnedHostMemory && _pinnedOutputs;
+
+    /// <summary>
+    /// Why a CUDA session runs on pageable batches or pageable score buffers: ONNX Runtime's pinned allocator refused,
+    /// or a warm-up run on pinned buffers failed (null otherwise).
+    /// </summary>
+    public string? PinnedMemoryFallbackReason { get; private set; }
 
     /// <summary>
     /// Loads the model at <paramref name="path"/>: its type and size are checked before it is read, and external data
@@ -151,11 +158,11 @@ public sealed class ClassifierSession : IDisposable
             try
             {
                 // A GPU tunes its convolutions for the batch shape it sees (cuDNN's algorithm search) and only ever runs full batches: warm up with one.
-                RefusedIfItFails(provider, () => classifier.WarmUp(classifier.FullBatchesOnly ? maxBatch : 1));
+                classifier.WarmUpFallingBackFromPinned(provider, classifier.FullBatchesOnly ? maxBatch : 1);
             }
             catch
             {
-                pinned?.Dispose();
+                classifier._pinnedAllocator?.Dispose();
                 throw;
             }
 
@@ -171,6 +178,42 @@ public sealed class ClassifierSession : IDisposable
             sessionOptions.Dispose();
         }
     }
+
+    /// <summary>
+    /// Warms up on page-locked batches, then, where ONNX Runtime fails to run on them, on page-locked images with
+    /// pageable scores, then on pageable batches. ONNX Runtime 1.31's CUDA provider was seen on an H200 to refuse a
+    /// run whose bound output was pinned memory ("GPUDataTransfer::CopyTensorAsync … dst_data != src_data"): a slower
+    /// copy beats a device that cannot run at all, and the reason is kept for the report and the benchmark.
+    /// </summary>
+    private void WarmUpFallingBackFromPinned(string provider, int images)
+    {
+        try
+        {
+            RefusedIfItFails(provider, () => WarmUp(images));
+            return;
+        }
+        catch (OnnxRuntimeException e) when (_pinnedAllocator is not null && _pinnedOutputs)
+        {
+            _pinnedOutputs = false;
+            PinnedMemoryFallbackReason = $"a run with pinned score buffers failed ({FirstLine(e.Message)})";
+        }
+
+        try
+        {
+            RefusedIfItFails(provider, () => WarmUp(images));
+            return;
+        }
+        catch (OnnxRuntimeException e) when (_pinnedAllocator is not null)
+        {
+            _pinnedAllocator.Dispose();
+            _pinnedAllocator = null;
+            PinnedMemoryFallbackReason = $"{PinnedMemoryFallbackReason}; a run with pinned image buffers failed too ({FirstLine(e.Message)})";
+        }
+
+        RefusedIfItFails(provider, () => WarmUp(images));
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     /// <summary>
     /// A model that loads but fails on a test image (a Reshape that cannot apply, an operator given a shape it refuses)
@@ -232,7 +275,7 @@ public sealed class ClassifierSession : IDisposable
 
         // A fixed-batch model runs nothing but its own batch size: every batch holds exactly that many slots.
         var slots = FixedBatchSize ?? Math.Min(capacity ?? MaxBatchSize, MaxBatchSize);
-        return new(slots, 3, InputHeight, InputWidth, Classes, _pinnedAllocator, BatchDisposed);
+        return new(slots, 3, InputHeight, InputWidth, Classes, _pinnedAllocator, _pinnedOutputs, BatchDisposed);
     }
 
     private void BatchDisposed()

@@ -14,7 +14,8 @@ namespace SENet.Evaluation.Models;
 /// </summary>
 public sealed unsafe class InferenceBatch : IDisposable
 {
-    private readonly OrtMemoryInfo _memoryInfo;
+    private readonly OrtMemoryInfo _inputMemoryInfo;
+    private readonly OrtMemoryInfo _outputMemoryInfo;
     private readonly float[]? _managedInput;
     private readonly float[]? _managedOutput;
     private readonly OrtValue? _nativeInput;
@@ -24,7 +25,7 @@ public sealed unsafe class InferenceBatch : IDisposable
     private readonly Dictionary<int, (OrtValue Input, OrtValue Output)> _tensorsByCount = [];
     private Action? _onDisposed;
 
-    internal InferenceBatch(int capacity, int channels, int height, int width, int classes, OrtAllocator? pinnedAllocator, Action onDisposed)
+    internal InferenceBatch(int capacity, int channels, int height, int width, int classes, OrtAllocator? pinnedAllocator, bool pinnedOutput, Action onDisposed)
     {
         _onDisposed = onDisposed;
         Capacity = capacity;
@@ -39,18 +40,27 @@ public sealed unsafe class InferenceBatch : IDisposable
         Shape = [channels, height, width];
         if (pinnedAllocator is null)
         {
-            _memoryInfo = OrtMemoryInfo.DefaultInstance;
+            _inputMemoryInfo = OrtMemoryInfo.DefaultInstance;
             _managedInput = GC.AllocateArray<float>(capacity * ImageLength, pinned: true);
-            _managedOutput = GC.AllocateArray<float>(capacity * classes, pinned: true);
             _input = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_managedInput));
+        }
+        else
+        {
+            _inputMemoryInfo = pinnedAllocator.Info;
+            _nativeInput = OrtValue.CreateAllocatedTensorValue(pinnedAllocator, TensorElementType.Float, [(long)capacity * ImageLength]);
+            _input = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(_nativeInput.GetTensorMutableRawData()));
+        }
+
+        if (pinnedAllocator is null || !pinnedOutput)
+        {
+            _outputMemoryInfo = OrtMemoryInfo.DefaultInstance;
+            _managedOutput = GC.AllocateArray<float>(capacity * classes, pinned: true);
             _output = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_managedOutput));
         }
         else
         {
-            _memoryInfo = pinnedAllocator.Info;
-            _nativeInput = OrtValue.CreateAllocatedTensorValue(pinnedAllocator, TensorElementType.Float, [(long)capacity * ImageLength]);
+            _outputMemoryInfo = pinnedAllocator.Info;
             _nativeOutput = OrtValue.CreateAllocatedTensorValue(pinnedAllocator, TensorElementType.Float, [(long)capacity * classes]);
-            _input = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(_nativeInput.GetTensorMutableRawData()));
             _output = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(_nativeOutput.GetTensorMutableRawData()));
         }
 
@@ -117,8 +127,8 @@ public sealed unsafe class InferenceBatch : IDisposable
         if (!_tensorsByCount.TryGetValue(count, out var tensors))
         {
             tensors = (
-                OrtValue.CreateTensorValueWithData(_memoryInfo, TensorElementType.Float, [count, .. Shape], (IntPtr)_input, (long)count * ImageLength * sizeof(float)),
-                OrtValue.CreateTensorValueWithData(_memoryInfo, TensorElementType.Float, [count, Classes], (IntPtr)_output, (long)count * Classes * sizeof(float)));
+                OrtValue.CreateTensorValueWithData(_inputMemoryInfo, TensorElementType.Float, [count, .. Shape], (IntPtr)_input, (long)count * ImageLength * sizeof(float)),
+                OrtValue.CreateTensorValueWithData(_outputMemoryInfo, TensorElementType.Float, [count, Classes], (IntPtr)_output, (long)count * Classes * sizeof(float)));
             _tensorsByCount[count] = tensors;
         }
 
