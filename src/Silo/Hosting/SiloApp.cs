@@ -44,6 +44,8 @@ public static class SiloApp
         AddTimestamps(web.Services);
         web.WebHost.UseUrls($"http://localhost:{port}");
         web.AddSenetSilo();
+        // The dashboard is the program's alone (ASP.NET Core): the hosting library, and with it the CLI, carry none.
+        web.UseOrleans(orleans => orleans.AddDashboard());
         var app = web.Build();
         app.MapOrleansDashboard();
         return app;

@@ -5,7 +5,6 @@ using SENet.Grains.Devices;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Hosting.Kubernetes;
-using Orleans.Dashboard;
 using SENet.Evaluation.Storage;
 using SENet.Grains.Hosting;
 using SENet.Grains.Jobs;
@@ -122,10 +121,6 @@ public static class SenetSiloHosting
 
             // Trace context flows through grain calls, so one trace shows a job across silos.
             orleans.AddActivityPropagation();
-            if (telemetry?.DashboardPort is not null)
-            {
-                orleans.AddDashboard();
-            }
         });
         builder.Services.AddSenetTelemetry(telemetry ?? new TelemetryOptions(), $"{silo.ClusterId}/{silo.SiloPort}");
         return builder;
