@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using SENet.Silo.Hosting;
 
 // A SENet silo: configuration from appsettings.json (beside the program), SENet__… environment variables and --SENet:…=… arguments.
@@ -13,12 +14,23 @@ try
 {
     silo = SiloApp.Build(args);
 }
-catch (Exception e) when (e is ArgumentException or InvalidOperationException or FileNotFoundException)
+catch (Exception e) when (e is OptionsValidationException or ArgumentException or InvalidOperationException or FileNotFoundException)
 {
     // A configuration the silo cannot run with (a setting, a port in use): one line naming it, not a stack trace.
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
 }
 
-await silo.RunAsync();
+try
+{
+    await silo.RunAsync();
+}
+catch (Exception e) when (e is OptionsValidationException || e is AggregateException { InnerExceptions: var all } && all.All(i => i is OptionsValidationException))
+{
+    // Settings checked as the host starts (ValidateOnStart; several sections fail together): the silo refuses to start, naming the keys.
+    var refusals = e is AggregateException several ? several.InnerExceptions.Select(i => i.Message) : [e.Message];
+    Console.Error.WriteLine($"error: {string.Join("; ", refusals)}");
+    return 1;
+}
+
 return 0;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Console;
@@ -20,11 +19,16 @@ public static class SiloApp
     /// <summary>UTC, sortable, to the millisecond: silo logs are read side by side across nodes.</summary>
     public const string LogTimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
 
+    /// <summary>
+    /// The silo's host, built but not started. A setting that cannot work throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>
+    /// naming its key (here, or from StartAsync for what is checked at start); a port in use, <see cref="InvalidOperationException"/>.
+    /// </summary>
     public static IHost Build(string[] args)
     {
-        var configuration = new ConfigurationBuilder().SetBasePath(ContentRoot).AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables().AddCommandLine(args).Build();
-        var telemetry = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = ContentRoot });
+        // Read from the host's own configuration, through the options' binding and checks.
+        var telemetry = builder.Configuration.Resolve<TelemetryOptions>();
+        var silo = builder.Configuration.Resolve<SiloOptions>();
         ListeningPorts.EnsureFree(
         [
             ("SENet:Silo:SiloPort", silo.SiloPort),
@@ -34,12 +38,13 @@ public static class SiloApp
         ]);
         if (telemetry.DashboardPort is not { } port)
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = ContentRoot });
             AddTimestamps(builder.Services);
             builder.AddSenetSilo();
             return builder.Build();
         }
 
+        // The dashboard needs ASP.NET Core's web host: its builder reads the same sources (appsettings.json beside the
+        // program, environment, arguments) in place of the generic one.
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot });
         AddTimestamps(web.Services);
         web.WebHost.UseUrls($"http://localhost:{port}");
