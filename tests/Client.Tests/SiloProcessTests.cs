@@ -49,6 +49,20 @@ public sealed partial class SiloProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task ASettingCheckedAsTheSiloStartsIsRefusedInOneLineNamingTheKey()
+    {
+        var ports = FreePorts.Take(2).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
+        await using var silo = DotnetProcess.Start("senet-silo.dll",
+            [$"--SENet:Silo:SiloPort={ports[0]}", $"--SENet:Silo:GatewayPort={ports[1]}", "--SENet:Devices:List=cpu:0", "--SENet:JobState:OverlayLimit=0"], NoEnvironment);
+
+        Assert.Equal(1, await silo.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("error: SENet:JobState:OverlayLimit=0 must be 1 or more", silo.Output);
+        Assert.DoesNotContain("Unhandled exception", silo.Output);
+        Assert.DoesNotContain("   at ", silo.Output);
+        Assert.DoesNotContain("Application started", silo.Output);
+    }
+
+    [Fact]
     public async Task HelpPrintsTheSilosSettingsInsteadOfStartingOne()
     {
         await using var help = DotnetProcess.Start("senet-silo.dll", ["--help"], NoEnvironment);

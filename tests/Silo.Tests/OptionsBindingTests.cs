@@ -31,6 +31,21 @@ public sealed class OptionsBindingTests
     }
 
     [Fact]
+    public void SeveralSettingsThatCannotWorkAreRefusedTogetherWhileTheSiloIsBuilt()
+    {
+        var ports = FreePorts.Take(2).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+        var refused = Assert.Throws<OptionsValidationException>(() => SiloApp.Build(
+        [
+            $"--SENet:Silo:SiloPort={ports[0]}", $"--SENet:Silo:GatewayPort={ports[1]}", "--SENet:Devices:List=cpu:0",
+            "--SENet:JobState:OverlayLimit=0", "--SENet:JobState:ShardsPerPartition=-1",
+        ]));
+
+        Assert.Contains("SENet:JobState:OverlayLimit=0", refused.Message);
+        Assert.Contains("SENet:JobState:ShardsPerPartition=-1", refused.Message);
+    }
+
+    [Fact]
     public void EverySectionIsBoundFromTheHostsConfiguration()
     {
         var builder = SiloBuilder("--SENet:JobState:ShardsPerPartition=64", "--SENet:Devices:ReadConcurrency=32", "--SENet:Storage:InputRoots:0=/data");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 namespace SENet.Silo.Hosting;
@@ -20,8 +21,8 @@ public static class SiloApp
     public const string LogTimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
 
     /// <summary>
-    /// The silo's host, built but not started. A setting that cannot work throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>
-    /// naming its key (here, or from StartAsync for what is checked at start); a port in use, <see cref="InvalidOperationException"/>.
+    /// The silo's host, built and checked but not started. A setting that cannot work throws
+    /// <see cref="OptionsValidationException"/> naming its key; a port in use, <see cref="InvalidOperationException"/>.
     /// </summary>
     public static IHost Build(string[] args)
     {
@@ -40,7 +41,7 @@ public static class SiloApp
         {
             AddTimestamps(builder.Services);
             builder.AddSenetSilo();
-            return builder.Build();
+            return Checked(builder.Build());
         }
 
         // The dashboard needs ASP.NET Core's web host: its builder reads the same sources (appsettings.json beside the
@@ -53,7 +54,32 @@ public static class SiloApp
         web.UseOrleans(orleans => orleans.AddDashboard());
         var app = web.Build();
         app.MapOrleansDashboard();
-        return app;
+        return Checked(app);
+    }
+
+    /// <summary>
+    /// Runs the checks the host would run as it starts (ValidateOnStart) now: a refusal then comes before the host logs
+    /// anything, as one <see cref="OptionsValidationException"/> naming every key that cannot work, not as a failed start
+    /// with a logged stack trace.
+    /// </summary>
+    private static IHost Checked(IHost host)
+    {
+        try
+        {
+            host.Services.GetService<IStartupValidator>()?.Validate();
+            return host;
+        }
+        catch (AggregateException several) when (several.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            host.Dispose();
+            var first = (OptionsValidationException)several.InnerExceptions[0];
+            throw new OptionsValidationException(first.OptionsName, first.OptionsType, several.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures));
+        }
+        catch (OptionsValidationException)
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Timestamps on every console line, unless the configuration chose its own format.</summary>
