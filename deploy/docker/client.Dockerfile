@@ -4,8 +4,8 @@
 #   docker build -f deploy/docker/client.Dockerfile -t senet-client .
 #   docker run --rm senet-client --help
 #
-# Same runtime as the CPU silo: ASP.NET Core 10 on Ubuntu 24.04 (the CLI references the silo project for the
-# embedded cluster, and with it Microsoft.AspNetCore.App), plus TurboJPEG for evaluate and bench.
+# The plain .NET 10 runtime on Ubuntu 24.04, plus TurboJPEG for evaluate and bench: the CLI references the hosting
+# library (src/Hosting) for the embedded cluster, not the silo program, so it needs no ASP.NET Core (the dashboard's).
 
 # The SDK stage runs on the build machine's own platform (fast on arm64 laptops too) and publishes for linux-x64.
 FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
@@ -15,7 +15,7 @@ RUN --mount=type=cache,id=senet-nuget,target=/root/.nuget/packages \
     dotnet publish src/Client/SENet.Client.csproj -c Release -r linux-x64 --self-contained false \
         -p:UseAppHost=false -o /app
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble
+FROM mcr.microsoft.com/dotnet/runtime:10.0-noble
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libturbojpeg fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using SENet.Silo.Hosting;
 
 // A SENet silo: configuration from appsettings.json (beside the program), SENet__… environment variables and --SENet:…=… arguments.
@@ -13,7 +14,7 @@ try
 {
     silo = SiloApp.Build(args);
 }
-catch (Exception e) when (e is ArgumentException or InvalidOperationException or FileNotFoundException)
+catch (Exception e) when (e is OptionsValidationException or ArgumentException or InvalidOperationException or FileNotFoundException)
 {
     // A configuration the silo cannot run with (a setting, a port in use): one line naming it, not a stack trace.
     Console.Error.WriteLine($"error: {e.Message}");

@@ -16,7 +16,7 @@ public sealed partial class SiloProcessTests : IDisposable
         var ports = FreePorts.Take(2).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
 
         // The working directory holds no appsettings.json, as the repository root holds none: the program's own is read.
-        await using var silo = DotnetProcess.Start(Path.Combine(AppContext.BaseDirectory, "senet-silo.dll"),
+        await using var silo = DotnetProcess.Start(DotnetProcess.PathOf("senet-silo.dll"),
             [$"--SENet:Silo:SiloPort={ports[0]}", $"--SENet:Silo:GatewayPort={ports[1]}", $"--SENet:Silo:ClusterId=cwd-{Guid.NewGuid():N}", "--SENet:Devices:List=cpu:0"],
             NoEnvironment, _elsewhere.FullName);
         Assert.True(await silo.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(90)), silo.Output);
@@ -25,7 +25,7 @@ public sealed partial class SiloProcessTests : IDisposable
         Assert.NotEmpty(entries);
         Assert.All(entries, l => Assert.Matches(TimestampedEntry(), l));
         Assert.DoesNotContain(entries, l => l.Contains("info: Orleans.", StringComparison.Ordinal));
-        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json")), "the silo's appsettings.json is not beside the program");
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(DotnetProcess.PathOf("senet-silo.dll"))!, "appsettings.json")), "the silo's appsettings.json is not beside the program");
         Assert.Empty(_elsewhere.GetFileSystemInfos());
     }
 
@@ -46,6 +46,20 @@ public sealed partial class SiloProcessTests : IDisposable
         Assert.Contains("senet-silo.dll", second.Output);
         Assert.DoesNotContain("Application started", second.Output);
         Assert.False(first.HasExited);
+    }
+
+    [Fact]
+    public async Task ASettingCheckedAsTheSiloStartsIsRefusedInOneLineNamingTheKey()
+    {
+        var ports = FreePorts.Take(2).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
+        await using var silo = DotnetProcess.Start("senet-silo.dll",
+            [$"--SENet:Silo:SiloPort={ports[0]}", $"--SENet:Silo:GatewayPort={ports[1]}", "--SENet:Devices:List=cpu:0", "--SENet:JobState:OverlayLimit=0"], NoEnvironment);
+
+        Assert.Equal(1, await silo.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("error: SENet:JobState:OverlayLimit=0 must be 1 or more", silo.Output);
+        Assert.DoesNotContain("Unhandled exception", silo.Output);
+        Assert.DoesNotContain("   at ", silo.Output);
+        Assert.DoesNotContain("Application started", silo.Output);
     }
 
     [Fact]

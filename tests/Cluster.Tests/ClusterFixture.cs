@@ -50,7 +50,7 @@ public class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((options, silo) =>
         {
             silo.AddSenetGrains(DevicesFor(options.SiloName), useMemoryStorage: false, storage: Storage);
-            silo.Services.AddSingleton(JobState);
+            silo.Services.Configure<SENet.Grains.Jobs.JobStateOptions>(o => (o.ShardsPerPartition, o.OverlayLimit) = (JobState.ShardsPerPartition, JobState.OverlayLimit));
             silo.Services.AddSingleton<ReadGate>();
             silo.Services.AddSingleton<SENet.Evaluation.Storage.IDatasetSourceFactory, GatedDatasetSourceFactory>();
             ConfigureJobStorage(silo);

@@ -94,7 +94,7 @@ public sealed class ModelCacheTests : IAsyncLifetime
     }
 
     private ModelCache Cache(long maxModelBytes = ModelFiles.DefaultMaxBytes) =>
-        new(new StorageOptions { ConnectionString = _azurite.ConnectionString, MaxModelBytes = maxModelBytes, MaxRetries = 1 }) { Folder = _cache };
+        new(Microsoft.Extensions.Options.Options.Create(new StorageOptions { ConnectionString = _azurite.ConnectionString, MaxModelBytes = maxModelBytes, MaxRetries = 1 })) { Folder = _cache };
 
     private static float[] Scores(ClassifierSession session)
     {

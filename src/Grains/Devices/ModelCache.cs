@@ -5,6 +5,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using SENet.Evaluation.Models;
 using SENet.Evaluation.Storage;
+using Microsoft.Extensions.Options;
 
 namespace SENet.Grains.Devices;
 
@@ -14,9 +15,10 @@ namespace SENet.Grains.Devices;
 /// are downloaded beside it, from beside the model blob, by validated relative names only. Sizes are checked against
 /// <see cref="StorageOptions.MaxModelBytes"/> from Content-Length before any byte is downloaded.
 /// </summary>
-public sealed class ModelCache(StorageOptions storage)
+public sealed class ModelCache(IOptions<StorageOptions> storageOptions)
 {
     private const string ModelFileName = "model.onnx";
+    private readonly StorageOptions storage = storageOptions.Value;
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _downloads = new();
 
     public string Folder { get; init; } = Path.Combine(Path.GetTempPath(), "senet-models");

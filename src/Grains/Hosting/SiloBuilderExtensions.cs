@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using SENet.Contracts.Workers;
 using SENet.Evaluation.Pipeline;
@@ -16,6 +17,9 @@ public static class SiloBuilderExtensions
     /// Everything a silo needs to host SENet's grains: device discovery advertised as silo metadata, worker placement,
     /// the silo's session pool and shard runner. <paramref name="useMemoryStorage"/> adds in-memory job storage
     /// (development and the embedded default); clusters configure a durable <see cref="StorageNames.Jobs"/> provider instead.
+    /// The grains read <see cref="DeviceOptions"/>, <see cref="StorageOptions"/> and <see cref="JobStateOptions"/> through
+    /// <see cref="IOptions{TOptions}"/>: <paramref name="devices"/> and <paramref name="storage"/> are their starting values
+    /// (the silo's shape, its advertised devices, is decided from them now), and <c>Configure&lt;T&gt;</c> changes the rest.
     /// </summary>
     public static ISiloBuilder AddSenetGrains(this ISiloBuilder silo, DeviceOptions devices, bool useMemoryStorage = true, StorageOptions? storage = null)
     {
@@ -48,16 +52,35 @@ public static class SiloBuilderExtensions
             Cuda = cuda,
             MaxModelBytes = (storage ?? new StorageOptions()).MaxModelBytes,
         });
-        silo.Services.AddSingleton(devices);
+        silo.Services.AddGivenOptions(devices);
         silo.Services.AddSingleton(discovery);
         silo.Services.AddHostedService<DeviceReport>();
         silo.Services.AddSingleton(_ => new DecodeScheduler(devices.DecodeWorkers));
-        silo.Services.AddSingleton(storage ?? new StorageOptions());
-        silo.Services.AddSingleton<IDatasetSourceFactory, DatasetSourceFactory>();
-        silo.Services.AddSingleton(new JobStateOptions());
+        silo.Services.AddGivenOptions(storage ?? new StorageOptions());
+        // The engine knows no options pattern: it takes the values.
+        silo.Services.AddSingleton<IDatasetSourceFactory>(services => new DatasetSourceFactory(services.GetRequiredService<IOptions<StorageOptions>>().Value));
+        silo.Services.AddOptions<JobStateOptions>();
         silo.Services.AddSingleton<ModelCache>();
         silo.Services.AddSingleton<ShardRunner>();
         silo.Services.AddHostedService<JobResumer>();
         return silo;
+    }
+
+    /// <summary>
+    /// Options of type <typeparamref name="TOptions"/> starting from <paramref name="given"/> (see
+    /// <see cref="GivenOptionsFactory{TOptions}"/>), unless the host already binds them from configuration or was given
+    /// them (the silo program: its values were read from that configuration).
+    /// </summary>
+    public static IServiceCollection AddGivenOptions<TOptions>(this IServiceCollection services, TOptions given) where TOptions : class
+    {
+        if (services.Any(d => d.ServiceType == typeof(IOptionsFactory<TOptions>) || d.ServiceType == typeof(IOptionsChangeTokenSource<TOptions>)))
+        {
+            return services;
+        }
+
+        services.AddOptions<TOptions>();
+        services.AddSingleton<IOptionsFactory<TOptions>>(provider => new GivenOptionsFactory<TOptions>(given, provider.GetServices<IConfigureOptions<TOptions>>(),
+            provider.GetServices<IPostConfigureOptions<TOptions>>(), provider.GetServices<IValidateOptions<TOptions>>()));
+        return services;
     }
 }

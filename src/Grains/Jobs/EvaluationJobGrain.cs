@@ -15,6 +15,7 @@ using SENet.Evaluation.Storage;
 using SENet.Evaluation.Telemetry;
 using Orleans.Storage;
 using SENet.Grains.Devices;
+using Microsoft.Extensions.Options;
 
 namespace SENet.Grains.Jobs;
 
@@ -28,15 +29,16 @@ namespace SENet.Grains.Jobs;
 public sealed class EvaluationJobGrain(
     SessionPool sessions,
     ModelCache models,
-    StorageOptions storage,
+    IOptions<StorageOptions> storageOptions,
     IDatasetSourceFactory datasets,
-    JobStateOptions stateOptions,
+    IOptions<JobStateOptions> stateOptions,
     IClusterMembershipService membership,
     ISiloMetadataCache siloMetadata,
     ILocalSiloDetails localSilo,
     ILogger<EvaluationJobGrain> logger) : Grain, IEvaluationJobGrain
 {
     private const string DatasetStage = "dataset";
+    private readonly StorageOptions storage = storageOptions.Value;
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
     private readonly HashSet<string> _startedWorkers = [];
@@ -61,7 +63,7 @@ public sealed class EvaluationJobGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _store = new JobStateStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Jobs), this.GetGrainId(), stateOptions.ShardsPerPartition, stateOptions.OverlayLimit);
+        _store = new JobStateStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Jobs), this.GetGrainId(), stateOptions.Value.ShardsPerPartition, stateOptions.Value.OverlayLimit);
         _commit = new GroupCommit(() => _store.WriteAsync(Snapshot, _shards));
         (_job, _shards) = await _store.LoadAsync();
         if (_job.Spec is null || _job.ShardCount == 0)

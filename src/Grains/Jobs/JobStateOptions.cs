@@ -8,6 +8,9 @@ namespace SENet.Grains.Jobs;
 /// </summary>
 public sealed class JobStateOptions
 {
+    /// <summary>Configuration section (<c>SENet:JobState:ShardsPerPartition</c>, <c>SENet:JobState:OverlayLimit</c>).</summary>
+    public const string Section = "SENet:JobState";
+
     public int ShardsPerPartition { get; set; } = JobStateStore.DefaultPartitionSize;
 
     public int OverlayLimit { get; set; } = JobStateStore.DefaultOverlayLimit;

@@ -7,6 +7,7 @@ using SENet.Evaluation.Models;
 using SENet.Evaluation.Storage;
 using SENet.Grains.Devices;
 using SENet.Grains.Placement;
+using Microsoft.Extensions.Options;
 
 namespace SENet.Grains.Workers;
 
@@ -15,10 +16,11 @@ namespace SENet.Grains.Workers;
 /// each shard to the <see cref="ShardRunner"/> on the thread pool: grain turns never wait on decoding or inference.
 /// </summary>
 [DevicePlacement]
-public sealed class InferenceWorkerGrain(ShardRunner runner, DeviceOptions devices, ILocalSiloDetails silo, IHostApplicationLifetime host, ILogger<InferenceWorkerGrain> logger)
+public sealed class InferenceWorkerGrain(ShardRunner runner, IOptions<DeviceOptions> deviceOptions, ILocalSiloDetails silo, IHostApplicationLifetime host, ILogger<InferenceWorkerGrain> logger)
     : Grain, IInferenceWorkerGrain
 {
     private const int ConsecutiveFailuresBeforeGivingUp = 3;
+    private readonly DeviceOptions devices = deviceOptions.Value;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
 
     private readonly Dictionary<string, (CancellationTokenSource Stop, Task Loop)> _jobs = [];

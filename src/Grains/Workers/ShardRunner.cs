@@ -12,6 +12,7 @@ using SENet.Evaluation.Storage;
 using SENet.Evaluation.Telemetry;
 using SENet.Grains.Devices;
 using SENet.Grains.Jobs;
+using Microsoft.Extensions.Options;
 
 namespace SENet.Grains.Workers;
 
@@ -20,9 +21,11 @@ namespace SENet.Grains.Workers;
 /// silo's shared session, renews the lease as images complete, and writes the shard's predictions part (once, by
 /// rename, so a retried or duplicated shard replaces its own part and never adds rows).
 /// </summary>
-public sealed class ShardRunner(SessionPool sessions, DeviceOptions devices, ModelCache models, StorageOptions storage, IDatasetSourceFactory datasets, DecodeScheduler decode, IGrainFactory grains, ILocalSiloDetails silo, ILogger<ShardRunner> logger)
+public sealed class ShardRunner(SessionPool sessions, IOptions<DeviceOptions> deviceOptions, ModelCache models, IOptions<StorageOptions> storageOptions, IDatasetSourceFactory datasets, DecodeScheduler decode, IGrainFactory grains, ILocalSiloDetails silo, ILogger<ShardRunner> logger)
 {
     private static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(2);
+    private readonly DeviceOptions devices = deviceOptions.Value;
+    private readonly StorageOptions storage = storageOptions.Value;
 
     /// <summary>Loads the job's model on this worker's device (once per silo); a device that cannot must not take leases.</summary>
     public async Task PrepareAsync(string device, JobSpec spec, CancellationToken cancellationToken)

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 namespace SENet.Silo.Hosting;
@@ -20,11 +20,16 @@ public static class SiloApp
     /// <summary>UTC, sortable, to the millisecond: silo logs are read side by side across nodes.</summary>
     public const string LogTimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
 
+    /// <summary>
+    /// The silo's host, built and checked but not started. A setting that cannot work throws
+    /// <see cref="OptionsValidationException"/> naming its key; a port in use, <see cref="InvalidOperationException"/>.
+    /// </summary>
     public static IHost Build(string[] args)
     {
-        var configuration = new ConfigurationBuilder().SetBasePath(ContentRoot).AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables().AddCommandLine(args).Build();
-        var telemetry = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = ContentRoot });
+        // Read from the host's own configuration, through the options' binding and checks.
+        var telemetry = builder.Configuration.Resolve<TelemetryOptions>();
+        var silo = builder.Configuration.Resolve<SiloOptions>();
         ListeningPorts.EnsureFree(
         [
             ("SENet:Silo:SiloPort", silo.SiloPort),
@@ -34,19 +39,47 @@ public static class SiloApp
         ]);
         if (telemetry.DashboardPort is not { } port)
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = ContentRoot });
             AddTimestamps(builder.Services);
             builder.AddSenetSilo();
-            return builder.Build();
+            return Checked(builder.Build());
         }
 
+        // The dashboard needs ASP.NET Core's web host: its builder reads the same sources (appsettings.json beside the
+        // program, environment, arguments) in place of the generic one.
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot });
         AddTimestamps(web.Services);
         web.WebHost.UseUrls($"http://localhost:{port}");
         web.AddSenetSilo();
+        // The dashboard is the program's alone (ASP.NET Core): the hosting library, and with it the CLI, carry none.
+        web.UseOrleans(orleans => orleans.AddDashboard());
         var app = web.Build();
         app.MapOrleansDashboard();
-        return app;
+        return Checked(app);
+    }
+
+    /// <summary>
+    /// Runs the checks the host would run as it starts (ValidateOnStart) now: a refusal then comes before the host logs
+    /// anything, as one <see cref="OptionsValidationException"/> naming every key that cannot work, not as a failed start
+    /// with a logged stack trace.
+    /// </summary>
+    private static IHost Checked(IHost host)
+    {
+        try
+        {
+            host.Services.GetService<IStartupValidator>()?.Validate();
+            return host;
+        }
+        catch (AggregateException several) when (several.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            host.Dispose();
+            var first = (OptionsValidationException)several.InnerExceptions[0];
+            throw new OptionsValidationException(first.OptionsName, first.OptionsType, several.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures));
+        }
+        catch (OptionsValidationException)
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Timestamps on every console line, unless the configuration chose its own format.</summary>

@@ -7,7 +7,7 @@ namespace SENet.Evaluation.Tests.Pipeline;
 /// A tiny classifier: [N,3,S,S] → Flatten → Gemm(W, b) → [N,C], with seeded small weights and a chosen bias, so that a
 /// test can put the best logit where it wants (e.g. outside a class subset) while images still move the scores.
 /// </summary>
-internal static class TinyLinearModel
+public static class TinyLinearModel
 {
     public static byte[] Build(int size, float[] bias, float weightScale = 1e-3f, int seed = 5)
     {

@@ -5,7 +5,7 @@ using SENet.Evaluation.Models;
 namespace SENet.Evaluation.Tests.Models;
 
 /// <summary>Models whose weights live in external files: a legitimate export, and crafted ones that point elsewhere.</summary>
-internal static class ExternalModels
+public static class ExternalModels
 {
     /// <summary>Moves every initializer's bytes into one file <paramref name="location"/> (offset and length per tensor), as torch.onnx does for large models.</summary>
     public static (byte[] Model, byte[] Weights) WithExternalWeights(byte[] onnx, string location)

@@ -1,7 +1,7 @@
 namespace SENet.Evaluation.Tests;
 
 /// <summary>A temporary folder deleted with the test.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("senet-test-").FullName;
 

@@ -1,9 +1,9 @@
 namespace SENet.Evaluation.Tests.Imaging;
 
 /// <summary>JPEGs cut where a broken file is cut in the wild; shared by the decoder tests and the bad-input catalogue.</summary>
-internal static class BrokenJpegs
+public static class BrokenJpegs
 {
-    internal static byte[] Cut(byte[] jpeg, string cut) => cut switch
+    public static byte[] Cut(byte[] jpeg, string cut) => cut switch
     {
         "after-SOF" => jpeg[..(Marker(jpeg, 0xC0) + 2 + ((jpeg[Marker(jpeg, 0xC0) + 2] << 8) | jpeg[Marker(jpeg, 0xC0) + 3]))],
         "inside-Huffman-table" => jpeg[..(Marker(jpeg, 0xC4) + 40)],
@@ -13,7 +13,7 @@ internal static class BrokenJpegs
     };
 
     /// <summary>The offset of the first marker FF <paramref name="code"/>.</summary>
-    internal static int Marker(byte[] jpeg, byte code)
+    public static int Marker(byte[] jpeg, byte code)
     {
         for (var i = 2; i + 1 < jpeg.Length; i++)
         {

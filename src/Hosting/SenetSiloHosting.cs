@@ -5,50 +5,63 @@ using SENet.Grains.Devices;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Hosting.Kubernetes;
-using Orleans.Dashboard;
 using SENet.Evaluation.Storage;
 using SENet.Grains.Hosting;
 using SENet.Grains.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace SENet.Silo.Hosting;
 
 /// <summary>Hosting a SENet silo: the silo program and the client's embedded default both come through here.</summary>
 public static class SenetSiloHosting
 {
-    /// <summary>Adds a silo configured from <c>SENet:Silo</c> and <c>SENet:Devices</c>.</summary>
+    /// <summary>
+    /// Adds a silo configured from the host's configuration (<c>SENet:Silo</c>, <c>SENet:Devices</c>, <c>SENet:Storage</c>,
+    /// <c>SENet:Telemetry</c>, <c>SENet:Tls</c>, <c>SENet:JobState</c>, <c>SENet:FaultInjection</c>), each section bound
+    /// as options and checked (<see cref="SenetOptionsBinding"/>). A value that cannot work throws
+    /// <see cref="OptionsValidationException"/> naming its key, here or when the host starts.
+    /// </summary>
     public static IHostApplicationBuilder AddSenetSilo(this IHostApplicationBuilder builder)
     {
-        var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
-        var devices = builder.Configuration.GetSection(DeviceOptions.Section).Get<DeviceOptions>() ?? new DeviceOptions();
-        var telemetry = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var tls = (builder.Configuration.GetSection(TlsSettings.Section).Get<TlsSettings>() ?? new TlsSettings()).Load();
-        var faults = builder.Configuration.GetSection(FaultInjectionOptions.Section).Get<FaultInjectionOptions>();
-        return builder.AddSenetSilo(silo, devices, telemetry, storage, tls, faults);
+        builder.Services.AddSenetOptions();
+        // The silo's shape (clustering provider, advertised devices, exporters, certificate) follows from these values,
+        // so they are read now, from the builder's own configuration, through the same binding and checks.
+        var configuration = builder.Configuration;
+        var tls = configuration.Resolve<TlsSettings>().Load();
+        return builder.AddSenetSiloCore(configuration.Resolve<SiloOptions>(), configuration.Resolve<DeviceOptions>(), configuration.Resolve<TelemetryOptions>(),
+            configuration.Resolve<StorageOptions>(), tls, configuration.Resolve<FaultInjectionOptions>());
     }
 
+    /// <summary>
+    /// Adds a silo with values given in code (the embedded cluster, benchmarks): the same options, checks and
+    /// <c>Configure&lt;T&gt;</c> overrides as <see cref="AddSenetSilo(IHostApplicationBuilder)"/>, with no configuration read.
+    /// </summary>
     public static IHostApplicationBuilder AddSenetSilo(this IHostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices, TelemetryOptions? telemetry = null,
         StorageOptions? storage = null, System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null, FaultInjectionOptions? faults = null)
     {
+        telemetry ??= new TelemetryOptions();
+        storage ??= new StorageOptions();
+        Check(new SiloOptionsValidator(Options.Create(storage)), silo);
+        Check(new DeviceOptionsValidator(), devices);
+        Check(new StorageOptionsValidator(), storage);
+        Check(new TelemetryOptionsValidator(), telemetry);
+        builder.Services.AddSenetOptions(silo, devices, storage, telemetry);
+        return builder.AddSenetSiloCore(silo, devices, telemetry, storage, tls, faults);
+    }
+
+    private static void Check<TOptions>(IValidateOptions<TOptions> validator, TOptions options) where TOptions : class
+    {
+        if (validator.Validate(Options.DefaultName, options) is { Failed: true } result)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(TOptions), result.Failures);
+        }
+    }
+
+    private static IHostApplicationBuilder AddSenetSiloCore(this IHostApplicationBuilder builder, SiloOptions silo, DeviceOptions devices, TelemetryOptions telemetry,
+        StorageOptions storage, System.Security.Cryptography.X509Certificates.X509Certificate2? tls, FaultInjectionOptions? faults)
+    {
         var azure = string.Equals(silo.Clustering, "azure", StringComparison.OrdinalIgnoreCase);
-        if (!azure && !string.Equals(silo.Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"Clustering '{silo.Clustering}' is unknown: use 'localhost' or 'azure'.");
-        }
-
-        if (azure && string.IsNullOrWhiteSpace(storage?.ConnectionString) && string.IsNullOrWhiteSpace(storage?.AccountUrl))
-        {
-            throw new InvalidOperationException(
-                "Azure clustering needs SENet:Storage:ConnectionString (environment SENet__Storage__ConnectionString), or SENet:Storage:AccountUrl " +
-                "(https://ACCOUNT.blob.core.windows.net) with a workload or managed identity allowed to use the account's blobs and tables.");
-        }
-
-        if (silo.Kubernetes && !azure)
-        {
-            throw new InvalidOperationException("SENet:Silo:Kubernetes needs SENet:Silo:Clustering=azure: pods of a Kubernetes cluster cannot share localhost clustering.");
-        }
-
         builder.UseOrleans(orleans =>
         {
             if (azure)
@@ -78,7 +91,7 @@ public static class SenetSiloHosting
                     orleans.ConfigureEndpoints(silo.SiloPort, silo.GatewayPort);
                 }
 
-                if (storage!.ConnectionString is { Length: > 0 } connectionString)
+                if (storage.ConnectionString is { Length: > 0 } connectionString)
                 {
                     orleans.UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(connectionString));
                     orleans.AddSenetBlobJobStorage(connectionString);
@@ -113,7 +126,7 @@ public static class SenetSiloHosting
 
             if (faults?.TerminateOnImage is { Length: > 0 } poison)
             {
-                orleans.Services.AddSingleton<IDatasetSourceFactory>(_ => new TerminatingDatasetSourceFactory(new DatasetSourceFactory(storage ?? new StorageOptions()), poison));
+                orleans.Services.AddSingleton<IDatasetSourceFactory>(_ => new TerminatingDatasetSourceFactory(new DatasetSourceFactory(storage), poison));
             }
             if (tls is not null)
             {
@@ -122,12 +135,8 @@ public static class SenetSiloHosting
 
             // Trace context flows through grain calls, so one trace shows a job across silos.
             orleans.AddActivityPropagation();
-            if (telemetry?.DashboardPort is not null)
-            {
-                orleans.AddDashboard();
-            }
         });
-        builder.Services.AddSenetTelemetry(telemetry ?? new TelemetryOptions(), $"{silo.ClusterId}/{silo.SiloPort}");
+        builder.Services.AddSenetTelemetry(telemetry, $"{silo.ClusterId}/{silo.SiloPort}");
         return builder;
     }
 

@@ -57,11 +57,23 @@ public sealed class DotnetProcess : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// Where a program of the repository lies for the tests: beside them (the CLI, whose dependencies the test project
+    /// shares), or in a folder of its own under programs/, named after it (the silo program, copied whole with its own dependencies: it
+    /// runs on ASP.NET Core, which the CLI does not).
+    /// </summary>
+    public static string PathOf(string assembly)
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, assembly);
+        var own = Path.Combine(AppContext.BaseDirectory, "programs", Path.GetFileNameWithoutExtension(assembly), Path.GetFileName(assembly));
+        return !File.Exists(beside) && File.Exists(own) ? own : beside;
+    }
+
     /// <param name="workingDirectory">Where the process starts (default: the test's folder, which holds the programs).</param>
     public static DotnetProcess Start(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
+        start.ArgumentList.Add(PathOf(assembly));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+using SENet.Grains.Jobs;
+
+namespace SENet.Silo.Hosting;
+
+/// <summary>Refuses <c>SENet:JobState</c> settings a coordinator cannot store its job with, naming the key.</summary>
+public sealed class JobStateOptionsValidator : IValidateOptions<JobStateOptions>
+{
+    public ValidateOptionsResult Validate(string? name, JobStateOptions options)
+    {
+        var failures = new List<string>();
+        if (options.ShardsPerPartition < 1)
+        {
+            failures.Add($"{JobStateOptions.Section}:ShardsPerPartition={options.ShardsPerPartition} must be 1 or more (shard rows per stored partition; default {JobStateStore.DefaultPartitionSize}).");
+        }
+
+        if (options.OverlayLimit < 1)
+        {
+            failures.Add($"{JobStateOptions.Section}:OverlayLimit={options.OverlayLimit} must be 1 or more (changed rows kept in the job record; default {JobStateStore.DefaultOverlayLimit}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
