@@ -39,14 +39,14 @@ public static class JobSpecRules
             problems.Add(Problem("--shard-size", spec.ShardSize, Positive));
         }
 
-        if (!WilsonInterval.IsValidLevel(spec.ConfidenceLevel))
+        if (!ConfidenceLevels.IsValid(spec.ConfidenceLevel))
         {
-            problems.Add(Problem("--confidence-level", spec.ConfidenceLevel, WilsonInterval.LevelRule));
+            problems.Add(Problem("--confidence-level", spec.ConfidenceLevel, ConfidenceLevels.Rule));
         }
 
         if (spec.Outputs is not ("auto" or "logits" or "probabilities"))
         {
-            problems.Add($"--outputs {spec.Outputs} cannot work: use {ModelOutputs.Choices}.");
+            problems.Add($"--outputs {spec.Outputs} cannot work: use auto, logits or probabilities.");
         }
 
         if (!Evaluation.Imaging.ViewSpec.TryParse(spec.View, out _))
