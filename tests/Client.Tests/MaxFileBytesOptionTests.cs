@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SENet.Client.Commands;
+using SENet.Contracts.Jobs;
 using SENet.Evaluation.Datasets;
 
 namespace SENet.Client.Tests;
@@ -13,8 +14,8 @@ public sealed class MaxFileBytesOptionTests
         var command = new Command("evaluate");
         options.AddTo(command);
 
-        var given = options.ToJobSpec(command.Parse(["--max-file-bytes", "1000"]), "m.onnx", "data", "cpu");
-        var defaulted = options.ToJobSpec(command.Parse([]), "m.onnx", "data", "cpu");
+        var given = options.ToJobSpec(command.Parse(["--max-file-bytes", "1000"]), "m.onnx", "data", DevicePolicy.Cpu);
+        var defaulted = options.ToJobSpec(command.Parse([]), "m.onnx", "data", DevicePolicy.Cpu);
 
         Assert.Equal(1000, given.MaxFileBytes);
         Assert.Equal(ImageFiles.DefaultMaxBytes, defaulted.MaxFileBytes);

@@ -84,7 +84,7 @@ public sealed class PoisonShardQuarantineTests
             var spec = new JobSpec
             {
                 ModelPath = azurite.BlobUrl("poison", "model.onnx"), DataPath = azurite.BlobUrl("poison", "data"), OutputFolder = azurite.BlobUrl("poison", "out"),
-                ShardSize = 4, BatchSize = 4, DevicePolicy = "cpu",
+                ShardSize = 4, BatchSize = 4, DevicePolicy = DevicePolicy.Cpu,
             };
             JobStatus status = await RetryAsync(() => Job().StartAsync(spec));
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(6);

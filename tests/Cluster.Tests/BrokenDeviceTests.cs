@@ -7,7 +7,7 @@ public sealed class BrokenDeviceTests(BrokenDeviceFixture fixture) : IClassFixtu
     [Fact]
     public async Task ASiloWhoseModelDoesNotLoadTakesNoLeasesAndTheReportSaysWhy()
     {
-        var spec = fixture.Data.Spec("broken-device", shardSize: 8) with { DevicePolicy = "auto" };
+        var spec = fixture.Data.Spec("broken-device", shardSize: 8) with { DevicePolicy = DevicePolicy.Auto };
 
         var report = await JobDriver.RunAsync(fixture.Grains, "broken-device", spec);
         var status = await fixture.Grains.GetGrain<IEvaluationJobGrain>("broken-device").GetStatusAsync();

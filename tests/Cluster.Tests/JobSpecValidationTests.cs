@@ -1,4 +1,7 @@
 using SENet.Contracts.Jobs;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Imaging;
+using SENet.Evaluation.Metrics;
 
 namespace SENet.Cluster.Tests;
 
@@ -17,7 +20,16 @@ public sealed class JobSpecValidationTests(CoordinatorOnlyFixture fixture) : ICl
         { "shard-negative", "--shard-size -1" },
         { "failed-nan", "--max-failed NaN%" },
         { "level-one", "--confidence-level 1" },
-        { "outputs-softmax", "--outputs softmax" },
+        // Settings the CLI sends only by name; a direct client may send any number.
+        { "outputs-undefined", "--outputs 9" },
+        { "label-format-undefined", "--label-format 7" },
+        { "on-missing-undefined", "--on-missing 2" },
+        { "interpolation-undefined", "--interpolation 5" },
+        { "normalization-undefined", "--normalization 3" },
+        { "device-undefined", "--device 4" },
+        { "subset-mode-undefined", "--class-subset-mode 2" },
+        { "view-crop-pct", "--view 224@5" },
+        { "view-none", "--view (none)" },
     };
 
     [Theory]
@@ -36,7 +48,15 @@ public sealed class JobSpecValidationTests(CoordinatorOnlyFixture fixture) : ICl
             "batch-zero" => spec with { BatchSize = 0 },
             "shard-negative" => spec with { ShardSize = -1 },
             "level-one" => spec with { ConfidenceLevel = 1 },
-            "outputs-softmax" => spec with { Outputs = "softmax" },
+            "outputs-undefined" => spec with { Outputs = (OutputKind)9 },
+            "label-format-undefined" => spec with { LabelFormat = (LabelFormat)7 },
+            "on-missing-undefined" => spec with { OnMissing = (MissingPolicy)2 },
+            "interpolation-undefined" => spec with { Interpolation = (Interpolation)5 },
+            "normalization-undefined" => spec with { Normalization = (Normalization)3 },
+            "device-undefined" => spec with { DevicePolicy = (DevicePolicy)4 },
+            "subset-mode-undefined" => spec with { ClassSubsetMode = (ClassSubsetMode)2 },
+            "view-crop-pct" => spec with { View = new ViewSpec(CropView.Center, 224, 5) },
+            "view-none" => spec with { View = null! },
             _ => spec with { MaxFailed = new FailureThreshold(null, double.NaN) },
         };
 

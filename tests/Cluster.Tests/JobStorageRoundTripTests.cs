@@ -3,6 +3,8 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using SENet.Contracts.Jobs;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Grains.Devices;
 using SENet.Grains.Hosting;
@@ -76,7 +78,10 @@ public sealed class JobStorageRoundTripTests
         return new JobRecord
         {
             Spec = new JobSpec { ModelPath = "/models/m.onnx", DataPath = "/data/val", OutputFolder = "/out/job", Name = "round trip", MaxFailed = FailureThreshold.Parse("5%"),
-                Outputs = "probabilities", ConfidenceLevel = 0.9, JoinPredictions = true },
+                Outputs = OutputKind.Probabilities, ConfidenceLevel = 0.9, JoinPredictions = true,
+                // Every typed setting away from its default, so that each must come back as it went.
+                LabelFormat = LabelFormat.Csv, OnMissing = MissingPolicy.SkipAndReport, Interpolation = Interpolation.Bicubic, Normalization = Normalization.Caffe,
+                DevicePolicy = DevicePolicy.Cpu, View = ViewSpec.Parse("224@0.9/tencrop"), ClassSubsetMode = ClassSubsetMode.Argmax },
             State = JobState.Running,
             ShardCount = 2,
             ShardsPerPartition = 1024,

@@ -36,12 +36,12 @@ public sealed class LabelConventionJobTests(SingleSiloFixture single) : IClassFi
             DataPath = Path.Combine(_folder, "data"),
             ShardSize = 5,
             BatchSize = batchSize,
-            DevicePolicy = "cpu",
+            DevicePolicy = DevicePolicy.Cpu,
             OutputFolder = Path.Combine(_folder, "out", $"{mode}-{view}"),
             LeaseTimeout = TimeSpan.FromSeconds(20),
-            View = view,
+            View = ViewSpec.Parse(view),
             ClassSubsetFile = subsetFile,
-            ClassSubsetMode = mode,
+            ClassSubsetMode = JobSpecRules.ClassSubsetModes.Parse(mode),
             RealLabelsFile = realFile,
         };
 
@@ -76,7 +76,7 @@ public sealed class LabelConventionJobTests(SingleSiloFixture single) : IClassFi
     public async Task TenCropsOnABatchTooSmallAreRefusedBeforeAnyWork()
     {
         await WriteDatasetAsync();
-        var spec = new JobSpec { ModelPath = Path.Combine(_folder, "model.onnx"), DataPath = Path.Combine(_folder, "data"), BatchSize = 4, DevicePolicy = "cpu", OutputFolder = Path.Combine(_folder, "out", "refused"), View = "tencrop" };
+        var spec = new JobSpec { ModelPath = Path.Combine(_folder, "model.onnx"), DataPath = Path.Combine(_folder, "data"), BatchSize = 4, DevicePolicy = DevicePolicy.Cpu, OutputFolder = Path.Combine(_folder, "out", "refused"), View = ViewSpec.Parse("tencrop") };
 
         var error = await Assert.ThrowsAsync<JobRejectedException>(() => single.Grains.GetGrain<IEvaluationJobGrain>("labels-refused").StartAsync(spec));
 
@@ -87,7 +87,7 @@ public sealed class LabelConventionJobTests(SingleSiloFixture single) : IClassFi
     public async Task AViewWhoseCropIsNotTheModelsInputIsRefusedBeforeAnyWork()
     {
         await WriteDatasetAsync();
-        var spec = new JobSpec { ModelPath = Path.Combine(_folder, "model.onnx"), DataPath = Path.Combine(_folder, "data"), DevicePolicy = "cpu", OutputFolder = Path.Combine(_folder, "out", "size"), View = "224@0.875" };
+        var spec = new JobSpec { ModelPath = Path.Combine(_folder, "model.onnx"), DataPath = Path.Combine(_folder, "data"), DevicePolicy = DevicePolicy.Cpu, OutputFolder = Path.Combine(_folder, "out", "size"), View = ViewSpec.Parse("224@0.875") };
 
         var error = await Assert.ThrowsAsync<JobRejectedException>(() => single.Grains.GetGrain<IEvaluationJobGrain>("labels-view-size").StartAsync(spec));
 

@@ -59,7 +59,7 @@ public sealed class StatisticsTests(ClusterFixture cluster, SingleSiloFixture si
     [Fact]
     public async Task DeclaredProbabilitiesAreReportedAsDeclaredAndSayTheRowsAreNotDistributions()
     {
-        var report = await JobDriver.RunAsync(single.Grains, "stats-declared", single.Data.Spec("stats-declared", shardSize: 62) with { Outputs = "probabilities" });
+        var report = await JobDriver.RunAsync(single.Grains, "stats-declared", single.Data.Spec("stats-declared", shardSize: 62) with { Outputs = OutputKind.Probabilities });
 
         Assert.Equal(("probabilities", "declared"), (report.Calibration!.Outputs, report.Calibration.OutputsSource));
         Assert.Contains("--outputs logits", report.Calibration.Note);

@@ -50,7 +50,7 @@ public sealed class TestData : IDisposable
         DataPath = DataPath,
         ShardSize = shardSize,
         BatchSize = 4,
-        DevicePolicy = "cpu",
+        DevicePolicy = DevicePolicy.Cpu,
         OutputFolder = Path.Combine(Folder, "out", output),
         LeaseTimeout = TimeSpan.FromSeconds(20),
     };

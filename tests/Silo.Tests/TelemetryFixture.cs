@@ -25,7 +25,7 @@ public sealed class TelemetryFixture : IAsyncLifetime
         await File.WriteAllBytesAsync(model, SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 3, InputSize: 64)));
         Cluster = await EmbeddedCluster.StartAsync(new DeviceOptions { List = "cpu:0,cpu:1" }, telemetry: new TelemetryOptions { PrometheusPort = PrometheusPort });
         var job = Cluster.Grains.GetGrain<IEvaluationJobGrain>(JobId);
-        await job.StartAsync(new JobSpec { ModelPath = model, DataPath = data, ShardSize = 4, BatchSize = 4, DevicePolicy = "cpu", OutputFolder = Path.Combine(Folder, "out") });
+        await job.StartAsync(new JobSpec { ModelPath = model, DataPath = data, ShardSize = 4, BatchSize = 4, DevicePolicy = DevicePolicy.Cpu, OutputFolder = Path.Combine(Folder, "out") });
         while (!(await job.GetStatusAsync()).IsFinished)
         {
             await Task.Delay(50);

@@ -44,7 +44,7 @@ public sealed class ClusterBenchmark(CliConsole console, int silos, int images, 
             var threads = Math.Max(1, Environment.ProcessorCount / silos);
             await using (var cluster = await EmbeddedCluster.StartAsync(new DeviceOptions { List = "cpu:0", CpuThreads = threads, DecodeWorkers = threads, ShardsInFlight = 2 }, silos, cancellationToken: cancellationToken))
             {
-                var spec = new JobSpec { ModelPath = model, DataPath = data, ShardSize = shardSize, BatchSize = 32, DevicePolicy = "cpu", OutputFolder = Path.Combine(folder, "warm") };
+                var spec = new JobSpec { ModelPath = model, DataPath = data, ShardSize = shardSize, BatchSize = 32, DevicePolicy = DevicePolicy.Cpu, OutputFolder = Path.Combine(folder, "warm") };
                 await RunJobAsync(cluster, "warm-up", spec with { DataPath = data }, cancellationToken);
                 var stopwatch = Stopwatch.StartNew();
                 var status = await RunJobAsync(cluster, "measured", spec with { OutputFolder = Path.Combine(folder, "measured") }, cancellationToken);

@@ -54,14 +54,14 @@ public static class EvaluateCommand
         cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled : report.State == "completed" ? ExitCodes.Success : ExitCodes.Failure;
 
     /// <summary>The embedded silo's devices for a <c>--device</c> value: auto discovers, cpu forces the CPU, cuda[:N] names the GPU.</summary>
-    public static (DeviceOptions Devices, string Policy) EmbeddedDevices(string device, int cpuThreads)
+    public static (DeviceOptions Devices, DevicePolicy Policy) EmbeddedDevices(string device, int cpuThreads)
     {
         var parsed = InferenceDevice.Parse(device);
         return parsed.Kind switch
         {
-            DeviceKind.Cpu => (new DeviceOptions { List = "cpu:0", CpuThreads = cpuThreads }, "cpu"),
-            DeviceKind.Cuda => (new DeviceOptions { List = parsed.ToString(), CpuThreads = cpuThreads }, "auto"),
-            _ => (new DeviceOptions { CpuThreads = cpuThreads }, "auto"),
+            DeviceKind.Cpu => (new DeviceOptions { List = "cpu:0", CpuThreads = cpuThreads }, DevicePolicy.Cpu),
+            DeviceKind.Cuda => (new DeviceOptions { List = parsed.ToString(), CpuThreads = cpuThreads }, DevicePolicy.Auto),
+            _ => (new DeviceOptions { CpuThreads = cpuThreads }, DevicePolicy.Auto),
         };
     }
 

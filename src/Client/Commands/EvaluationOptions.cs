@@ -1,5 +1,7 @@
 using System.CommandLine;
 using SENet.Contracts.Jobs;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 
 namespace SENet.Client.Commands;
@@ -9,22 +11,22 @@ public sealed class EvaluationOptions
 {
     public Option<string?> Labels { get; } = new("--labels") { Description = "Labels file (path or blob URL): Caffe val.txt, Kaggle LOC_val_solution.csv, or path,label CSV." };
 
-    public Option<string> LabelFormat { get; } = Choice("--label-format", "auto", "Labels format.", "auto", "caffe", "kaggle", "csv");
+    public Option<string> LabelFormat { get; } = Choice(JobSpecRules.LabelFormats, Evaluation.Datasets.LabelFormat.Auto, "Labels format.");
 
     public Option<string?> ClassList { get; } = new("--class-list") { Description = "The dataset's classes in label order (e.g. LOC_synset_mapping.txt)." };
 
     public Option<string?> ModelClasses { get; } = new("--model-classes") { Description = "The model's classes in output order, when it differs from the dataset's (e.g. the paper's Caffe release)." };
 
-    public Option<string> OnMissing { get; } = Choice("--on-missing", "fail", "Missing labels, unknown classes, duplicates, missing images: fail before reading, or skip and report each.", "fail", "skip-and-report");
+    public Option<string> OnMissing { get; } = Choice(JobSpecRules.MissingPolicies, MissingPolicy.Fail, "Missing labels, unknown classes, duplicates, missing images: fail before reading, or skip and report each.");
 
     public Option<int> BatchSize { get; } = AtLeastOne(new("--batch-size") { Description = "Images per inference batch.", DefaultValueFactory = _ => 32 });
 
     public Option<double> CropPct { get; } = Checked(new Option<double>("--crop-pct") { Description = "Resize the shorter side to floor(crop / crop_pct), then centre crop.", DefaultValueFactory = _ => 0.875 },
         JobSpecRules.IsValidCropPct, JobSpecRules.CropPct);
 
-    public Option<string> Interpolation { get; } = Choice("--interpolation", "bilinear", "Resize filter (antialiased as PIL).", "bilinear", "bicubic");
+    public Option<string> Interpolation { get; } = Choice(JobSpecRules.Interpolations, Evaluation.Imaging.Interpolation.Bilinear, "Resize filter (antialiased as PIL).");
 
-    public Option<string> Normalization { get; } = Choice("--normalization", "imagenet", "imagenet (RGB, mean/std) or caffe (BGR 0-255 minus mean).", "imagenet", "caffe");
+    public Option<string> Normalization { get; } = Choice(JobSpecRules.Normalizations, Evaluation.Imaging.Normalization.ImageNet, "imagenet (RGB, mean/std) or caffe (BGR 0-255 minus mean).");
 
     public Option<bool> FastDecode { get; } = new("--fast-decode") { Description = "Decode large JPEGs at reduced DCT scale (faster, not bit-exact with PIL)." };
 
@@ -49,12 +51,11 @@ public sealed class EvaluationOptions
 
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "--out holds an earlier job that ended: delete its outputs and write this job's there (a running job's location is never taken)." };
 
-    public Option<string> Outputs { get; } = Choice("--outputs", "auto",
-        "What the model outputs: logits (softmax is applied for probabilities and calibration), probabilities (used as they are), or auto (probabilities when the graph ends in Softmax).",
-        "auto", "logits", "probabilities");
+    public Option<string> Outputs { get; } = Choice(JobSpecRules.OutputKinds, OutputKind.Auto,
+        "What the model outputs: logits (softmax is applied for probabilities and calibration), probabilities (used as they are), or auto (probabilities when the graph ends in Softmax).");
 
     public Option<double> ConfidenceLevel { get; } = Checked(new Option<double>("--confidence-level") { Description = "Level of the Wilson intervals on every accuracy and error.", DefaultValueFactory = _ => 0.95 },
-        WilsonInterval.IsValidLevel, WilsonInterval.LevelRule);
+        ConfidenceLevels.IsValid, ConfidenceLevels.Rule);
 
     public Option<bool> PredictionsCsv { get; } = new("--predictions-csv") { Description = "Also write one predictions.csv (every shard's part joined, sorted by image) beside the predictions/ parts." };
 
@@ -64,7 +65,7 @@ public sealed class EvaluationOptions
 
     public Option<string?> ClassSubset { get; } = new("--class-subset") { Description = "The model outputs the dataset covers (ImageNet-A/-R: 200 of 1,000), one output index or class name (WordNet id) a line." };
 
-    public Option<string> ClassSubsetMode { get; } = Choice("--class-subset-mode", "masked", "masked: logits outside the subset are masked (the datasets' authors' convention); argmax: rank every output, a class outside the subset is wrong.", "masked", "argmax");
+    public Option<string> ClassSubsetMode { get; } = Choice(JobSpecRules.ClassSubsetModes, Evaluation.Metrics.ClassSubsetMode.Masked, "masked: logits outside the subset are masked (the datasets' authors' convention); argmax: rank every output, a class outside the subset is wrong.");
 
     public void AddTo(Command command)
     {
@@ -74,19 +75,20 @@ public sealed class EvaluationOptions
         }
     }
 
-    public JobSpec ToJobSpec(ParseResult parse, string modelPath, string dataPath, string devicePolicy) => new()
+    /// <summary>The job the options describe: each name is parsed here, once (the validators have refused the others).</summary>
+    public JobSpec ToJobSpec(ParseResult parse, string modelPath, string dataPath, DevicePolicy devicePolicy) => new()
     {
         ModelPath = Location(modelPath),
         DataPath = Location(dataPath),
         LabelsFile = parse.GetValue(Labels) is { } labels ? Location(labels) : null,
-        LabelFormat = parse.GetValue(LabelFormat)!,
+        LabelFormat = JobSpecRules.LabelFormats.Parse(parse.GetValue(LabelFormat)!),
         ClassListFile = parse.GetValue(ClassList) is { } classes ? Location(classes) : null,
         ModelClassesFile = parse.GetValue(ModelClasses) is { } modelClasses ? Location(modelClasses) : null,
-        OnMissing = parse.GetValue(OnMissing)!,
+        OnMissing = JobSpecRules.MissingPolicies.Parse(parse.GetValue(OnMissing)!),
         BatchSize = parse.GetValue(BatchSize),
         CropPct = parse.GetValue(CropPct),
-        Interpolation = parse.GetValue(Interpolation)!,
-        Normalization = parse.GetValue(Normalization)!,
+        Interpolation = JobSpecRules.Interpolations.Parse(parse.GetValue(Interpolation)!),
+        Normalization = JobSpecRules.Normalizations.Parse(parse.GetValue(Normalization)!),
         FastDecode = parse.GetValue(FastDecode),
         MaxPixels = parse.GetValue(MaxPixels),
         MaxFileBytes = parse.GetValue(MaxFileBytes),
@@ -96,13 +98,13 @@ public sealed class EvaluationOptions
         OutputFolder = parse.GetValue(Output) is { } output ? Location(output) : null,
         Overwrite = parse.GetValue(Overwrite),
         DevicePolicy = devicePolicy,
-        Outputs = parse.GetValue(Outputs)!,
+        Outputs = JobSpecRules.OutputKinds.Parse(parse.GetValue(Outputs)!),
         ConfidenceLevel = parse.GetValue(ConfidenceLevel),
         JoinPredictions = parse.GetValue(PredictionsCsv),
-        View = parse.GetValue(View)!,
+        View = ViewSpec.Parse(parse.GetValue(View)),
         RealLabelsFile = parse.GetValue(RealLabels) is { } real ? Location(real) : null,
         ClassSubsetFile = parse.GetValue(ClassSubset) is { } subset ? Location(subset) : null,
-        ClassSubsetMode = parse.GetValue(ClassSubsetMode)!,
+        ClassSubsetMode = JobSpecRules.ClassSubsetModes.Parse(parse.GetValue(ClassSubsetMode)!),
     };
 
     /// <summary>Blob locations pass through as they are; local paths become absolute, as every silo must see them.</summary>
@@ -134,9 +136,9 @@ public sealed class EvaluationOptions
         };
         option.Validators.Add(result =>
         {
-            if (!Evaluation.Imaging.ViewSpec.TryParse(result.GetValueOrDefault<string>(), out _))
+            if (!ViewSpec.TryParse(result.GetValueOrDefault<string>(), out _))
             {
-                result.AddError($"--view {result.GetValueOrDefault<string>()} cannot work: use {Evaluation.Imaging.ViewSpec.Forms}, with a crop_pct above 0 and at most 1.");
+                result.AddError($"--view {result.GetValueOrDefault<string>()} cannot work: use {ViewSpec.Forms}, with a crop_pct above 0 and at most 1.");
             }
         });
         return option;
@@ -165,8 +167,11 @@ public sealed class EvaluationOptions
         return option;
     }
 
-    private static Option<string> Choice(string name, string fallback, string description, params string[] values) =>
-        OneOf(new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback }, values);
+    /// <summary>An option taking one of <paramref name="choices"/>' names; <see cref="ToJobSpec"/> parses the name.</summary>
+    /// <remarks>A string option, not one of <typeparamref name="T"/>, so that help shows the names (auto, not Auto) as before.</remarks>
+    private static Option<string> Choice<T>(OptionChoices<T> choices, T fallback, string description)
+        where T : struct, Enum =>
+        OneOf(new Option<string>(choices.Option) { Description = description, DefaultValueFactory = _ => choices.NameOf(fallback) }, [.. choices.Names]);
 
     /// <summary>Accepts only <paramref name="values"/>, and says so naming the option (System.CommandLine's own message names only the value).</summary>
     public static Option<T> OneOf<T>(Option<T> option, params string[] values)

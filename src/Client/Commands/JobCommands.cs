@@ -48,9 +48,9 @@ public static class JobCommands
         var jobId = new Option<string?>("--job-id") { Description = "Job id (default: generated). An existing job's id answers with that job's state and submits nothing." };
         // The same option name as evaluate's; a cluster's devices are its silos' (SENet:Devices), so only the policy is chosen here.
         var device = new Option<string>("--device") { Description = "auto: each worker runs on its own device (the silos' GPUs or CPUs); cpu: the CPU everywhere.", DefaultValueFactory = _ => "auto" };
-        EvaluationOptions.OneOf(device, "auto", "cpu");
+        EvaluationOptions.OneOf(device, [.. JobSpecRules.DevicePolicies.Names]);
         var devicePolicy = new Option<string?>("--device-policy") { Description = "The former name of --device.", Hidden = true };
-        EvaluationOptions.OneOf(devicePolicy, "auto", "cpu");
+        EvaluationOptions.OneOf(devicePolicy, [.. JobSpecRules.DevicePolicies.Names]);
         var options = new EvaluationOptions();
         var command = new Command("submit", "Submit a job to the cluster; prints its id.") { data, model, jobId, device, devicePolicy };
         options.AddTo(command);
@@ -58,7 +58,7 @@ public static class JobCommands
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
             // Everything the client can check is checked before it connects.
-            var policy = parse.GetValue(devicePolicy) ?? parse.GetValue(device)!;
+            var policy = JobSpecRules.DevicePolicies.Parse(parse.GetValue(devicePolicy) ?? parse.GetValue(device)!);
             var spec = options.ToJobSpec(parse, parse.GetValue(model)!, parse.GetValue(data)!, policy);
             JobSpecRules.Validate(spec);
             await using var connection = await cluster.ConnectAsync(parse, cancellationToken);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SENet.Contracts.Jobs;
+using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Reproducibility;
 using SENet.Evaluation.Storage;
@@ -59,22 +60,29 @@ public static class RerunCommand
         ModelPath = record.ModelLocation,
         DataPath = record.DatasetLocation,
         LabelsFile = record.LabelsFile,
-        LabelFormat = record.LabelFormat,
+        LabelFormat = Recorded(JobSpecRules.LabelFormats, record.LabelFormat),
         ClassListFile = record.ClassListFile,
         ModelClassesFile = record.ModelClassesFile,
-        OnMissing = record.OnMissing,
+        OnMissing = Recorded(JobSpecRules.MissingPolicies, record.OnMissing),
         CropPct = record.Preprocessing.CropPct,
-        Interpolation = record.Preprocessing.Interpolation,
-        Normalization = record.Preprocessing.ChannelOrder == "BGR" ? "caffe" : "imagenet",
+        Interpolation = Recorded(JobSpecRules.Interpolations, record.Preprocessing.Interpolation),
+        Normalization = record.Preprocessing.ChannelOrder == "BGR" ? Normalization.Caffe : Normalization.ImageNet,
         FastDecode = record.Preprocessing.FastDecode,
         BatchSize = record.RequestedBatchSize > 0 ? record.RequestedBatchSize : record.BatchSize,
         ShardSize = record.ShardSize > 0 ? record.ShardSize : 256,
         MaxPixels = record.MaxPixels > 0 ? record.MaxPixels : 178_956_970,
         MaxFileBytes = record.MaxFileBytes > 0 ? record.MaxFileBytes : 268_435_456,
-        DevicePolicy = record.DevicePolicy,
+        DevicePolicy = Recorded(JobSpecRules.DevicePolicies, record.DevicePolicy),
         OutputFolder = outputFolder,
         Name = "rerun",
     };
+
+    /// <summary>A setting as the record names it; a name this version does not know is refused, naming the setting and the names it knows.</summary>
+    private static T Recorded<T>(OptionChoices<T> choices, string name)
+        where T : struct, Enum =>
+        choices.TryParse(name, out var value)
+            ? value
+            : throw new InvalidDataException($"The report's reproducibility record gives {choices.Option[2..]} '{name}', which this version does not know: it knows {string.Join(", ", choices.Names)}.");
 
     private static async Task<EvaluationReport> ReadReportAsync(string location, CancellationToken cancellationToken)
     {

@@ -1,6 +1,18 @@
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Imaging;
+using SENet.Evaluation.Metrics;
+
 namespace SENet.Contracts.Jobs;
 
-/// <summary>What a user asks the cluster to evaluate. Paths are as every silo sees them (shared storage).</summary>
+/// <summary>
+/// What a user asks the cluster to evaluate. Paths are as every silo sees them (shared storage). Settings are typed:
+/// the CLI parses their names once (<see cref="JobSpecRules"/>' choices), and nothing after it maps strings.
+/// </summary>
+/// <remarks>
+/// Ids 3, 6, 8, 9, 12, 50, 60 and 63 held these settings as strings; they are retired, never to be reused. A spec
+/// stored with them reads those settings as their defaults, so job records stored before the typed spec are not
+/// supported (their shard table's shape had already changed).
+/// </remarks>
 [GenerateSerializer, Immutable, Alias("senet.JobSpec")]
 public sealed record JobSpec
 {
@@ -11,30 +23,25 @@ public sealed record JobSpec
     /// <summary>Labels file for a flat dataset; none for ImageFolder.</summary>
     [Id(2)] public string? LabelsFile { get; init; }
 
-    /// <summary>auto, caffe, kaggle or csv.</summary>
-    [Id(3)] public string LabelFormat { get; init; } = "auto";
+    [Id(80)] public LabelFormat LabelFormat { get; init; } = LabelFormat.Auto;
 
     [Id(4)] public string? ClassListFile { get; init; }
 
     [Id(5)] public string? ModelClassesFile { get; init; }
 
-    /// <summary>fail or skip-and-report.</summary>
-    [Id(6)] public string OnMissing { get; init; } = "fail";
+    [Id(81)] public MissingPolicy OnMissing { get; init; } = MissingPolicy.Fail;
 
     [Id(7)] public double CropPct { get; init; } = 0.875;
 
-    /// <summary>bilinear or bicubic.</summary>
-    [Id(8)] public string Interpolation { get; init; } = "bilinear";
+    [Id(82)] public Interpolation Interpolation { get; init; } = Interpolation.Bilinear;
 
-    /// <summary>imagenet or caffe.</summary>
-    [Id(9)] public string Normalization { get; init; } = "imagenet";
+    [Id(83)] public Normalization Normalization { get; init; } = Normalization.ImageNet;
 
     [Id(10)] public bool FastDecode { get; init; }
 
     [Id(11)] public int BatchSize { get; init; } = 32;
 
-    /// <summary>auto: each worker uses its own device (CUDA or CPU); cpu: every worker runs on the CPU.</summary>
-    [Id(12)] public string DevicePolicy { get; init; } = "auto";
+    [Id(84)] public DevicePolicy DevicePolicy { get; init; } = DevicePolicy.Auto;
 
     /// <summary>Folder for report.json, results.csv, predictions parts and the shard manifest; null keeps them in a temporary folder.</summary>
     [Id(13)] public string? OutputFolder { get; init; }
@@ -61,16 +68,16 @@ public sealed record JobSpec
     /// <summary>Image files longer than this fail, each alone, before they are read (256 MiB by default).</summary>
     [Id(31)] public long MaxFileBytes { get; init; } = 268_435_456;
 
-    /// <summary>auto, logits or probabilities: what the model's output rows are (auto reads it off the graph). Softmax is applied to logits only.</summary>
-    [Id(50)] public string Outputs { get; init; } = "auto";
+    /// <summary>What the model's output rows are (auto reads it off the graph). Softmax is applied to logits only.</summary>
+    [Id(85)] public OutputKind Outputs { get; init; } = OutputKind.Auto;
 
     /// <summary>The level of the report's Wilson intervals (0.95 by default).</summary>
     [Id(51)] public double ConfidenceLevel { get; init; } = 0.95;
 
     /// <summary>Also write one predictions.csv joining every shard's part, sorted by image, beside the parts.</summary>
     [Id(52)] public bool JoinPredictions { get; init; }
-    /// <summary>center, tencrop, SIZE@CROP_PCT (e.g. 224@0.875) or either ten-cropped: the crops each image is scored on. Ids clear of others' additions.</summary>
-    [Id(60)] public string View { get; init; } = "center";
+    /// <summary>The crops each image is scored on: the centre crop, ten crops, or a crop whose size and crop_pct are given (224@0.875).</summary>
+    [Id(86)] public ViewSpec View { get; init; } = ViewSpec.Center;
 
     /// <summary>Several or no correct labels per image (ImageNet-ReaL's real.json), scored and reported beside the original labels.</summary>
     [Id(61)] public string? RealLabelsFile { get; init; }
@@ -78,6 +85,6 @@ public sealed record JobSpec
     /// <summary>The model outputs the dataset covers (ImageNet-A/-R's 200 of 1,000), one output index or class name a line.</summary>
     [Id(62)] public string? ClassSubsetFile { get; init; }
 
-    /// <summary>masked (logits outside the subset masked: the datasets' authors' convention) or argmax (over every output).</summary>
-    [Id(63)] public string ClassSubsetMode { get; init; } = "masked";
+    /// <summary>Masked (logits outside the subset masked: the datasets' authors' convention) or argmax (over every output).</summary>
+    [Id(87)] public ClassSubsetMode ClassSubsetMode { get; init; } = ClassSubsetMode.Masked;
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
 
 namespace SENet.Contracts.Jobs;
@@ -9,6 +11,27 @@ namespace SENet.Contracts.Jobs;
 /// </summary>
 public static class JobSpecRules
 {
+    public static OptionChoices<LabelFormat> LabelFormats { get; } = new("--label-format",
+        ("auto", LabelFormat.Auto), ("caffe", LabelFormat.CaffeValTxt), ("kaggle", LabelFormat.KaggleSolution), ("csv", LabelFormat.Csv));
+
+    public static OptionChoices<MissingPolicy> MissingPolicies { get; } = new("--on-missing",
+        ("fail", MissingPolicy.Fail), ("skip-and-report", MissingPolicy.SkipAndReport));
+
+    public static OptionChoices<Interpolation> Interpolations { get; } = new("--interpolation",
+        ("bilinear", Interpolation.Bilinear), ("bicubic", Interpolation.Bicubic));
+
+    public static OptionChoices<Normalization> Normalizations { get; } = new("--normalization",
+        ("imagenet", Normalization.ImageNet), ("caffe", Normalization.Caffe));
+
+    public static OptionChoices<DevicePolicy> DevicePolicies { get; } = new("--device",
+        ("auto", DevicePolicy.Auto), ("cpu", DevicePolicy.Cpu));
+
+    public static OptionChoices<OutputKind> OutputKinds { get; } = new("--outputs",
+        ("auto", OutputKind.Auto), ("logits", OutputKind.Logits), ("probabilities", OutputKind.Probabilities));
+
+    public static OptionChoices<ClassSubsetMode> ClassSubsetModes { get; } = new("--class-subset-mode",
+        ("masked", ClassSubsetMode.Masked), ("argmax", ClassSubsetMode.Argmax));
+
     public const string CropPct = "a number above 0 and at most 1 (0.875: resize 256, crop 224)";
 
     public const string Positive = "a whole number of at least 1";
@@ -39,24 +62,22 @@ public static class JobSpecRules
             problems.Add(Problem("--shard-size", spec.ShardSize, Positive));
         }
 
-        if (!WilsonInterval.IsValidLevel(spec.ConfidenceLevel))
+        if (!ConfidenceLevels.IsValid(spec.ConfidenceLevel))
         {
-            problems.Add(Problem("--confidence-level", spec.ConfidenceLevel, WilsonInterval.LevelRule));
+            problems.Add(Problem("--confidence-level", spec.ConfidenceLevel, ConfidenceLevels.Rule));
         }
 
-        if (spec.Outputs is not ("auto" or "logits" or "probabilities"))
+        // The CLI sends only named values; a client calling the coordinator directly may send any number or none.
+        Check(LabelFormats, spec.LabelFormat, problems);
+        Check(MissingPolicies, spec.OnMissing, problems);
+        Check(Interpolations, spec.Interpolation, problems);
+        Check(Normalizations, spec.Normalization, problems);
+        Check(DevicePolicies, spec.DevicePolicy, problems);
+        Check(OutputKinds, spec.Outputs, problems);
+        Check(ClassSubsetModes, spec.ClassSubsetMode, problems);
+        if (spec.View is not { } view || !view.IsValid)
         {
-            problems.Add($"--outputs {spec.Outputs} cannot work: use {ModelOutputs.Choices}.");
-        }
-
-        if (!Evaluation.Imaging.ViewSpec.TryParse(spec.View, out _))
-        {
-            problems.Add($"--view {spec.View} cannot work: use {Evaluation.Imaging.ViewSpec.Forms}, with a crop_pct above 0 and at most 1.");
-        }
-
-        if (spec.ClassSubsetMode is not ("masked" or "argmax"))
-        {
-            problems.Add($"--class-subset-mode {spec.ClassSubsetMode} cannot work: use masked (the datasets' authors' convention) or argmax.");
+            problems.Add($"--view {spec.View?.ToString() ?? "(none)"} cannot work: use {ViewSpec.Forms}, with a crop_pct above 0 and at most 1.");
         }
 
         if (spec.LeaseTimeout <= TimeSpan.Zero)
@@ -72,6 +93,15 @@ public static class JobSpecRules
         if (problems.Count > 0)
         {
             throw new ArgumentException(string.Join(" ", problems));
+        }
+    }
+
+    private static void Check<T>(OptionChoices<T> choices, T value, List<string> problems)
+        where T : struct, Enum
+    {
+        if (!choices.IsDefined(value))
+        {
+            problems.Add(choices.Problem(value.ToString()));
         }
     }
 

@@ -10,8 +10,6 @@ namespace SENet.Evaluation.Metrics;
 /// <param name="Source">declared, or graph when auto read it off the model.</param>
 public sealed record ModelOutputs(OutputKind Kind, string Source)
 {
-    public const string Choices = "auto, logits or probabilities";
-
     public bool AreProbabilities => Kind == OutputKind.Probabilities;
 
     public string Name => Kind == OutputKind.Probabilities ? "probabilities" : "logits";
@@ -20,13 +18,5 @@ public sealed record ModelOutputs(OutputKind Kind, string Source)
     {
         OutputKind.Auto => new ModelOutputs(model.OutputIsProbabilities ? OutputKind.Probabilities : OutputKind.Logits, "graph"),
         _ => new ModelOutputs(declared, "declared"),
-    };
-
-    public static OutputKind Parse(string value) => value switch
-    {
-        "auto" => OutputKind.Auto,
-        "logits" => OutputKind.Logits,
-        "probabilities" => OutputKind.Probabilities,
-        _ => throw new ArgumentException($"--outputs {value} cannot work: use {Choices}."),
     };
 }

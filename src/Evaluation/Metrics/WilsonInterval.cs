@@ -8,7 +8,7 @@ namespace SENet.Evaluation.Metrics;
 /// </summary>
 public static class WilsonInterval
 {
-    public const double DefaultLevel = 0.95;
+    public const double DefaultLevel = ConfidenceLevels.Default;
 
     /// <summary>The interval of <paramref name="successes"/> out of <paramref name="trials"/> at <paramref name="level"/>, in percent; 0–100 when there were no trials.</summary>
     public static PercentInterval Percent(long successes, long trials, double level = DefaultLevel)
@@ -40,7 +40,7 @@ public static class WilsonInterval
     /// <summary>The two-sided standard normal quantile of a confidence level (1.959964 for 0.95).</summary>
     public static double Z(double level) => Normal.InvCDF(0, 1, 1 - (1 - level) / 2);
 
-    public const string LevelRule = "a confidence level above 0 and below 1 (0.95: 95 % intervals)";
+    public const string LevelRule = ConfidenceLevels.Rule;
 
-    public static bool IsValidLevel(double level) => double.IsFinite(level) && level > 0 && level < 1;
+    public static bool IsValidLevel(double level) => ConfidenceLevels.IsValid(level);
 }

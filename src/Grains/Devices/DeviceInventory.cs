@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SENet.Contracts.Jobs;
 
 namespace SENet.Grains.Devices;
 
@@ -22,7 +23,7 @@ public static partial class DeviceInventory
             var listed = options.List.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var device in listed)
             {
-                _ = ToInferenceDevice(device, "auto");
+                _ = ToInferenceDevice(device, DevicePolicy.Auto);
             }
 
             return new DeviceDiscovery(listed, null);
@@ -42,10 +43,10 @@ public static partial class DeviceInventory
             : new DeviceDiscovery(Enumerable.Range(0, gpus).Select(i => $"cuda:{i}").ToList(), null);
     }
 
-    /// <summary>The session device of a worker device under a job's device policy (<c>cpu</c> forces the CPU).</summary>
-    public static Evaluation.Models.InferenceDevice ToInferenceDevice(string device, string policy)
+    /// <summary>The session device of a worker device under a job's device policy (<see cref="DevicePolicy.Cpu"/> forces the CPU).</summary>
+    public static Evaluation.Models.InferenceDevice ToInferenceDevice(string device, DevicePolicy policy)
     {
-        if (policy == "cpu" || device.StartsWith("cpu", StringComparison.Ordinal))
+        if (policy == DevicePolicy.Cpu || device.StartsWith("cpu", StringComparison.Ordinal))
         {
             return Evaluation.Models.InferenceDevice.Cpu;
         }

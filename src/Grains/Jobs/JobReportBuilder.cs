@@ -1,3 +1,4 @@
+using SENet.Contracts.Jobs;
 using System.Text.Json;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
@@ -36,8 +37,8 @@ public static class JobReportBuilder
             ImageSize = job.CropSize,
             // A view's CROP_PCT (224@0.95) wins over --crop-pct, as the workers preprocessed.
             CropPct = spec.ToPreprocessSpec(job.CropSize).CropPct,
-            Interpolation = spec.Interpolation,
-            View = ViewSpec.Parse(spec.View).ToString(),
+            Interpolation = JobSpecRules.Interpolations.NameOf(spec.Interpolation),
+            View = spec.View.ToString(),
             Labels = LabelConventionsReport.From(job.Counts!, labels?.FolderLayout, spec.ClassSubsetFile is { } subset ? StorageLocation.Redact(subset) : null,
                 labels?.Subset(job.Counts!.Classes), spec.RealLabelsFile is { } real ? StorageLocation.Redact(real) : null),
             Timeline = [.. shards.Where(s => s.Timing is not null).Select(s => s.Timing!).OrderBy(t => t.EndSeconds)],

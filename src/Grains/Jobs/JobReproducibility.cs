@@ -1,3 +1,4 @@
+using SENet.Contracts.Jobs;
 using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Reproducibility;
 
@@ -23,10 +24,10 @@ public static class JobReproducibility
             ManifestImages = job.ManifestImages,
             LabelsFile = spec.LabelsFile is { } labels ? WithoutQuery(labels) : null,
             LabelsSha256 = job.LabelsSha256,
-            LabelFormat = spec.LabelFormat,
+            LabelFormat = JobSpecRules.LabelFormats.NameOf(spec.LabelFormat),
             ClassListFile = spec.ClassListFile is { } classes ? WithoutQuery(classes) : null,
             ModelClassesFile = spec.ModelClassesFile is { } modelClasses ? WithoutQuery(modelClasses) : null,
-            OnMissing = spec.OnMissing,
+            OnMissing = JobSpecRules.MissingPolicies.NameOf(spec.OnMissing),
             Preprocessing = PreprocessingRecord.From(spec.ToPreprocessSpec(Math.Max(1, job.CropSize))),
             Decoders = decoders,
             PilExact = pilExact,
@@ -36,7 +37,7 @@ public static class JobReproducibility
             BatchSize = job.BatchSize > 0 ? job.BatchSize : spec.BatchSize,
             RequestedBatchSize = spec.BatchSize,
             Devices = job.Workers.Values.Count(w => w.Shards > 0),
-            DevicePolicy = spec.DevicePolicy,
+            DevicePolicy = JobSpecRules.DevicePolicies.NameOf(spec.DevicePolicy),
             ShardSize = spec.ShardSize,
             MaxPixels = spec.MaxPixels,
             MaxFileBytes = spec.MaxFileBytes,

@@ -51,7 +51,7 @@ public sealed class LiveDashboardTests
                 await using var prometheus = await PrometheusServer.StartAsync(int.Parse(ports[2], CultureInfo.InvariantCulture), TimeSpan.FromMinutes(1));
                 var from = DateTimeOffset.UtcNow;
                 var job = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IEvaluationJobGrain>("live-dashboard");
-                await job.StartAsync(new JobSpec { ModelPath = model, DataPath = data, ShardSize = 4, BatchSize = 4, DevicePolicy = "cpu", OutputFolder = Path.Combine(folder, "out") });
+                await job.StartAsync(new JobSpec { ModelPath = model, DataPath = data, ShardSize = 4, BatchSize = 4, DevicePolicy = DevicePolicy.Cpu, OutputFolder = Path.Combine(folder, "out") });
 
                 // Held at its last image: the idle device takes a tail duplicate, and Prometheus scrapes the running job a few times
                 // (rate() needs two samples of a counter, and an OpenTelemetry counter's series starts at its first measurement).

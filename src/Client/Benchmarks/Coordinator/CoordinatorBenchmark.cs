@@ -71,7 +71,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             ModelPath = model,
             DataPath = SyntheticListingSource.Location(options.Images, options.Classes),
             ShardSize = options.ShardSize,
-            DevicePolicy = "cpu",
+            DevicePolicy = DevicePolicy.Cpu,
             OutputFolder = output,
             LeaseTimeout = options.LeaseTimeout ?? TimeSpan.FromSeconds(30),
         };

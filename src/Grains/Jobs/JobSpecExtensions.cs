@@ -6,35 +6,21 @@ using SENet.Evaluation.Models;
 
 namespace SENet.Grains.Jobs;
 
-/// <summary>Reads a wire <see cref="JobSpec"/> as the engine's dataset and preprocessing settings.</summary>
-public static class JobSpecMapping
+/// <summary>
+/// What the engine needs of a <see cref="JobSpec"/>: its dataset and preprocessing settings (the spec's values as they
+/// are: it is typed, nothing is mapped), and the rules that need the model (its input size, batch, outputs).
+/// </summary>
+public static class JobSpecExtensions
 {
     public static DatasetSpec ToDatasetSpec(this JobSpec spec) => new(
         LabelsFile: spec.LabelsFile,
-        LabelFormat: spec.LabelFormat switch
-        {
-            "auto" => LabelFormat.Auto,
-            "caffe" => LabelFormat.CaffeValTxt,
-            "kaggle" => LabelFormat.KaggleSolution,
-            "csv" => LabelFormat.Csv,
-            _ => throw new ArgumentException($"Unknown label format '{spec.LabelFormat}': use auto, caffe, kaggle or csv."),
-        },
+        LabelFormat: spec.LabelFormat,
         ClassListFile: spec.ClassListFile,
         ModelClassesFile: spec.ModelClassesFile,
-        OnMissing: spec.OnMissing switch
-        {
-            "fail" => MissingPolicy.Fail,
-            "skip-and-report" => MissingPolicy.SkipAndReport,
-            _ => throw new ArgumentException($"Unknown missing-data policy '{spec.OnMissing}': use fail or skip-and-report."),
-        },
+        OnMissing: spec.OnMissing,
         RealLabelsFile: spec.RealLabelsFile,
         ClassSubsetFile: spec.ClassSubsetFile,
-        ClassSubsetMode: spec.ClassSubsetMode switch
-        {
-            "masked" => ClassSubsetMode.Masked,
-            "argmax" => ClassSubsetMode.Argmax,
-            _ => throw new ArgumentException($"Unknown class subset mode '{spec.ClassSubsetMode}': use masked or argmax."),
-        });
+        ClassSubsetMode: spec.ClassSubsetMode);
 
     /// <summary>The per-file size limit, refused (naming the option) unless one file of that size fits one array.</summary>
     public static long CheckedMaxFileBytes(this JobSpec spec) =>
@@ -43,10 +29,7 @@ public static class JobSpecMapping
             : throw new ArgumentException($"--max-file-bytes {spec.MaxFileBytes} is out of range: use 1 to {ImageFiles.LargestMaxBytes:N0} (default {ImageFiles.DefaultMaxBytes:N0}, 256 MiB).");
 
     /// <summary>What the job's output rows are, as every worker and the report read them; auto decides from the model's graph.</summary>
-    /// <remarks>A spec stored before the option existed holds no value: it reads as auto, which is what it ran as.</remarks>
-    public static ModelOutputs ResolveOutputs(this JobSpec spec, ModelDescription model) => ModelOutputs.Resolve(spec.OutputKind(), model);
-
-    public static OutputKind OutputKind(this JobSpec spec) => spec.Outputs is null ? Evaluation.Metrics.OutputKind.Auto : ModelOutputs.Parse(spec.Outputs);
+    public static ModelOutputs ResolveOutputs(this JobSpec spec, ModelDescription model) => ModelOutputs.Resolve(spec.Outputs, model);
 
     /// <summary>The intervals' level; a spec stored before the option existed holds 0 and gets the default 0.95.</summary>
     public static double EffectiveConfidenceLevel(this JobSpec spec) =>
@@ -55,13 +38,13 @@ public static class JobSpecMapping
     /// <summary>The job's preprocessing for a model taking <paramref name="cropSize"/>² images; a view's SIZE must be that size, its CROP_PCT wins over --crop-pct.</summary>
     public static PreprocessSpec ToPreprocessSpec(this JobSpec spec, int cropSize)
     {
-        var view = ViewSpec.Parse(spec.View);
+        var view = spec.View;
         if (view.CropSize is { } size && size != cropSize)
         {
             throw new ArgumentException($"--view {spec.View} crops {size}×{size}, but the model takes {cropSize}×{cropSize} images. Use --view {cropSize}@{(view.CropPct ?? spec.CropPct).ToString(System.Globalization.CultureInfo.InvariantCulture)}, or a model exported for {size}.");
         }
 
-        return spec.ToPreprocessSpec(cropSize, view);
+        return new PreprocessSpec(cropSize, view.CropPct ?? spec.CropPct, spec.Interpolation, spec.Normalization, spec.FastDecode, view.View);
     }
 
     /// <summary>Refuses, before any work, a view whose crops of one image cannot share one batch (ten crops need at least 10 slots).</summary>
@@ -75,22 +58,4 @@ public static class JobSpecMapping
                 : $"--view {spec.View} runs an image's {preprocess.ViewsPerImage} crops in one batch, but the model's batch is fixed at {fixedBatchSize}. Use --view center, or a model with a dynamic batch dimension.");
         }
     }
-
-    private static PreprocessSpec ToPreprocessSpec(this JobSpec spec, int cropSize, ViewSpec view) => new(
-        cropSize,
-        view.CropPct ?? spec.CropPct,
-        spec.Interpolation switch
-        {
-            "bilinear" => Interpolation.Bilinear,
-            "bicubic" => Interpolation.Bicubic,
-            _ => throw new ArgumentException($"Unknown interpolation '{spec.Interpolation}': use bilinear or bicubic."),
-        },
-        spec.Normalization switch
-        {
-            "imagenet" => Normalization.ImageNet,
-            "caffe" => Normalization.Caffe,
-            _ => throw new ArgumentException($"Unknown normalisation '{spec.Normalization}': use imagenet or caffe."),
-        },
-        spec.FastDecode,
-        view.View);
 }

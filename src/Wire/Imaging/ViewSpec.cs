@@ -12,6 +12,9 @@ public sealed record ViewSpec(CropView View, int? CropSize = null, double? CropP
 
     public static ViewSpec Center { get; } = new(CropView.Center);
 
+    /// <summary>Whether a view built directly (not parsed: a client may send any) is one <see cref="TryParse"/> could give.</summary>
+    public bool IsValid => Enum.IsDefined(View) && CropSize is null or >= 1 && (CropPct is null || CropPct is > 0 and <= 1) && (CropSize is null || CropPct is not null);
+
     public static bool TryParse(string? text, out ViewSpec view)
     {
         view = Center;
