@@ -6,6 +6,7 @@ using SENet.Contracts.Jobs;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
+using SENet.Evaluation.Reproducibility;
 
 namespace SENet.Client.Tests;
 
@@ -119,4 +120,33 @@ public sealed class JobSpecOptionsTests
         Assert.Equal(spec, serializer.Deserialize(serializer.SerializeToArray(spec)));
         Assert.Equal(new JobSpec { ModelPath = "/m.onnx", DataPath = "/d" }, serializer.Deserialize(serializer.SerializeToArray(new JobSpec { ModelPath = "/m.onnx", DataPath = "/d" })));
     }
+
+    [Fact]
+    public void ARerunReadsTheRecordsNamesIntoTheTypedSpec()
+    {
+        var record = Record() with { LabelFormat = "kaggle", OnMissing = "skip-and-report", DevicePolicy = "cpu" };
+
+        var spec = RerunCommand.ToJobSpec(record, null);
+
+        Assert.Equal((LabelFormat.KaggleSolution, MissingPolicy.SkipAndReport, Interpolation.Bicubic, Normalization.Caffe, DevicePolicy.Cpu),
+            (spec.LabelFormat, spec.OnMissing, spec.Interpolation, spec.Normalization, spec.DevicePolicy));
+    }
+
+    [Fact]
+    public void ARerunOfARecordNamingAnUnknownSettingIsRefusedNamingIt()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => RerunCommand.ToJobSpec(Record() with { LabelFormat = "tfrecord" }, null));
+
+        Assert.Equal("The report's reproducibility record gives label-format 'tfrecord', which this version does not know: it knows auto, caffe, kaggle, csv.", error.Message);
+    }
+
+    private static ReproducibilityRecord Record() => new()
+    {
+        ModelLocation = "/m.onnx",
+        DatasetLocation = "/d",
+        Preprocessing = new PreprocessingRecord(256, 224, 0.875, "bicubic", true, "BGR", 255, [104, 117, 123], [1, 1, 1], false),
+        OnnxRuntimeVersion = "1.31.0",
+        ProjectVersion = "test",
+        Commit = "test",
+    };
 }
