@@ -174,13 +174,12 @@ public static class SuiteJobs
             grid.AddRow([Markup.Escape(model), .. table.Datasets.Select(d => Markup.Escape(SuiteTable.Cell(table[model, d])))]);
         }
 
-        var conventions = table.Conventions().Select(c => $"{c.Dataset}: {c.Conventions}").ToList();
-        if (conventions.Count > 0)
-        {
-            grid.Caption(Markup.Escape(string.Join("; ", conventions)));
-        }
-
         console.Out.Write(grid);
+        // One line per dataset under the table: a caption would wrap them into the table's width.
+        foreach (var (dataset, conventions) in table.Conventions())
+        {
+            console.Out.MarkupLine(Markup.Escape($"  {dataset}: {conventions}"));
+        }
     }
 
     /// <summary>

@@ -73,7 +73,7 @@ public sealed class SuiteCommandTests : IDisposable
         Assert.Equal(["plain", "real"], combined.Skip(1).Select(l => l.Split(',')[0]));
         Assert.Contains("suite suite: top-1 / top-5 accuracy (%)", run.Output);
         Assert.Contains($"{singleReal["top1"]} / {singleReal["top5"]}; ReaL {singleReal["real_top1"]} / {singleReal["real_top5"]}", run.Output);
-        Assert.Contains("real: ImageNet-ReaL label sets; view tencrop", run.Output);
+        Assert.Contains("  real: named class folders, sorted (torchvision ImageFolder); ImageNet-ReaL label sets; view tencrop", run.Output);
     }
 
     [Fact]
