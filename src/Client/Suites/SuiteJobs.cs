@@ -163,7 +163,9 @@ public static class SuiteJobs
     /// <summary>The table on the console: models as rows, datasets as columns, each dataset's conventions under it.</summary>
     public static void Print(CliConsole console, SuiteTable table)
     {
-        var grid = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"suite {table.Name}: top-1 / top-5 accuracy (%)")).AddColumn("model");
+        // The title on its own line: a table narrower than it would wrap it.
+        console.Out.MarkupLine($"[bold]suite {Markup.Escape(table.Name)}[/]: top-1 / top-5 accuracy (%)");
+        var grid = new Table().Border(TableBorder.Rounded).AddColumn("model");
         foreach (var dataset in table.Datasets)
         {
             grid.AddColumn(Markup.Escape(dataset));
