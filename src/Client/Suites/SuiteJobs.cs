@@ -25,6 +25,8 @@ public static class SuiteJobs
         foreach (var job in plan.Jobs)
         {
             var grain = grains.GetGrain<IEvaluationJobGrain>(job.JobId);
+            // The same suite id again: its coordinators answer with the jobs they have (another spec or --out is refused).
+            var existing = await grain.GetStatusAsync();
             JobStatus status;
             try
             {
@@ -41,7 +43,9 @@ public static class SuiteJobs
             }
 
             started.Add(new SuiteMember(job.Entry.Name, job.JobId));
-            await console.Error.WriteLineAsync($"{job.Entry.Name}: job {job.JobId}, {status.ImagesTotal} images in {status.ShardsTotal} shards");
+            await console.Error.WriteLineAsync(existing.State == JobState.NotStarted
+                ? $"{job.Entry.Name}: job {job.JobId}, {status.ImagesTotal} images in {status.ShardsTotal} shards"
+                : $"{job.Entry.Name}: job {job.JobId} already exists: {status.State.ToString().ToLowerInvariant()}, {status.ImagesDone}/{status.ImagesTotal} images; nothing new was submitted for it");
             if (cancellationToken.IsCancellationRequested)
             {
                 await CancelAsync(grains, started);

@@ -59,10 +59,13 @@ public sealed class SuiteVerbsTests(EmbeddedClusterFixture fixture) : IClassFixt
         var submit = await CliRunner.RunAsync(["submit", "--suite", suite, "--job-id", "suite-to-cancel", "--model", fixture.Model, "--shard-size", "1", "--device", "cpu", "--out", Path.Combine(folder, "out"), .. fixture.Connection]);
         Assert.True(submit.ExitCode == 0, submit.Error);
 
+        var again = await CliRunner.RunAsync(["submit", "--suite", suite, "--job-id", "suite-to-cancel", "--model", fixture.Model, "--shard-size", "1", "--device", "cpu", "--out", Path.Combine(folder, "out"), .. fixture.Connection]);
         var cancel = await CliRunner.RunAsync(["cancel", "suite-to-cancel", .. fixture.Connection]);
         var watch = await CliRunner.RunAsync(["watch", "suite-to-cancel", .. fixture.Connection]);
         var unknown = await CliRunner.RunAsync(["status", "suite-to", .. fixture.Connection]);
 
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Matches("a: job suite-to-cancel.a already exists: (running|completed|cancelled), .*nothing new was submitted", again.Error);
         Assert.Equal(0, cancel.ExitCode);
         Assert.Matches("suite-to-cancel.a: (cancelled|completed)", cancel.Output);
         Assert.Matches("suite-to-cancel.b: (cancelled|completed)", cancel.Output);
