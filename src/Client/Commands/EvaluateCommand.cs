@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SENet.Client.Cluster;
+using SENet.Client.Suites;
 using SENet.Contracts.Jobs;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
@@ -17,7 +18,8 @@ public static class EvaluateCommand
 {
     public static Command Create(CliConsole console)
     {
-        var data = new Option<string>("--data") { Description = "Dataset folder or blob URL: ImageFolder (a sub-folder per class) or flat with --labels.", Required = true };
+        var data = new Option<string?>("--data") { Description = "Dataset folder or blob URL: ImageFolder (a sub-folder per class) or flat with --labels. Or --suite." };
+        var suite = SuiteOption();
         var model = new Option<string>("--model") { Description = "ONNX classifier (path or blob URL): input [N,3,H,W], output [N,C].", Required = true };
         var device = DeviceOption();
         var threads = EvaluationOptions.Checked(new Option<int>("--threads") { Description = "ONNX Runtime threads on the CPU (0: every core).", DefaultValueFactory = _ => 0 },
@@ -25,24 +27,39 @@ public static class EvaluateCommand
         var options = new EvaluationOptions();
         var command = new Command("evaluate", "Evaluate a model on a labelled image dataset in an in-process silo: exact top-1 / top-5 error, per-class accuracy, predictions.")
         {
-            data, model, device, threads,
+            data, suite, model, device, threads,
         };
         options.AddTo(command);
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
-            var dataLocation = parse.GetValue(data)!;
+            var (devices, policy) = EmbeddedDevices(parse.GetValue(device)!, parse.GetValue(threads));
+            if (parse.GetValue(suite) is { } suiteFile)
+            {
+                var plan = SuitePlan.Create(parse, SuiteFile.Load(suiteFile), SuitePlan.NewSuiteId(), parse.GetValue(options.Output) is { } root ? EvaluationOptions.Location(root) : null,
+                    entry => options.ToJobSpec(entry, entry.GetValue(model)!, entry.GetValue(data)!, policy), [data, .. options.PerDataset], checkLocalFiles: true);
+                return await RunSuiteEmbeddedAsync(console, plan, devices, cancellationToken);
+            }
+
+            var dataLocation = parse.GetValue(data) ?? throw new ArgumentException("evaluate needs --data (the dataset's folder or blob URL) or --suite (a file listing several datasets).");
             if (!Evaluation.Storage.StorageLocation.LooksLikeBlob(dataLocation) && !Directory.Exists(dataLocation))
             {
                 throw new DirectoryNotFoundException($"Dataset folder '{Path.GetFullPath(dataLocation)}' does not exist. Pass --data with the folder that holds the images.");
             }
 
-            var (devices, policy) = EmbeddedDevices(parse.GetValue(device)!, parse.GetValue(threads));
             var spec = options.ToJobSpec(parse, parse.GetValue(model)!, dataLocation, policy);
             var report = await RunEmbeddedAsync(console, spec, devices, cancellationToken);
             return ExitCode(report, cancellationToken);
         }));
         return command;
     }
+
+    /// <summary><c>--suite FILE</c>: several datasets, each with its label conventions, evaluated with the same model(s) in one run.</summary>
+    public static Option<string?> SuiteOption() => new("--suite")
+    {
+        Description = "A JSON file listing datasets ({\"datasets\": [{\"name\": \"imagenet\", \"data\": \"/data/val\", \"real-labels\": \"real.json\"}, …]}; keys: name, layout, "
+            + "data, labels, label-format, class-list, real-labels, class-subset, class-subset-mode, view, on-missing) to evaluate in one run; needs --out, "
+            + "which gets suite.csv / suite.md (models as rows, datasets as columns) and one folder per dataset.",
+    };
 
     /// <summary>The embedded default's <c>--device</c>: auto, cpu, cuda or cuda:N, checked while parsing.</summary>
     public static Option<string> DeviceOption() => EvaluationOptions.Parsed(
@@ -76,6 +93,69 @@ public static class EvaluateCommand
         finally
         {
             // Cancelled: the report is written; a silo that is slow to stop must not hold the process.
+            var stopping = cluster.DisposeAsync().AsTask();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(5)));
+            }
+            else
+            {
+                await stopping;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A suite on the in-process silo: every dataset's job started (each checked by its coordinator) before any is
+    /// followed, then one table; the jobs share the silo's devices.
+    /// </summary>
+    private static async Task<int> RunSuiteEmbeddedAsync(CliConsole console, SuitePlan plan, DeviceOptions devices, CancellationToken cancellationToken)
+    {
+        var cluster = await EmbeddedCluster.StartAsync(devices, storage: CliStorage.FromEnvironment(), cancellationToken: CancellationToken.None, briefLog: !console.Verbose);
+        try
+        {
+            var grains = cluster.Grains;
+            if (cluster.Devices.Note is { } note)
+            {
+                console.Error.WriteLine($"warning: {note}");
+            }
+
+            if (Evaluation.Imaging.ImageDecoder.TurboJpegMissingWarning is { } decoding)
+            {
+                console.Error.WriteLine($"warning: {decoding}");
+            }
+
+            console.Error.WriteLine($"suite {plan.SuiteId}: {plan.Jobs.Count} datasets from {plan.Suite.Display} on {string.Join(", ", cluster.Devices.Devices)}");
+            var members = await SuiteJobs.StartAsync(console, grains, plan, cancellationToken);
+            try
+            {
+                await SuiteJobs.WatchAsync(console, grains, members, plan.SuiteId, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                await SuiteJobs.CancelAsync(grains, members);
+            }
+
+            var name = Path.GetFileNameWithoutExtension(plan.Suite.Display);
+            var (table, results) = await SuiteJobs.GatherAsync(grains, name, members);
+            var exitCode = ExitCodes.Success;
+            foreach (var (member, result) in results)
+            {
+                var status = await grains.GetGrain<IEvaluationJobGrain>(member.JobId).GetStatusAsync();
+                var report = result is null ? null : ReportWriter.FromJson(result.ReportJson);
+                var code = report is null ? ExitCodes.Failure : ExitCode(report, cancellationToken);
+                exitCode = code == ExitCodes.Success ? exitCode : code;
+                var figures = report is null ? status.State.ToString().ToLowerInvariant() : $"{report.StateSummary()}, {report.Images:N0} images scored, {report.Failed:N0} failed";
+                console.Out.MarkupLine(Markup.Escape($"{member.Dataset}: {figures}{(status.Error is null ? "" : $": {status.Error}")} -> {SuitePlan.Child(plan.Output, member.Dataset)}"));
+            }
+
+            SuiteJobs.Print(console, table);
+            var written = await SuiteJobs.WriteAsync(Evaluation.Storage.OutputStores.Open(plan.Output, CliStorage.FromEnvironment()), table, results, CancellationToken.None);
+            console.Out.MarkupLine($"written: [bold]{Markup.Escape(Evaluation.Storage.StorageLocation.Redact(plan.Output))}[/] ({string.Join(", ", written)}; each dataset's report.json, results.csv, report.html and predictions/ under its own folder)");
+            return cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled : exitCode;
+        }
+        finally
+        {
             var stopping = cluster.DisposeAsync().AsTask();
             if (cancellationToken.IsCancellationRequested)
             {

@@ -67,6 +67,9 @@ public sealed class EvaluationOptions
 
     public Option<string> ClassSubsetMode { get; } = Choice(JobSpecRules.ClassSubsetModes, Evaluation.Metrics.ClassSubsetMode.Masked, "masked: logits outside the subset are masked (the datasets' authors' convention); argmax: rank every output, a class outside the subset is wrong.");
 
+    /// <summary>The options that name one dataset's files: a suite sets them per entry, so with --suite they are refused on the command line.</summary>
+    public IEnumerable<Option> PerDataset => [Labels, ClassList, RealLabels, ClassSubset];
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Labels, LabelFormat, ClassList, ModelClasses, OnMissing, BatchSize, CropPct, Interpolation, Normalization, FastDecode, MaxPixels, MaxFileBytes, ShardSize, MaxFailed, Name, Output, Overwrite, Outputs, ConfidenceLevel, PredictionsCsv, View, RealLabels, ClassSubset, ClassSubsetMode })

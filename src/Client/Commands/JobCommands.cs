@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SENet.Client.Cluster;
+using SENet.Client.Suites;
 using SENet.Contracts.Jobs;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Storage;
@@ -43,23 +44,36 @@ public static class JobCommands
     private static Command Submit(CliConsole console)
     {
         var cluster = new ClusterOptions();
-        var data = new Option<string>("--data") { Description = "Dataset folder as every silo sees it.", Required = true };
+        var data = new Option<string?>("--data") { Description = "Dataset folder as every silo sees it. Or --suite." };
+        var suite = EvaluateCommand.SuiteOption();
         var model = new Option<string>("--model") { Description = "ONNX classifier as every silo sees it.", Required = true };
-        var jobId = new Option<string?>("--job-id") { Description = "Job id (default: generated). An existing job's id answers with that job's state and submits nothing." };
+        var jobId = new Option<string?>("--job-id") { Description = "Job id (default: generated; with --suite the suite's id, its jobs being ID.DATASET). An existing job's id answers with that job's state and submits nothing." };
         // The same option name as evaluate's; a cluster's devices are its silos' (SENet:Devices), so only the policy is chosen here.
         var device = new Option<string>("--device") { Description = "auto: each worker runs on its own device (the silos' GPUs or CPUs); cpu: the CPU everywhere.", DefaultValueFactory = _ => "auto" };
         EvaluationOptions.OneOf(device, [.. JobSpecRules.DevicePolicies.Names]);
         var devicePolicy = new Option<string?>("--device-policy") { Description = "The former name of --device.", Hidden = true };
         EvaluationOptions.OneOf(devicePolicy, [.. JobSpecRules.DevicePolicies.Names]);
         var options = new EvaluationOptions();
-        var command = new Command("submit", "Submit a job to the cluster; prints its id.") { data, model, jobId, device, devicePolicy };
+        var command = new Command("submit", "Submit a job (or with --suite one job per dataset) to the cluster; prints its id.") { data, suite, model, jobId, device, devicePolicy };
         options.AddTo(command);
         cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
             // Everything the client can check is checked before it connects.
             var policy = JobSpecRules.DevicePolicies.Parse(parse.GetValue(devicePolicy) ?? parse.GetValue(device)!);
-            var spec = options.ToJobSpec(parse, parse.GetValue(model)!, parse.GetValue(data)!, policy);
+            if (parse.GetValue(suite) is { } suiteFile)
+            {
+                // Paths are as the silos see them: each dataset's coordinator checks its own, before the next starts.
+                var plan = SuitePlan.Create(parse, SuiteFile.Load(suiteFile), parse.GetValue(jobId) ?? SuitePlan.NewSuiteId(), parse.GetValue(options.Output) is { } root ? EvaluationOptions.Location(root) : null,
+                    entry => options.ToJobSpec(entry, entry.GetValue(model)!, entry.GetValue(data)!, policy), [data, .. options.PerDataset], checkLocalFiles: false);
+                await using var suiteConnection = await cluster.ConnectAsync(parse, cancellationToken);
+                var members = await SuiteJobs.StartAsync(console, suiteConnection.Grains, plan, cancellationToken);
+                console.Out.WriteLine(plan.SuiteId);
+                await console.Error.WriteLineAsync($"submitted: suite {plan.SuiteId}, {members.Count} datasets; 'senet watch {plan.SuiteId}' follows them, 'senet results {plan.SuiteId}' gives the table.");
+                return 0;
+            }
+
+            var spec = options.ToJobSpec(parse, parse.GetValue(model)!, parse.GetValue(data) ?? throw new ArgumentException("submit needs --data (the dataset as every silo sees it) or --suite (a file listing several datasets)."), policy);
             JobSpecRules.Validate(spec);
             await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
             var id = parse.GetValue(jobId) ?? JobIds.New();
@@ -80,16 +94,30 @@ public static class JobCommands
         return command;
     }
 
-    private static Command Status(CliConsole console) => JobVerb(console, "status", "Show a job's state, progress and workers.", async (_, grains, id, _) =>
+    private static Command Status(CliConsole console) => JobVerb(console, "status", "Show a job's (or a suite's) state, progress and workers.", async (_, grains, id, _) =>
     {
         var status = await grains.GetGrain<IEvaluationJobGrain>(id).GetStatusAsync();
+        if (await SuiteOfAsync(grains, status) is { } suite)
+        {
+            var statuses = await SuiteJobs.StatusAsync(grains, suite);
+            console.Out.Write(SuiteJobs.Render(id, statuses));
+            return 0;
+        }
+
         RequireJob(status);
         console.Out.Write(JobWatcher.Render(status));
         return 0;
     });
 
-    private static Command Watch(CliConsole console) => JobVerb(console, "watch", "Follow a job live (per-worker images/s, queue, ETA); exits with the job's outcome.", async (_, grains, id, token) =>
+    private static Command Watch(CliConsole console) => JobVerb(console, "watch", "Follow a job (or a suite's jobs) live (per-worker images/s, queue, ETA); exits with the job's outcome.", async (_, grains, id, token) =>
     {
+        if (await SuiteOfAsync(grains, await grains.GetGrain<IEvaluationJobGrain>(id).GetStatusAsync()) is { } suite)
+        {
+            var statuses = await SuiteJobs.WatchAsync(console, grains, suite, id, token);
+            console.Out.Write(SuiteJobs.Render(id, statuses));
+            return statuses.All(s => s.Status.State == JobState.Completed) ? 0 : 1;
+        }
+
         var status = await JobWatcher.WatchAsync(console, grains, id, token);
         RequireJob(status);
         console.Out.Write(JobWatcher.Render(status));
@@ -104,6 +132,11 @@ public static class JobCommands
         var command = JobVerb(console, "results", "Print a finished job's report; --out fetches report.json, results.csv, report.html and predictions.csv. --table JOB… | --all: one row per job.", async (parse, grains, id, token) =>
         {
             var job = grains.GetGrain<IEvaluationJobGrain>(id);
+            if (await SuiteOfAsync(grains, await job.GetStatusAsync()) is { } suite)
+            {
+                return await SuiteResultsAsync(console, grains, id, suite, parse.GetValue(output), token);
+            }
+
             var results = await job.GetResultsAsync();
             if (results is null)
             {
@@ -158,8 +191,19 @@ public static class JobCommands
         return (joined.Rows, joined.Parts);
     }
 
-    private static Command Cancel(CliConsole console) => JobVerb(console, "cancel", "Cancel a job; its report keeps what was done.", async (_, grains, id, _) =>
+    private static Command Cancel(CliConsole console) => JobVerb(console, "cancel", "Cancel a job (or every job of a suite); its report keeps what was done.", async (_, grains, id, _) =>
     {
+        if (await SuiteOfAsync(grains, await grains.GetGrain<IEvaluationJobGrain>(id).GetStatusAsync()) is { } suite)
+        {
+            await SuiteJobs.CancelAsync(grains, suite);
+            foreach (var (member, cancelled) in await SuiteJobs.StatusAsync(grains, suite))
+            {
+                console.Out.WriteLine($"{member.JobId}: {cancelled.State.ToString().ToLowerInvariant()} ({cancelled.ImagesDone}/{cancelled.ImagesTotal} images done)");
+            }
+
+            return 0;
+        }
+
         var status = await grains.GetGrain<IEvaluationJobGrain>(id).CancelAsync();
         RequireJob(status);
         console.Out.WriteLine($"{id}: {status.State.ToString().ToLowerInvariant()} ({status.ImagesDone}/{status.ImagesTotal} images done)");
@@ -219,6 +263,66 @@ public static class JobCommands
             return await body(parse, connection.Grains, ids[0], cancellationToken);
         }));
         return command;
+    }
+
+    /// <summary>The suite a job verb's id names: no job has that id, and the cluster's job list holds ID.DATASET jobs.</summary>
+    private static async Task<IReadOnlyList<SuiteMember>?> SuiteOfAsync(IGrainFactory grains, JobStatus status) =>
+        status.State == JobState.NotStarted && await SuiteJobs.FindAsync(grains, status.JobId) is { Count: > 0 } members ? members : null;
+
+    /// <summary>
+    /// A suite's table (models as rows, datasets as columns); suite.csv, suite.md and suite-results.csv are written beside
+    /// the datasets' output folders where this client can reach them, and with --out also here, each dataset's report.json
+    /// and results.csv under DIR/DATASET.
+    /// </summary>
+    private static async Task<int> SuiteResultsAsync(CliConsole console, IGrainFactory grains, string suiteId, IReadOnlyList<SuiteMember> suite, DirectoryInfo? output, CancellationToken cancellationToken)
+    {
+        var (table, results) = await SuiteJobs.GatherAsync(grains, suiteId, suite);
+        var statuses = await SuiteJobs.StatusAsync(grains, suite);
+        var running = statuses.Where(s => !s.Status.IsFinished).Select(s => s.Member.Dataset).ToList();
+        if (running.Count > 0)
+        {
+            throw new InvalidOperationException($"Suite {suiteId} is still running ({string.Join(", ", running)}). Wait with 'senet watch {suiteId}'.");
+        }
+
+        SuiteJobs.Print(console, table);
+        foreach (var (member, status) in statuses.Where(s => s.Status.Error is not null))
+        {
+            await console.Error.WriteLineAsync($"{member.Dataset} ({member.JobId}) {status.State.ToString().ToLowerInvariant()}: {status.Error}");
+        }
+
+        // The suite's folder is the parent of its datasets' (OUT/DATASET), read and written with this client's own credentials.
+        if (results.FirstOrDefault(r => r.Results is not null) is ({ } first, { } firstResults))
+        {
+            var folder = firstResults.OutputFolder.Split('?')[0].TrimEnd('/', Path.DirectorySeparatorChar);
+            if (folder.EndsWith(first.Dataset, StringComparison.Ordinal) && folder.Length > first.Dataset.Length)
+            {
+                var root = folder[..^(first.Dataset.Length + 1)];
+                try
+                {
+                    var written = await SuiteJobs.WriteAsync(OutputStores.Open(root, CliStorage.FromEnvironment()), table, results, cancellationToken);
+                    console.Out.MarkupLine($"written: [bold]{Markup.Escape(root)}[/] ({string.Join(", ", written)})");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Azure.RequestFailedException)
+                {
+                    await console.Error.WriteLineAsync($"warning: the suite's folder {root} cannot be written from here ({CliConsole.Describe(e)}); pass --out DIR to save the table here.");
+                }
+            }
+        }
+
+        if (output is not null)
+        {
+            var local = OutputStores.Open(output.FullName, CliStorage.FromEnvironment());
+            var written = await SuiteJobs.WriteAsync(local, table, results, cancellationToken);
+            foreach (var (member, result) in results.Where(r => r.Results is not null))
+            {
+                await local.WriteAsync($"{member.Dataset}/report.json", System.Text.Encoding.UTF8.GetBytes(result!.ReportJson), cancellationToken);
+                await local.WriteAsync($"{member.Dataset}/results.csv", System.Text.Encoding.UTF8.GetBytes(result.ResultsCsv), cancellationToken);
+            }
+
+            console.Out.MarkupLine($"fetched: [bold]{Markup.Escape(output.FullName)}[/] ({string.Join(", ", written)}; each dataset's report.json and results.csv under DATASET/)");
+        }
+
+        return statuses.All(s => s.Status.State == JobState.Completed) ? 0 : 1;
     }
 
     private static void RequireJob(JobStatus status)

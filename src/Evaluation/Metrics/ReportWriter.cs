@@ -12,13 +12,20 @@ public static class ReportWriter
     /// timm's columns, the Wilson intervals, then how complete the run is: a cancelled or failed job's row must not pass
     /// for a whole run (state is completed, cancelled or failed; images_evaluated counts scored and failed images).
     /// </summary>
-    public const string ResultsCsvHeader = TimmColumns + "," + IntervalColumns + "," + CompletenessColumns;
+    public const string ResultsCsvHeader = TimmColumns + "," + IntervalColumns + "," + RealColumns + "," + CompletenessColumns;
 
     /// <summary>timm's validate.py results columns, first and unchanged, so its tools read the file.</summary>
     public const string TimmColumns = "model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation";
 
     /// <summary>The Wilson intervals after timm's columns: bounds in percent, and the confidence level.</summary>
     public const string IntervalColumns = "top1_low,top1_high,top1_err_low,top1_err_high,top5_low,top5_high,top5_err_low,top5_err_high,ci_level";
+
+    /// <summary>
+    /// ImageNet-ReaL's top-1 / top-5 (--real-labels), in every results.csv and empty without label sets, so that files of
+    /// any runs share one header and concatenate. top1/top5 stay the original labels' figures (timm's validate.py
+    /// --real-labels writes ReaL's into top1/top5 instead).
+    /// </summary>
+    public const string RealColumns = "real_top1,real_top5";
 
     /// <summary>Last: the job's state and how many of its images were evaluated.</summary>
     public const string CompletenessColumns = "state,images_evaluated,images_total";
@@ -52,7 +59,8 @@ public static class ReportWriter
             Round(report.CropPct, 4),
             report.Interpolation);
         var completeness = string.Join(',', report.State, report.ImagesEvaluated.ToString(CultureInfo.InvariantCulture), report.ImagesPlanned.ToString(CultureInfo.InvariantCulture));
-        return $"{ResultsCsvHeader}\n{row},{IntervalCells(report)},{completeness}\n";
+        var real = report.Labels?.Real is { Images: > 0 } sets ? $"{Round(sets.Top1, 4)},{Round(sets.Top5, 4)}" : ",";
+        return $"{ResultsCsvHeader}\n{row},{IntervalCells(report)},{real},{completeness}\n";
     }
 
     /// <summary>The cells under <see cref="IntervalColumns"/>, rounded as timm rounds accuracies (4 decimals).</summary>

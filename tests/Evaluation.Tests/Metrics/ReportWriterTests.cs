@@ -42,6 +42,26 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void ResultsCsvHasReaLColumnsAlwaysFilledOnlyWhereLabelSetsWereGiven()
+    {
+        var plain = SampleReport();
+        // 2 of 3 label sets hold the top-1 class: 66.6667 as timm rounds; top1 stays the original labels' figure.
+        var real = plain with { Labels = new LabelConventionsReport { Real = new RealAccuracy("real.json", 3, 2, 3, 200.0 / 3, 100, 1, 0, plain.Top1, plain.Top5) } };
+
+        var plainLines = ReportWriter.ToResultsCsv(plain).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var realLines = ReportWriter.ToResultsCsv(real).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var columns = plainLines[0].Split(',');
+        string Cell(string[] lines, string column) => lines[1].Split(',')[Array.IndexOf(columns, column)];
+
+        Assert.Equal(plainLines[0], realLines[0]);
+        Assert.Contains(",ci_level,real_top1,real_top5,state,", plainLines[0]);
+        Assert.Equal(("", ""), (Cell(plainLines, "real_top1"), Cell(plainLines, "real_top5")));
+        Assert.Equal(("66.6667", "100"), (Cell(realLines, "real_top1"), Cell(realLines, "real_top5")));
+        Assert.Equal(Cell(plainLines, "top1"), Cell(realLines, "top1"));
+        Assert.Equal(columns.Length, realLines[1].Split(',').Length);
+    }
+
+    [Fact]
     public void ReportJsonNamesIntervalsAndCalibrationInSnakeCase()
     {
         var counts = new TopKCounts(3);
