@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using SENet.Client.Commands;
+using SENet.Contracts.Jobs;
 using SENet.Client.Suites;
 
 namespace SENet.Client.Tests.Suites;
@@ -26,7 +27,7 @@ public sealed class SuitePlanTests
         var parse = _root.Parse(args);
         Assert.Empty(parse.Errors);
         var suite = SuiteFile.Parse("s.json", Encoding.UTF8.GetBytes(json), "/suites");
-        return SuitePlan.Create(parse, suite, "suite-1", parse.GetValue(_options.Output), entry => _options.ToJobSpec(entry, entry.GetValue(_model)!, entry.GetValue(_data)!, "cpu"),
+        return SuitePlan.Create(parse, suite, "suite-1", parse.GetValue(_options.Output), entry => _options.ToJobSpec(entry, entry.GetValue(_model)!, entry.GetValue(_data)!, DevicePolicy.Cpu),
             [_data, .. _options.PerDataset], checkLocalFiles: false);
     }
 
