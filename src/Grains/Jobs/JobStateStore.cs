@@ -62,20 +62,28 @@ public sealed class JobStateStore(IGrainStorage storage, GrainId grain, int part
             partitions[index] = state.State ?? new ShardPartition();
             _partitionEtags[index] = state.ETag;
         });
-        var shards = partitions.SelectMany(p => p.Shards).ToList();
-        if (shards.Count != job.ShardCount || shards.Where((s, i) => s.Id != i).Any())
+        // A job still planning grows its table: its newest rows may be in the head's overlay only, their partition not
+        // written yet. Every row the head names must be found in one or the other.
+        var table = new ShardRecord?[job.ShardCount];
+        foreach (var row in partitions.SelectMany(p => p.Shards).Where(r => r.Id >= 0 && r.Id < table.Length))
         {
-            throw new InvalidDataException($"The stored shard table of job '{grain}' has {shards.Count} rows in order where its record names {job.ShardCount}: its partitions are incomplete.");
+            table[row.Id] = row;
         }
 
-        foreach (var row in job.Overlay)
+        foreach (var row in job.Overlay.Where(r => r.Id >= 0 && r.Id < table.Length))
         {
-            shards[row.Id] = row;
+            table[row.Id] = row;
             Changed(row.Id);
         }
 
+        var found = table.Count(r => r is not null);
+        if (found != table.Length)
+        {
+            throw new InvalidDataException($"The stored shard table of job '{grain}' has {found} rows where its record names {job.ShardCount}: its partitions are incomplete.");
+        }
+
         job.Overlay = [];
-        return (job, shards);
+        return (job, table.Select(r => r!).ToList());
     }
 
     /// <summary>A new job: every partition, then the head that names them (the head is what makes the job exist).</summary>
