@@ -44,8 +44,11 @@ public sealed class EvaluationJobGrain(
     /// <summary>How long a lease request that finds nothing waits for the next planned shards, while the job plans.</summary>
     private static readonly TimeSpan PlanningLeaseWait = TimeSpan.FromSeconds(5);
 
-    /// <summary>Planned shards applied in one turn (and carried by one commit); the listing waits when this many more are ahead.</summary>
-    private const int PlannedPerTurn = 512;
+    /// <summary>Planned rows a commit's record may carry before their partition is flushed with it.</summary>
+    private const int PlannedBatch = 64;
+
+    /// <summary>Planned shards the listing may have ready before the coordinator applies them; it waits beyond.</summary>
+    private const int PlannedAhead = 512;
 
     private readonly HashSet<string> _startedWorkers = [];
     private readonly Dictionary<string, string> _names = [];
@@ -73,6 +76,9 @@ public sealed class EvaluationJobGrain(
 
     // Completed (and replaced) each time planned shards are applied, or planning ends: lease requests waiting for shards go on.
     private TaskCompletionSource _shardsPlanned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Planned rows below this are flushed to their partitions (or asked to be, by the next commit).
+    private int _plannedFlushedThrough;
 
     // Planning restarted after its coordinator died: the last stored shard, and its last image, must be listed again as they were.
     private (int ShardId, string? LastImage)? _resumeCheck;
@@ -278,9 +284,10 @@ public sealed class EvaluationJobGrain(
         var token = planning.Token;
         var planner = Planner(_job.Spec!, _job.Counts!.Classes);
         var written = _shards.Count;
+        _plannedFlushedThrough = written;
         _resumeCheck = written > 0 ? (written - 1, _job.PlanLastImage) : null;
         _scheduler!.Planning = true;
-        var planned = Channel.CreateBounded<PlannedShard>(new BoundedChannelOptions(PlannedPerTurn) { SingleReader = true, SingleWriter = true });
+        var planned = Channel.CreateBounded<PlannedShard>(new BoundedChannelOptions(PlannedAhead) { SingleReader = true, SingleWriter = true });
         var listing = Task.Run(async () =>
         {
             try
@@ -306,7 +313,7 @@ public sealed class EvaluationJobGrain(
         {
             while (await planned.WaitToReadAsync(CancellationToken.None))
             {
-                for (var applied = 0; applied < PlannedPerTurn && planned.TryRead(out var shard); applied++)
+                for (var applied = 0; applied < _store.PartitionSize && planned.TryRead(out var shard); applied++)
                 {
                     AddPlanned(shard);
                 }
@@ -316,9 +323,7 @@ public sealed class EvaluationJobGrain(
                     return;
                 }
 
-                WakeLeaseRequests();
-                // Stored as planning goes: a successor keeps what was stored. A failed write is carried by the next one.
-                await CommitInBackgroundAsync();
+                Published();
             }
 
             var outcome = await listing;
@@ -353,6 +358,26 @@ public sealed class EvaluationJobGrain(
             }
 
             planning.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Shards just planned are leasable: waiting lease requests go on. They are stored with the next commit, as every
+    /// change is; planning itself commits nothing, as a lease's commit always carries the shard it names, and a
+    /// successor plans again whatever was not stored. Every <see cref="PlannedBatch"/> planned rows leave the record with
+    /// their partition, rather than riding in every commit's record until the overlay fills.
+    /// </summary>
+    private void Published()
+    {
+        WakeLeaseRequests();
+        if (_shards.Count - _plannedFlushedThrough >= PlannedBatch)
+        {
+            for (var partition = _plannedFlushedThrough / _store.PartitionSize; partition * _store.PartitionSize < _shards.Count; partition++)
+            {
+                _store.FlushOnNextWrite(partition);
+            }
+
+            _plannedFlushedThrough = _shards.Count;
         }
     }
 

@@ -18,6 +18,7 @@ public sealed class JobStateStore(IGrainStorage storage, GrainId grain, int part
 
     private readonly Dictionary<int, long> _unflushed = [];
     private readonly Dictionary<int, string?> _partitionEtags = [];
+    private readonly SortedSet<int> _flushPartitions = [];
     private string? _headEtag;
     private bool _headExists;
     private long _changes;
@@ -40,6 +41,12 @@ public sealed class JobStateStore(IGrainStorage storage, GrainId grain, int part
 
     /// <summary>The next commit also writes every partition with changed rows (a job that ends leaves a small head).</summary>
     public void FlushAllOnNextWrite() => _flushAll = true;
+
+    /// <summary>
+    /// The next commit also writes partition <paramref name="index"/>, whatever the overlay holds: rows appended while a job
+    /// plans leave the head a partition at a time rather than riding in every head until the overlay fills.
+    /// </summary>
+    public void FlushOnNextWrite(int index) => _flushPartitions.Add(index);
 
     /// <summary>The stored head and the shard table it commits, or a fresh record where none is stored.</summary>
     public async Task<(JobRecord Head, List<ShardRecord> Shards)> LoadAsync()
@@ -107,15 +114,22 @@ public sealed class JobStateStore(IGrainStorage storage, GrainId grain, int part
         var upTo = _changes;
         if (_unflushed.Count > 0 && (_flushAll || _unflushed.Count >= OverlayLimit))
         {
-            flush = [.. _unflushed.Keys.Select(id => id / PartitionSize).Distinct().Order().Select(p => (p, Partition(shards, p)))];
+            flush = [.. _unflushed.Keys.Select(id => id / PartitionSize).Union(_flushPartitions).Distinct().Order().Select(p => (p, Partition(shards, p)))];
             _flushAll = false;
+            _flushPartitions.Clear();
+        }
+        else if (_flushPartitions.Count > 0)
+        {
+            flush = [.. _flushPartitions.Where(p => p * PartitionSize < shards.Count).Select(p => (p, Partition(shards, p)))];
+            _flushPartitions.Clear();
         }
 
         await WriteHeadAsync(head);
         if (flush is not null)
         {
             await WritePartitionsAsync(flush);
-            foreach (var (id, change) in _unflushed.Where(u => u.Value <= upTo).ToList())
+            var flushed = flush.Select(f => f.Index).ToHashSet();
+            foreach (var (id, change) in _unflushed.Where(u => u.Value <= upTo && flushed.Contains(u.Key / PartitionSize)).ToList())
             {
                 _unflushed.Remove(id);
             }
