@@ -1,4 +1,7 @@
 using SENet.Contracts.Jobs;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Models;
+using SENet.Evaluation.Storage;
 
 namespace SENet.Cluster.Tests;
 
@@ -97,6 +100,31 @@ public sealed class PlanningTests(CoordinatorOnlyFixture fixture) : IClassFixtur
             fault.Release();
             ListingFaults.Clear(spec.DataPath);
         }
+    }
+
+    [Fact]
+    public async Task AnEmptyClassFolderKeepsItsIndexInAClusterJobAsInALocalEvaluation()
+    {
+        var (job, jobId, spec) = Submit("empty-class");
+        // Folders sort class_00, class_01, class_01_empty, class_02, …: the empty one is class 2, class_02 is class 3.
+        Directory.CreateDirectory(Path.Combine(spec.DataPath, "class_01_empty"));
+        var model = Path.Combine(spec.DataPath, "..", $"six-classes-{Guid.NewGuid():N}.onnx");
+        await File.WriteAllBytesAsync(model, SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 6, InputSize: 32, Seed: 3)));
+        spec = spec with { ModelPath = Path.GetFullPath(model), ShardSize = 100 };
+
+        await job.StartAsync(spec);
+        var planned = await JobDriver.WaitAsync(fixture.Grains, jobId, TimeSpan.FromSeconds(30), s => s.State != JobState.Planning);
+        Assert.True(planned.State == JobState.Running, $"{planned.State}: {planned.Error}");
+        var outputs = new LocalOutputStore(spec.OutputFolder!);
+        var manifest = await ShardManifest.ReadAsync(outputs, 0, CancellationToken.None);
+        await job.CancelAsync();
+
+        // The local evaluator's planner labels the same folder alike, and both follow the folders' order.
+        var local = await DatasetPlanner.PlanAsync(new LocalFolderSource(spec.DataPath), new DatasetSpec(), modelClasses: 6);
+        Assert.Equal(local.Images, manifest);
+        Assert.All(manifest.Where(i => i.Path.StartsWith("class_02/", StringComparison.Ordinal)), i => Assert.Equal(3, i.Label));
+        Assert.All(manifest.Where(i => i.Path.StartsWith("class_01/", StringComparison.Ordinal)), i => Assert.Equal(1, i.Label));
+        Assert.Equal(["class_00", "class_01", "class_01_empty", "class_02", "class_03", "class_04"], await ShardManifest.ReadClassNamesAsync(outputs, CancellationToken.None));
     }
 
     private (IEvaluationJobGrain Job, string JobId, JobSpec Spec) Submit(string name)
