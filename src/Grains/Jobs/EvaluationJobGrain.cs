@@ -357,7 +357,12 @@ public sealed class EvaluationJobGrain(
                 _planning = null;
             }
 
-            planning.Dispose();
+            // Once the listing has stopped too (a cancelled one may still be unwinding); its fault, if any, was reported above.
+            _ = listing.ContinueWith(done =>
+            {
+                _ = done.Exception;
+                planning.Dispose();
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
     }
 
