@@ -4,18 +4,19 @@ using SENet.Evaluation.Storage;
 
 namespace SENet.Cluster.Tests;
 
-/// <summary>The silo's real dataset sources, with image reads held by the silo's <see cref="ReadGate"/>.</summary>
+/// <summary>The silo's real dataset sources, with image reads held by the silo's <see cref="ReadGate"/>, and listings faulted where <see cref="ListingFaults"/> says.</summary>
 public sealed class GatedDatasetSourceFactory(StorageOptions storage, ReadGate gate) : IDatasetSourceFactory
 {
     private readonly DatasetSourceFactory _inner = new(storage);
 
-    public IDatasetSource Open(string location) => new GatedSource(_inner.Open(location), gate);
+    public IDatasetSource Open(string location) => new GatedSource(_inner.Open(location), gate, location);
 
-    private sealed class GatedSource(IDatasetSource inner, ReadGate gate) : IDatasetSource
+    private sealed class GatedSource(IDatasetSource inner, ReadGate gate, string location) : IDatasetSource
     {
         public string Description => inner.Description;
 
-        public IAsyncEnumerable<string> ListFilesAsync(string prefix, CancellationToken cancellationToken) => inner.ListFilesAsync(prefix, cancellationToken);
+        public IAsyncEnumerable<string> ListFilesAsync(string prefix, CancellationToken cancellationToken) =>
+            ListingFaults.ApplyAsync(location, inner.ListFilesAsync(prefix, cancellationToken), cancellationToken);
 
         public IAsyncEnumerable<string> ListFoldersAsync(CancellationToken cancellationToken) => inner.ListFoldersAsync(cancellationToken);
 

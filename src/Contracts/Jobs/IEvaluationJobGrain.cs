@@ -7,7 +7,11 @@ namespace SENet.Contracts.Jobs;
 [Alias("senet.IEvaluationJobGrain")]
 public interface IEvaluationJobGrain : IGrainWithStringKey
 {
-    /// <summary>Validates the spec (model, dataset, labels, classes), plans the shards and starts the workers. Idempotent for the same spec.</summary>
+    /// <summary>
+    /// Validates the spec cheaply (model, labels, class folders, the listing's first page, the output location), starts
+    /// the workers and answers at once in <see cref="JobState.Planning"/>: the listing is planned into shards in the
+    /// background, each leasable as soon as it is planned. Idempotent for the same spec.
+    /// </summary>
     [ResponseTimeout("00:10:00")]
     Task<JobStatus> StartAsync(JobSpec spec);
 
@@ -47,7 +51,7 @@ public interface IEvaluationJobGrain : IGrainWithStringKey
     /// <summary>A worker gives up on the job (e.g. its device cannot load the model); the job fails when no worker is left.</summary>
     Task WorkerStoppedAsync(string worker, string reason);
 
-    /// <summary>Cancels the job, also while <see cref="StartAsync"/> is still loading the model or listing the dataset.</summary>
+    /// <summary>Cancels the job, also while <see cref="StartAsync"/> is still loading the model, or while the dataset is planned (the listing stops).</summary>
     [Orleans.Concurrency.AlwaysInterleave]
     Task<JobStatus> CancelAsync();
 

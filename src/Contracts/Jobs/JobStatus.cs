@@ -46,4 +46,7 @@ public sealed record JobStatus
     public long ImagesDone => ImagesScored + ImagesFailed;
 
     public bool IsFinished => State is JobState.Completed or JobState.Cancelled or JobState.Failed;
+
+    /// <summary>Running, or still planning (workers already score the shards planned so far).</summary>
+    public bool IsActive => State is JobState.Running or JobState.Planning;
 }

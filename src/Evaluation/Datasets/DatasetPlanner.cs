@@ -15,6 +15,11 @@ public static class DatasetPlanner
         var layout = spec.Layout == DatasetLayout.Auto
             ? spec.LabelsFile is null ? DatasetLayout.ImageFolder : DatasetLayout.Flat
             : spec.Layout;
+        if (layout == DatasetLayout.ImageFolder)
+        {
+            return await PlanImageFolderAsync(source, spec, modelClasses, cancellationToken);
+        }
+
         var files = new List<string>();
         var ignored = 0;
         await foreach (var file in source.ListFilesAsync("", cancellationToken))
@@ -30,37 +35,21 @@ public static class DatasetPlanner
         }
 
         var issues = new List<DatasetIssue>();
-        var (images, classNames, classesFrom) = layout == DatasetLayout.ImageFolder
-            ? PlanImageFolder(files, ref ignored)
-            : await PlanFlatAsync(source, spec, files, issues, cancellationToken);
+        var (images, classNames, classesFrom) = await PlanFlatAsync(source, spec, files, issues, cancellationToken);
 
         if (images.Count == 0 && issues.Count == 0)
         {
             throw new DatasetException(
-                $"No images found in '{source.Description}' ({layout} layout; image files end in {string.Join(", ", ImageFiles.Extensions)}). " +
-                (layout == DatasetLayout.ImageFolder ? "An ImageFolder dataset has one sub-folder of images per class." : "Check the folder and the labels file."));
+                $"No images found in '{source.Description}' ({layout} layout; image files end in {string.Join(", ", ImageFiles.Extensions)}). Check the folder and the labels file.");
         }
 
-        ClassFolderMap? folders = null;
-        if (layout == DatasetLayout.ImageFolder)
-        {
-            // Class folders are recognised (V2 indices, WordNet ids, names) and mapped to model outputs by that; their
-            // names come back in the model's order, as the labels do.
-            folders = await ClassFolders.MapAsync(source, spec, classNames!, modelClasses, cancellationToken);
-            var byPosition = classNames!;
-            images = images.Select(i => i with { Label = folders.ModelIndex[byPosition[i.Label]] }).ToList();
-            classNames = [.. folders.ClassNames];
-        }
-        else
-        {
-            var order = await ModelOrderAsync(source, spec, classNames, modelClasses, cancellationToken, classesFrom);
-            images = MapToModelOrder(images, order, modelClasses);
-            // Names follow the labels into the model's order: index c of the report and of the predictions is model output c.
-            classNames = order is null ? classNames : [.. order.ModelClassNames];
-        }
+        var order = await ModelOrderAsync(source, spec, classNames, modelClasses, cancellationToken, classesFrom);
+        images = MapToModelOrder(images, order, modelClasses);
+        // Names follow the labels into the model's order: index c of the report and of the predictions is model output c.
+        classNames = order is null ? classNames : [.. order.ModelClassNames];
 
         var subset = await LabelConventions.LoadSubsetAsync(source, spec, modelClasses, classNames, cancellationToken);
-        LabelConventions.CheckCovered(subset, images.Select(i => i.Label), classNames, namesAreFolders: folders is not null);
+        LabelConventions.CheckCovered(subset, images.Select(i => i.Label), classNames, namesAreFolders: false);
         if (await LabelConventions.LoadRealAsync(source, spec, modelClasses, cancellationToken) is { } real)
         {
             images = real.Attach(images);
@@ -78,26 +67,52 @@ public static class DatasetPlanner
                 ". Fix the labels, or run with --on-missing skip-and-report to evaluate the rest and list every problem in the report.");
         }
 
-        return new DatasetPlan(source.Description, images, classNames ?? [], issues, ignored)
+        return new DatasetPlan(source.Description, images, classNames ?? [], issues, ignored) { Subset = subset };
+    }
+
+    /// <summary>
+    /// An ImageFolder dataset, labelled by <see cref="ImageFolderClasses"/> (torchvision's rule: classes are the folders,
+    /// an empty one included), the rule the coordinator's <see cref="ImageFolderSharder"/> follows.
+    /// </summary>
+    private static async Task<DatasetPlan> PlanImageFolderAsync(IDatasetSource source, DatasetSpec spec, int modelClasses, CancellationToken cancellationToken)
+    {
+        var classes = await ImageFolderClasses.OpenAsync(source, spec, modelClasses, cancellationToken);
+        var images = new List<LabelledImage>();
+        var (ignored, withLabelSets) = (0, 0L);
+        await foreach (var file in source.ListFilesAsync("", cancellationToken))
         {
-            Subset = subset,
-            FolderLayout = folders?.Description,
-            Note = folders is null ? null : LabelConventions.UncoveredNote(subset, folders.ModelIndex.Count, modelClasses),
+            if (classes.Label(file) is { } image)
+            {
+                images.Add(image);
+                withLabelSets += image.RealLabels is null ? 0 : 1;
+            }
+            else
+            {
+                ignored++;
+            }
+        }
+
+        classes.CheckFound(images.Count, withLabelSets);
+        return new DatasetPlan(source.Description, images, [.. classes.ClassNames], [], ignored)
+        {
+            Subset = classes.Subset,
+            FolderLayout = classes.Folders.Description,
+            Note = classes.Note,
         };
     }
 
-    private static (List<LabelledImage> Images, List<string>? Classes, string? ClassesFrom) PlanImageFolder(List<string> files, ref int ignored)
+    /// <summary>
+    /// What can be checked of a labels-file dataset before its listing: the labels file parses, the class list reads, and
+    /// the classes agree with the model's. Reads the labels file whole (it is needed whole to plan); lists nothing.
+    /// </summary>
+    public static async Task CheckLabelsAsync(IDatasetSource source, DatasetSpec spec, int modelClasses, CancellationToken cancellationToken)
     {
-        var inClassFolders = files.Where(f => f.Contains('/')).ToList();
-        ignored += files.Count - inClassFolders.Count;
-        var classes = inClassFolders.Select(f => f[..f.IndexOf('/')]).Distinct().Order(StringComparer.Ordinal).ToList();
-        var index = classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
-        var images = inClassFolders.Select(f => new LabelledImage(f, index[f[..f.IndexOf('/')]])).ToList();
-        return (images, classes, null);
+        var (_, classes, classesFrom, _) = await ReadLabelsAsync(source, spec, cancellationToken);
+        await ModelOrderAsync(source, spec, classes, modelClasses, cancellationToken, classesFrom);
     }
 
-    private static async Task<(List<LabelledImage> Images, List<string>? Classes, string? ClassesFrom)> PlanFlatAsync(
-        IDatasetSource source, DatasetSpec spec, List<string> files, List<DatasetIssue> issues, CancellationToken cancellationToken)
+    private static async Task<(List<LabelEntry> Entries, List<string>? Classes, string? ClassesFrom, string LabelsFile)> ReadLabelsAsync(
+        IDatasetSource source, DatasetSpec spec, CancellationToken cancellationToken)
     {
         string? classesFrom = null;
         var labelsLocation = spec.LabelsFile ?? throw new DatasetException("A flat dataset needs a labels file: pass --labels (Caffe val.txt, Kaggle LOC_val_solution.csv, or a path,label CSV).");
@@ -125,6 +140,13 @@ public static class DatasetPlanner
             classesFrom = labelsFile;
         }
 
+        return (entries, classes, classesFrom, labelsFile);
+    }
+
+    private static async Task<(List<LabelledImage> Images, List<string>? Classes, string? ClassesFrom)> PlanFlatAsync(
+        IDatasetSource source, DatasetSpec spec, List<string> files, List<DatasetIssue> issues, CancellationToken cancellationToken)
+    {
+        var (entries, classes, classesFrom, labelsFile) = await ReadLabelsAsync(source, spec, cancellationToken);
         var classIndex = classes?.Select((name, i) => (name, i)).GroupBy(p => p.name).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
         var existing = files.ToHashSet(StringComparer.Ordinal);
         var listed = new Dictionary<string, LabelEntry>(StringComparer.Ordinal);

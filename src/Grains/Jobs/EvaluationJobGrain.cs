@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -20,9 +21,10 @@ using Microsoft.Extensions.Options;
 namespace SENet.Grains.Jobs;
 
 /// <summary>
-/// The coordinator of one job: it validates the spec before any work, writes the shard manifest, starts one worker per
-/// device of every silo, and orchestrates the <see cref="ShardScheduler"/> (which shard goes to whom, what comes back)
-/// and the <see cref="JobStateStore"/> (what is durable). Completions and leases are answered once a group commit holds
+/// The coordinator of one job: it validates the spec before any work, starts one worker per device of every silo, and
+/// orchestrates the <see cref="JobPlanner"/> (the listing, into shard manifests, in the background: shards are leasable
+/// as they are planned), the <see cref="ShardScheduler"/> (which shard goes to whom, what comes back) and the
+/// <see cref="JobStateStore"/> (what is durable). Completions and leases are answered once a group commit holds
 /// them (<see cref="GroupCommit"/>): lease, renew, complete and status interleave, so many workers share one write and
 /// status never waits behind one. Decisions only: the work is the engine's.
 /// </summary>
@@ -41,6 +43,15 @@ public sealed class EvaluationJobGrain(
     private readonly StorageOptions storage = storageOptions.Value;
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a lease request that finds nothing waits for the next planned shards, while the job plans.</summary>
+    private static readonly TimeSpan PlanningLeaseWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>Planned rows a commit's record may carry before their partition is flushed with it.</summary>
+    private const int PlannedBatch = 64;
+
+    /// <summary>Planned shards the listing may have ready before the coordinator applies them; it waits beyond.</summary>
+    private const int PlannedAhead = 512;
+
     private readonly HashSet<string> _startedWorkers = [];
     private readonly Dictionary<string, string> _names = [];
     private readonly SemaphoreSlim _settling = new(1, 1);
@@ -56,8 +67,26 @@ public sealed class EvaluationJobGrain(
     // report files are written finishes the job again rather than leaving it ended without them.
     private bool _finishing;
 
-    // Set while StartAsync validates and plans, so that an interleaved CancelAsync can stop a slow model load or listing.
+    // The job's state when its end began to be written: stored meanwhile, so a successor takes the job up where it was.
+    private JobState _stateBeforeEnd;
+
+    // Set while StartAsync validates, so that an interleaved CancelAsync can stop a slow model load or listing.
     private CancellationTokenSource? _starting;
+
+    // Set while the listing runs in the background: cancelling it stops the listing.
+    private CancellationTokenSource? _planning;
+
+    // Completed (and replaced) each time planned shards are applied, or planning ends: lease requests waiting for shards go on.
+    private TaskCompletionSource _shardsPlanned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Planned rows below this are flushed to their partitions (or asked to be, by the next commit).
+    private int _plannedFlushedThrough;
+
+    // Planning restarted after its coordinator died: the last stored shard, and its last image, must be listed again as they were.
+    private (int ShardId, string? LastImage)? _resumeCheck;
+
+    /// <summary>Planning or running: shards are leased and merged.</summary>
+    private bool Active => _job.State is JobState.Running or JobState.Planning;
 
     private string JobId => this.GetPrimaryKeyString();
 
@@ -66,12 +95,12 @@ public sealed class EvaluationJobGrain(
         _store = new JobStateStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Jobs), this.GetGrainId(), stateOptions.Value.ShardsPerPartition, stateOptions.Value.OverlayLimit);
         _commit = new GroupCommit(() => _store.WriteAsync(Snapshot, _shards));
         (_job, _shards) = await _store.LoadAsync();
-        if (_job.Spec is null || _job.ShardCount == 0)
+        if (_job.Spec is null || (_job.ShardCount == 0 && _job.State != JobState.Planning))
         {
             return;
         }
 
-        var running = _job.State == JobState.Running;
+        var running = Active;
         // Reactivated (e.g. the previous host died): every unmerged shard is leasable again, but the leases in flight
         // are adopted, so a holder whose silo died meanwhile still counts against its shard. A quarantined shard's
         // ranges are handed out from its probes, never as a whole.
@@ -80,6 +109,13 @@ public sealed class EvaluationJobGrain(
         {
             logger.LogInformation("Job {Job} reactivated on {Silo} from stored state: {Pending} shards leasable again, {Held} leases adopted", JobId, localSilo.SiloAddress, _scheduler.Pending, _scheduler.Leases.Count);
             StartTicking();
+            if (_job.State == JobState.Planning)
+            {
+                // Planning died with its coordinator: it lists again from the start, keeping the stored shards (checked
+                // against the listing) and appending the rest. Merged shards stay merged: nothing is counted twice.
+                logger.LogInformation("Job {Job}: planning restarts after {Shards} stored shards", JobId, _shards.Count);
+                StartPlanning();
+            }
         }
         else
         {
@@ -105,9 +141,10 @@ public sealed class EvaluationJobGrain(
     {
         SyncCounters();
         var snapshot = _job.Snapshot(overlay, _scheduler?.Holders() ?? []);
+        snapshot.ShardCount = _shards.Count;
         if (_finishing)
         {
-            snapshot.State = JobState.Running;
+            snapshot.State = _stateBeforeEnd;
         }
 
         return snapshot;
@@ -144,22 +181,21 @@ public sealed class EvaluationJobGrain(
         var token = starting.Token;
         JobSpec effective;
         SessionUse use;
-        IReadOnlyList<int> shardSizes;
-        IReadOnlyList<string> classNames;
-        IReadOnlyList<DatasetIssue> issues = [];
+        IReadOnlyList<string>? classNames;
         IOutputStore? claimed = null;
-        string? modelSha256 = null, labelsSha256 = null;
-        using var manifestDigest = new ManifestDigest();
+        string? modelSha256 = null;
         ModelOutputs outputKind;
         try
         {
             effective = spec with { OutputFolder = OutputFor(spec) };
             JobInputAccess.Check(effective, storage);
             _ = effective.CheckedMaxFileBytes();
-            // Validation, before any work: the model loads and is a classifier, the dataset lists, labels parse, classes agree.
+            // Validation, before any work: the model loads and is a classifier, labels parse, classes agree, the listing reads.
             JobSpecRules.Validate(spec);
 
             var modelFile = await models.ResolveAsync(effective.ModelPath, token);
+            // A CPU session, as every worker's: the checks below are what ONNX Runtime makes of the graph, not only what
+            // its file declares. The pool keeps it for this silo's workers.
             use = await sessions.GetAsync(modelFile, InferenceDevice.Cpu, 1, token);
             modelSha256 = await Digests.FileSha256Async(modelFile, token);
             effective.CheckViewsFit(effective.ToPreprocessSpec(use.Session.InputHeight), use.Session.FixedBatchSize);
@@ -170,30 +206,13 @@ public sealed class EvaluationJobGrain(
                 // The model was checked with one image: the job's batch must fit the workers' buffers too.
                 ClassifierSession.RefuseImpossibleBatch(spec.BatchSize, use.Session.InputHeight, use.Session.InputWidth, use.Session.Classes);
             }
-            var source = datasets.Open(effective.DataPath);
-            var datasetSpec = effective.ToDatasetSpec() with { Storage = storage };
+
             var outputs = OutputStores.Open(effective.OutputFolder!, storage);
             await OutputClaim.ClaimAsync(outputs, JobId, spec.Overwrite, async holder => (await GrainFactory.GetGrain<IEvaluationJobGrain>(holder).GetStatusAsync()).State, token);
             claimed = outputs;
-            if (effective.LabelsFile is null)
-            {
-                // ImageFolder: planned while the listing streams, so the coordinator never holds the dataset's names.
-                var sharded = await ImageFolderSharder.PlanAsync(source, datasetSpec, use.Session.Classes, outputs, effective.ShardSize, token, manifestDigest);
-                (shardSizes, classNames) = (sharded.ShardSizes, sharded.ClassNames);
-                await LabelManifest.From(sharded.Subset, effective.RealLabelsFile is not null, sharded.FolderLayout, sharded.Note).WriteAsync(outputs, token);
-            }
-            else
-            {
-                // A labels file must be read whole to match names to labels; the plan is dropped once the manifest is written.
-                var plan = await DatasetPlanner.PlanAsync(source, datasetSpec, use.Session.Classes, token);
-                shardSizes = await ShardManifest.WriteAsync(outputs, plan.Images, effective.ShardSize, token, manifestDigest);
-                labelsSha256 = await LabelsDigestAsync(effective.LabelsFile, source, token);
-                (classNames, issues) = (plan.ClassNames, plan.Issues);
-                await LabelManifest.From(plan.Subset, effective.RealLabelsFile is not null, plan.FolderLayout, plan.Note).WriteAsync(outputs, token);
-            }
-
-            // The workers write names beside the class indices of their predictions.
-            await ShardManifest.WriteClassNamesAsync(outputs, classNames, token);
+            // The dataset, cheaply: its class folders or labels file, and the listing's first page. The rest is planned
+            // in the background, after this call has answered.
+            classNames = await Planner(effective, use.Session.Classes).CheckAsync(token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -214,17 +233,12 @@ public sealed class EvaluationJobGrain(
 
         using var held = use;
         var session = use.Session;
-        var counts = new TopKCounts(session.Classes);
-        var datasetFailures = issues.Where(i => i.CountsAsFailure).Select(i => new ImageFailure(i.Path, DatasetStage, i.Detail)).ToList();
-        counts.AddFailures(datasetFailures.Count);
         var job = new JobRecord
         {
             Spec = effective,
-            State = JobState.Running,
-            Counts = counts,
-            Failures = [.. datasetFailures, .. issues.Where(i => !i.CountsAsFailure).Select(i => new ImageFailure(i.Path, DatasetStage, i.Detail))],
-            ClassNames = [.. classNames],
-            TotalImages = shardSizes.Sum(s => (long)s) + datasetFailures.Count,
+            State = JobState.Planning,
+            Counts = new TopKCounts(session.Classes),
+            ClassNames = [.. classNames ?? []],
             StartedUtc = DateTime.UtcNow,
             ModelName = session.Description.GetMetadata(ModelMetadataKeys.Architecture) ?? Path.GetFileNameWithoutExtension(StorageLocation.Redact(effective.ModelPath).Split('?')[0]),
             ModelParameters = session.Description.Parameters,
@@ -232,9 +246,6 @@ public sealed class EvaluationJobGrain(
             CropSize = session.InputHeight,
             ModelNote = session.BatchNoteFor(effective.BatchSize),
             ModelSha256 = modelSha256,
-            ManifestSha256 = manifestDigest.Finish(),
-            ManifestImages = manifestDigest.Images,
-            LabelsSha256 = labelsSha256,
             BatchSize = session.FixedBatchSize ?? effective.BatchSize,
             Outputs = outputKind.Name,
             OutputsSource = outputKind.Source,
@@ -244,44 +255,186 @@ public sealed class EvaluationJobGrain(
             logger.LogWarning("Job {Job}: {Note}", JobId, note);
         }
 
-        var shards = shardSizes.Select((images, id) => new ShardRecord { Id = id, Images = images }).ToList();
-        (_job, _shards) = (job, shards);
+        (_job, _shards) = (job, []);
         StartJobSpan();
-        // The partitions, then the record that names them: until that write the job does not exist, and no lease is issued.
+        // The record, with no shard yet: from this write the job exists, planning, and shards join it as they are planned.
         await _store.WriteNewAsync(_job, _shards);
         _scheduler = NewScheduler([]);
-        if (_shards.Count == 0)
+        StartTicking();
+        if (_job.State == JobState.Planning)
         {
-            await FinishAsync(JobState.Completed, null);
-        }
-        else
-        {
-            StartTicking();
+            StartPlanning();
             await StartWorkersAsync();
         }
 
         await GrainFactory.GetGrain<IJobRegistryGrain>(0).RegisterAsync(new JobSummary(JobId, spec.Name, StorageLocation.Redact(spec.ModelPath), StorageLocation.Redact(spec.DataPath), _job.StartedUtc));
-        logger.LogInformation("Job {Job}: {Images} images in {Shards} shards", JobId, _job.TotalImages, _shards.Count);
+        logger.LogInformation("Job {Job} accepted; its dataset is planned in the background", JobId);
         return Status();
     }
 
+    private JobPlanner Planner(JobSpec spec, int modelClasses) =>
+        new(datasets.Open(spec.DataPath), spec.ToDatasetSpec() with { Storage = storage }, spec, modelClasses, OutputStores.Open(spec.OutputFolder!, storage), storage, logger);
+
     /// <summary>
-    /// The labels file's digest for the record, read where planning found it (named directly, or inside the dataset);
-    /// the file was just read whole and parsed, so a failure now only leaves the digest unrecorded.
+    /// Lists the dataset into shards on the thread pool; each shard planned is applied to the table in this grain's turns
+    /// (<see cref="ApplyPlanAsync"/>), where it is leasable at once. Nothing waits on the listing: status, leases, cancel
+    /// and completions interleave with it. The shards already in the table (a restart) are listed again, not re-added.
     /// </summary>
-    private async Task<string?> LabelsDigestAsync(string labels, IDatasetSource source, CancellationToken token)
+    private void StartPlanning()
+    {
+        var planning = _planning = new CancellationTokenSource();
+        var token = planning.Token;
+        var planner = Planner(_job.Spec!, _job.Counts!.Classes);
+        var written = _shards.Count;
+        _plannedFlushedThrough = written;
+        _resumeCheck = written > 0 ? (written - 1, _job.PlanLastImage) : null;
+        _scheduler!.Planning = true;
+        var planned = Channel.CreateBounded<PlannedShard>(new BoundedChannelOptions(PlannedAhead) { SingleReader = true, SingleWriter = true });
+        var listing = Task.Run(async () =>
+        {
+            try
+            {
+                return await planner.RunAsync(written, shard => planned.Writer.WriteAsync(shard, token), token);
+            }
+            finally
+            {
+                planned.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
+        _ = ApplyPlanAsync(planned.Reader, listing, planning);
+    }
+
+    /// <summary>
+    /// Runs in this grain's turns (never beside another): appends each batch of planned shards, wakes the lease requests
+    /// waiting for them, and commits them; at the listing's end records its totals and the job runs on. A listing that
+    /// fails fails the job, with its reason.
+    /// </summary>
+    private async Task ApplyPlanAsync(ChannelReader<PlannedShard> planned, Task<PlanOutcome> listing, CancellationTokenSource planning)
     {
         try
         {
-            return Digests.TextSha256(File.Exists(labels) || StorageLocation.LooksLikeBlob(labels)
-                ? await StorageLocation.ReadTextAsync(labels, storage, token)
-                : await source.ReadTextAsync(labels, token));
+            while (await planned.WaitToReadAsync(CancellationToken.None))
+            {
+                for (var applied = 0; applied < _store.PartitionSize && planned.TryRead(out var shard); applied++)
+                {
+                    AddPlanned(shard);
+                }
+
+                if (_job.State != JobState.Planning)
+                {
+                    return;
+                }
+
+                Published();
+            }
+
+            var outcome = await listing;
+            if (_job.State != JobState.Planning)
+            {
+                return;
+            }
+
+            EndPlanning(outcome);
+            WakeLeaseRequests();
+            await AfterMergeAsync();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Azure.RequestFailedException or DatasetException)
+        catch (Exception e) when (planning.IsCancellationRequested && e is OperationCanceledException)
         {
-            logger.LogWarning("Job {Job}: the labels file's digest was not taken ({Reason}); the record leaves it out", JobId, e.Message);
-            return null;
+            // Cancelled with the job: its end says why.
         }
+        catch (Exception e)
+        {
+            if (_job.State == JobState.Planning && !_finishing)
+            {
+                // The dataset's own faults are named as they are; anything else by its type too.
+                var reason = e is DatasetException or IOException or UnauthorizedAccessException or Azure.RequestFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                logger.LogWarning(e, "Job {Job}: planning failed after {Images} images in {Shards} shards", JobId, _job.TotalImages, _shards.Count);
+                await FinishAsync(JobState.Failed, $"Planning the dataset failed after {_job.TotalImages:N0} images in {_shards.Count:N0} shards: {reason}");
+            }
+        }
+        finally
+        {
+            if (_planning == planning)
+            {
+                _planning = null;
+            }
+
+            // Once the listing has stopped too (a cancelled one may still be unwinding); its fault, if any, was reported above.
+            _ = listing.ContinueWith(done =>
+            {
+                _ = done.Exception;
+                planning.Dispose();
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// Shards just planned are leasable: waiting lease requests go on. They are stored with the next commit, as every
+    /// change is; planning itself commits nothing, as a lease's commit always carries the shard it names, and a
+    /// successor plans again whatever was not stored. Every <see cref="PlannedBatch"/> planned rows leave the record with
+    /// their partition, rather than riding in every commit's record until the overlay fills.
+    /// </summary>
+    private void Published()
+    {
+        WakeLeaseRequests();
+        if (_shards.Count - _plannedFlushedThrough >= PlannedBatch)
+        {
+            for (var partition = _plannedFlushedThrough / _store.PartitionSize; partition * _store.PartitionSize < _shards.Count; partition++)
+            {
+                _store.FlushOnNextWrite(partition);
+            }
+
+            _plannedFlushedThrough = _shards.Count;
+        }
+    }
+
+    /// <summary>A shard the listing planned joins the table, or, planning again after a restart, is checked against the stored one.</summary>
+    private void AddPlanned(PlannedShard shard)
+    {
+        if (shard.Id < _shards.Count)
+        {
+            if (_shards[shard.Id].Images != shard.Images || (_resumeCheck is var (id, last) && id == shard.Id && last is not null && last != shard.LastImage))
+            {
+                throw new DatasetException($"The dataset changed while it was planned: shard {shard.Id}, stored before its coordinator restarted, is not what the listing gives now. Submit it again as a new job.");
+            }
+
+            return;
+        }
+
+        if (shard.Id != _shards.Count)
+        {
+            throw new InvalidOperationException($"Shard {shard.Id} was planned after {_shards.Count} shards: shards are planned in order.");
+        }
+
+        _shards.Add(new ShardRecord { Id = shard.Id, Images = shard.Images });
+        _store.Changed(shard.Id);
+        _scheduler!.Planned(shard.Id);
+        _job.ShardCount = _shards.Count;
+        _job.TotalImages += shard.Images;
+        _job.PlanLastImage = shard.LastImage;
+    }
+
+    /// <summary>The listing is over: the job's totals, class names and digests are known, and it runs on.</summary>
+    private void EndPlanning(PlanOutcome outcome)
+    {
+        var datasetFailures = outcome.Issues.Where(i => i.CountsAsFailure).Select(i => new ImageFailure(i.Path, DatasetStage, i.Detail)).ToList();
+        _job.Counts!.AddFailures(datasetFailures.Count);
+        _job.Failures.AddRange([.. datasetFailures, .. outcome.Issues.Where(i => !i.CountsAsFailure).Select(i => new ImageFailure(i.Path, DatasetStage, i.Detail))]);
+        _job.ClassNames = [.. outcome.ClassNames];
+        _job.TotalImages += datasetFailures.Count;
+        (_job.ManifestSha256, _job.ManifestImages, _job.LabelsSha256) = (outcome.ManifestSha256, outcome.ManifestImages, outcome.LabelsSha256);
+        _job.State = JobState.Running;
+        _scheduler!.Planning = false;
+        _jobSpan?.SetTag("senet.job.shards", _shards.Count);
+        _jobSpan?.SetTag("senet.job.images", _job.TotalImages);
+        logger.LogInformation("Job {Job}: planned {Images} images in {Shards} shards", JobId, _job.TotalImages, _shards.Count);
+    }
+
+    private void WakeLeaseRequests()
+    {
+        var waiting = _shardsPlanned;
+        _shardsPlanned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        waiting.TrySetResult();
     }
 
     public async Task<JobStatus> GetStatusAsync() =>
@@ -319,14 +472,21 @@ public sealed class EvaluationJobGrain(
 
     public async Task<LeaseResponse> LeaseAsync(string worker)
     {
-        if (_job.State != JobState.Running || _scheduler is not { } scheduler)
+        if (!Active || _scheduler is not { } scheduler)
         {
             return new LeaseResponse(null, JobOver: true);
         }
 
-        if (scheduler.Lease(worker, DateTime.UtcNow) is not { } lease)
+        var lease = scheduler.Lease(worker, DateTime.UtcNow);
+        // While the job plans, a worker that finds nothing waits a little for the next shards rather than polling again.
+        for (var waited = Stopwatch.StartNew(); lease is null && _job.State == JobState.Planning && waited.Elapsed < PlanningLeaseWait; lease = scheduler.Lease(worker, DateTime.UtcNow))
         {
-            return new LeaseResponse(null, JobOver: false);
+            await Task.WhenAny(_shardsPlanned.Task, Task.Delay(PlanningLeaseWait - waited.Elapsed));
+        }
+
+        if (lease is null)
+        {
+            return new LeaseResponse(null, JobOver: !Active);
         }
 
         Tally(worker, WorkerKey.Parse(worker).Device);
@@ -342,17 +502,17 @@ public sealed class EvaluationJobGrain(
             logger.LogWarning("Job {Job}: the lease of shard {Shard} to {Worker} was not stored ({Reason})", JobId, lease.ShardId, worker, e.Message);
         }
 
-        return _job.State == JobState.Running
+        return Active
             ? new LeaseResponse(new ShardLease(JobId, lease.ShardId, lease.LeaseId, lease.DeadlineUtc, _shards[lease.ShardId].Attempts, lease.Duplicate, _job.TraceParent, lease.Range), false)
             : new LeaseResponse(null, JobOver: true);
     }
 
     public Task<bool> RenewAsync(ShardLease lease, long imagesDone) =>
-        Task.FromResult(_job.State == JobState.Running && _scheduler is { } scheduler && scheduler.Renew(lease.LeaseId, imagesDone, DateTime.UtcNow));
+        Task.FromResult(Active && _scheduler is { } scheduler && scheduler.Renew(lease.LeaseId, imagesDone, DateTime.UtcNow));
 
     public async Task<bool> CompleteAsync(ShardLease lease, ShardResult result)
     {
-        if (_job.State != JobState.Running || lease.JobId != JobId || _scheduler is not { } scheduler)
+        if (!Active || lease.JobId != JobId || _scheduler is not { } scheduler)
         {
             // Exactly once by shard id: a duplicate, a late completion or one after the job ended changes nothing.
             if (_scheduler is not null)
@@ -470,15 +630,18 @@ public sealed class EvaluationJobGrain(
         tally.Shards++;
     }
 
-    /// <summary>The job's end, if its shards or its failures call for it.</summary>
+    /// <summary>
+    /// The job's end, if its shards or its failures call for it. While it plans, its total is unknown: no share of it is
+    /// exceeded yet (a count can be), and every planned shard merged is not the end.
+    /// </summary>
     private (JobState State, string? Error)? EndDue() =>
-        _job.Spec!.MaxFailed.IsExceeded(_job.Counts!.Failed, _job.TotalImages)
+        _job.Spec!.MaxFailed.IsExceeded(_job.Counts!.Failed, _job.State == JobState.Planning ? long.MaxValue : _job.TotalImages)
             ? (JobState.Failed, $"{_job.Counts.Failed} failed images exceed the threshold of {_job.Spec.MaxFailed}; the report keeps what was done.")
-            : _scheduler is { AllMerged: true } ? (JobState.Completed, null) : null;
+            : _job.State != JobState.Planning && _scheduler is { AllMerged: true } ? (JobState.Completed, null) : null;
 
     private async Task AfterMergeAsync()
     {
-        if (_job.State == JobState.Running && EndDue() is var (state, error))
+        if (Active && !_finishing && EndDue() is var (state, error))
         {
             await FinishAsync(state, error);
         }
@@ -518,7 +681,7 @@ public sealed class EvaluationJobGrain(
         tally.Stopped = true;
         tally.LastError = reason;
         _scheduler?.WorkerStopped(worker);
-        if (_job.State == JobState.Running && _startedWorkers.All(w => _job.Workers.TryGetValue(w, out var t) && t.Stopped))
+        if (Active && _startedWorkers.All(w => _job.Workers.TryGetValue(w, out var t) && t.Stopped))
         {
             var reasons = _job.Workers.Where(w => w.Value.Stopped).Select(w => $"{w.Key}: {w.Value.LastError}").Distinct();
             await FinishAsync(JobState.Failed, $"No worker could run the job. {string.Join(" ", reasons)}");
@@ -537,7 +700,7 @@ public sealed class EvaluationJobGrain(
             return Status() with { State = JobState.Cancelled, Error = CancelledBeforeStart };
         }
 
-        if (_job.State == JobState.Running)
+        if (Active && !_finishing)
         {
             await FinishAsync(JobState.Cancelled, "cancelled by the user");
         }
@@ -554,7 +717,7 @@ public sealed class EvaluationJobGrain(
         }
 
         // A job cancelled before it started ran nothing and has no report; its status says so.
-        if (_job.State is JobState.Running or JobState.NotStarted || _job.Counts is null || _finishing)
+        if (_job.State is JobState.Running or JobState.Planning or JobState.NotStarted || _job.Counts is null || _finishing)
         {
             return null;
         }
@@ -610,7 +773,7 @@ public sealed class EvaluationJobGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (_job.State != JobState.Running || _scheduler is not { } scheduler)
+        if (!Active || _scheduler is not { } scheduler)
         {
             _tick?.Dispose();
             _tick = null;
@@ -653,7 +816,7 @@ public sealed class EvaluationJobGrain(
             await AfterMergeAsync();
         }
 
-        if (_job.State == JobState.Running)
+        if (Active)
         {
             await StartWorkersAsync();
         }
@@ -697,6 +860,9 @@ public sealed class EvaluationJobGrain(
 
     private async Task FinishAsync(JobState state, string? error)
     {
+        // A listing still under way stops: the job ends with what was planned.
+        _planning?.Cancel();
+        _stateBeforeEnd = _job.State;
         _job.State = state;
         _job.Error = error;
         _job.FinishedUtc = DateTime.UtcNow;
@@ -787,7 +953,12 @@ public sealed class EvaluationJobGrain(
     {
         var status = Status();
         var job = new KeyValuePair<string, object?>(TelemetryTags.Job, JobId);
-        EvaluationTelemetry.JobProgress.Record(status.ImagesTotal > 0 ? (double)status.ImagesDone / status.ImagesTotal : 0, job);
+        if (status.State != JobState.Planning)
+        {
+            // While planning, the total is what is planned so far: a share of it would overstate progress.
+            EvaluationTelemetry.JobProgress.Record(status.ImagesTotal > 0 ? (double)status.ImagesDone / status.ImagesTotal : 0, job);
+        }
+
         // Unknown (nothing done yet) stays unset rather than 0, which would read as "done now".
         // While its end is written the status still says running, but nothing is left to wait for.
         if ((status.IsFinished || _finishing ? 0 : status.Eta?.TotalSeconds) is { } etaSeconds)
@@ -825,9 +996,10 @@ public sealed class EvaluationJobGrain(
             JobId = JobId,
             Name = _job.Spec?.Name,
             // A job is over once its end is written (report files, then stored state), as its results say.
-            State = _finishing ? JobState.Running : _job.State,
+            State = _finishing ? _stateBeforeEnd : _job.State,
             ImagesScored = counts?.Images ?? 0,
             ImagesFailed = counts?.Failed ?? 0,
+            // While planning: what is planned so far, and no ETA (the total is not known yet).
             ImagesTotal = _job.TotalImages,
             ShardsTotal = _shards.Count,
             ShardsDone = scheduler?.Merged ?? 0,

@@ -92,6 +92,12 @@ public sealed class JobRecord
     /// <summary>Shard rows newer than their stored partition: applied over the partitions when the job is loaded.</summary>
     [Id(43)] public List<ShardRecord> Overlay { get; set; } = [];
 
+    /// <summary>
+    /// While the job plans: the last image of its last stored shard. Planning that restarts after its coordinator died
+    /// lists again from the start, and checks that the listing still ends that shard with this image.
+    /// </summary>
+    [Id(80)] public string? PlanLastImage { get; set; }
+
     /// <summary>The leases in flight when this record was written: who held what, for a coordinator that restarts.</summary>
     [Id(44)] public List<LeaseHolder> Leases { get; set; } = [];
 

@@ -26,9 +26,9 @@ public sealed class JobResumer(IGrainFactory grains, IHostApplicationLifetime li
             foreach (var job in await grains.GetGrain<IJobRegistryGrain>(0).ListAsync())
             {
                 var status = await grains.GetGrain<IEvaluationJobGrain>(job.JobId).GetStatusAsync();
-                if (status.State == JobState.Running)
+                if (status.IsActive)
                 {
-                    logger.LogInformation("Job {Job} resumed: {Done}/{Total} shards were done", job.JobId, status.ShardsDone, status.ShardsTotal);
+                    logger.LogInformation("Job {Job} resumed ({State}): {Done}/{Total} shards were done", job.JobId, status.State, status.ShardsDone, status.ShardsTotal);
                 }
             }
         }

@@ -18,6 +18,7 @@ public sealed class JobStateStore(IGrainStorage storage, GrainId grain, int part
 
     private readonly Dictionary<int, long> _unflushed = [];
     private readonly Dictionary<int, string?> _partitionEtags = [];
+    private readonly SortedSet<int> _flushPartitions = [];
     private string? _headEtag;
     private bool _headExists;
     private long _changes;
@@ -41,6 +42,12 @@ public sealed class JobStateStore(IGrainStorage storage, GrainId grain, int part
     /// <summary>The next commit also writes every partition with changed rows (a job that ends leaves a small head).</summary>
     public void FlushAllOnNextWrite() => _flushAll = true;
 
+    /// <summary>
+    /// The next commit also writes partition <paramref name="index"/>, whatever the overlay holds: rows appended while a job
+    /// plans leave the head a partition at a time rather than riding in every head until the overlay fills.
+    /// </summary>
+    public void FlushOnNextWrite(int index) => _flushPartitions.Add(index);
+
     /// <summary>The stored head and the shard table it commits, or a fresh record where none is stored.</summary>
     public async Task<(JobRecord Head, List<ShardRecord> Shards)> LoadAsync()
     {
@@ -62,20 +69,28 @@ public sealed class JobStateStore(IGrainStorage storage, GrainId grain, int part
             partitions[index] = state.State ?? new ShardPartition();
             _partitionEtags[index] = state.ETag;
         });
-        var shards = partitions.SelectMany(p => p.Shards).ToList();
-        if (shards.Count != job.ShardCount || shards.Where((s, i) => s.Id != i).Any())
+        // A job still planning grows its table: its newest rows may be in the head's overlay only, their partition not
+        // written yet. Every row the head names must be found in one or the other.
+        var table = new ShardRecord?[job.ShardCount];
+        foreach (var row in partitions.SelectMany(p => p.Shards).Where(r => r.Id >= 0 && r.Id < table.Length))
         {
-            throw new InvalidDataException($"The stored shard table of job '{grain}' has {shards.Count} rows in order where its record names {job.ShardCount}: its partitions are incomplete.");
+            table[row.Id] = row;
         }
 
-        foreach (var row in job.Overlay)
+        foreach (var row in job.Overlay.Where(r => r.Id >= 0 && r.Id < table.Length))
         {
-            shards[row.Id] = row;
+            table[row.Id] = row;
             Changed(row.Id);
         }
 
+        var found = table.Count(r => r is not null);
+        if (found != table.Length)
+        {
+            throw new InvalidDataException($"The stored shard table of job '{grain}' has {found} rows where its record names {job.ShardCount}: its partitions are incomplete.");
+        }
+
         job.Overlay = [];
-        return (job, shards);
+        return (job, table.Select(r => r!).ToList());
     }
 
     /// <summary>A new job: every partition, then the head that names them (the head is what makes the job exist).</summary>
@@ -99,15 +114,22 @@ public sealed class JobStateStore(IGrainStorage storage, GrainId grain, int part
         var upTo = _changes;
         if (_unflushed.Count > 0 && (_flushAll || _unflushed.Count >= OverlayLimit))
         {
-            flush = [.. _unflushed.Keys.Select(id => id / PartitionSize).Distinct().Order().Select(p => (p, Partition(shards, p)))];
+            flush = [.. _unflushed.Keys.Select(id => id / PartitionSize).Union(_flushPartitions).Distinct().Order().Select(p => (p, Partition(shards, p)))];
             _flushAll = false;
+            _flushPartitions.Clear();
+        }
+        else if (_flushPartitions.Count > 0)
+        {
+            flush = [.. _flushPartitions.Where(p => p * PartitionSize < shards.Count).Select(p => (p, Partition(shards, p)))];
+            _flushPartitions.Clear();
         }
 
         await WriteHeadAsync(head);
         if (flush is not null)
         {
             await WritePartitionsAsync(flush);
-            foreach (var (id, change) in _unflushed.Where(u => u.Value <= upTo).ToList())
+            var flushed = flush.Select(f => f.Index).ToHashSet();
+            foreach (var (id, change) in _unflushed.Where(u => u.Value <= upTo && flushed.Contains(u.Key / PartitionSize)).ToList())
             {
                 _unflushed.Remove(id);
             }

@@ -26,7 +26,7 @@ public static class OutputClaim
                 "mix their outputs. Pass another --out, or --overwrite to delete that job's outputs and replace them once it has ended.");
         }
 
-        if (await stateOf(holder) is JobState.Running)
+        if (await stateOf(holder) is JobState.Running or JobState.Planning)
         {
             throw new ArgumentException($"Output location '{outputs.Display}' holds job '{holder}', which is still running: --overwrite never takes a running job's location. " +
                 $"Cancel it first ('senet cancel {holder}') or pass another --out.");

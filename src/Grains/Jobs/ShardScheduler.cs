@@ -19,7 +19,8 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
     private readonly Dictionary<Guid, ActiveLease> _leases = [];
     private readonly Dictionary<int, int> _leasesPerShard = [];
     private readonly SortedSet<int> _quarantined = [];
-    private readonly bool[] _queued = new bool[shards.Count];
+    // One flag per shard; grows as planning appends shards to the table.
+    private readonly List<bool> _queued = [.. new bool[shards.Count]];
     private readonly Queue<int> _queue = new();
     private readonly Stack<int> _front = new();
     private int _probesRunning;
@@ -44,6 +45,12 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
     public int LeasesReclaimed { get; set; }
 
     public int IgnoredCompletions { get; set; }
+
+    /// <summary>
+    /// Set while the table still grows: no tail duplicates then, as an empty queue only means the listing has not
+    /// planned the next shards yet, not that the job is in its tail.
+    /// </summary>
+    public bool Planning { get; set; }
 
     /// <summary>
     /// Queues every unsettled shard in id order (a quarantined one is handed out by ranges, never whole), after the
@@ -81,6 +88,21 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
         }
     }
 
+    /// <summary>
+    /// Shard <paramref name="shardId"/> was just planned: its owner appended its row to the table (in id order). It is
+    /// queued behind every shard already queued, so workers lease shards while the listing goes on.
+    /// </summary>
+    public void Planned(int shardId)
+    {
+        if (shardId != _queued.Count || shardId >= Shards.Count)
+        {
+            throw new InvalidOperationException($"Shard {shardId} was planned out of order: {_queued.Count} shards are known, the table holds {Shards.Count}.");
+        }
+
+        _queued.Add(false);
+        Enqueue(shardId, front: false);
+    }
+
     /// <summary>The next lease for <paramref name="worker"/>, or null when nothing is leasable now.</summary>
     public ActiveLease? Lease(string worker, DateTime now)
     {
@@ -100,7 +122,7 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
             }
         }
 
-        if (!tailDuplicates)
+        if (!tailDuplicates || Planning)
         {
             return null;
         }
@@ -295,7 +317,7 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
         _probesRunning = 0;
         _queue.Clear();
         _front.Clear();
-        Array.Clear(_queued);
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_queued).Clear();
         Pending = 0;
         return holders;
     }

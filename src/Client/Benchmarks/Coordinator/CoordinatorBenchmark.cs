@@ -87,18 +87,19 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
         using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var whilePlanning = new LatencyRecorder();
         var start = job.StartAsync(spec);
-        var planningPoll = PollStatusAsync(job, whilePlanning, () => start.IsCompleted, stopPolling.Token);
         var started = await start;
         var submitSeconds = Now;
-        await planningPoll;
-        if (started.State != JobState.Running)
+        if (!started.IsActive)
         {
             throw new InvalidOperationException($"The benchmark job did not start: {started.State} {started.Error}");
         }
 
+        // Submit answers once the job is validated; the listing is planned in the background while the devices lease.
+        var planningPoll = PlanningProbe.PollAsync(job, whilePlanning, () => Now, stopPolling.Token);
+
         var bytesWhilePlanning = silos.BytesWritten - bytesBefore;
         var (bytesAtRun, writesAtRun) = (silos.BytesWritten, silos.Writes);
-        progress.WriteLine($"bench: planned in {submitSeconds:F1} s; {options.Devices} devices at {options.ImagesPerSecond:N0} images/s{(options.SlowDevices > 0 ? $" ({options.SlowDevices} at {options.SlowImagesPerSecond:N0})" : "")}, compression {options.Compression}, {options.ShardsInFlight} shards in flight each");
+        progress.WriteLine($"bench: submit answered in {submitSeconds:F1} s (planning goes on in the background); {options.Devices} devices at {options.ImagesPerSecond:N0} images/s{(options.SlowDevices > 0 ? $" ({options.SlowDevices} at {options.SlowImagesPerSecond:N0})" : "")}, compression {options.Compression}, {options.ShardsInFlight} shards in flight each");
 
         var whileRunning = new LatencyRecorder();
         var finished = false;
@@ -108,6 +109,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             .Select(_ => Task.Run(() => RunLaneAsync(job, device, hung.Contains(device), results, silos, cancellationToken), cancellationToken))));
         Volatile.Write(ref finished, true);
         await runningPoll;
+        var plannedAt = await planningPoll;
         var status = await job.GetStatusAsync();
 
         var drainedAt = double.IsNaN(_drainedAt) ? _lastCompletionAt : _drainedAt;
@@ -119,6 +121,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
         {
             Options = options,
             SubmitSeconds = submitSeconds,
+            PlannedSeconds = plannedAt,
             FirstLeaseSeconds = _firstLeaseAt,
             CompletionsPerSecond = _mergeTimes.SteadyRate(),
             OverallCompletionsPerSecond = options.Shards / Math.Max(1e-9, _lastCompletionAt - submitSeconds),

@@ -22,13 +22,13 @@ public static class CoordinatorReport
         var capacity = run.Capacity;
         var offered = run.OfferedCompletionsPerSecond;
         Row("job", $"{o.Shards:N0} shards of {o.ShardSize}", $"{o.Images:N0} synthetic listing entries, {o.Classes} classes; {o.Devices} devices at {o.ImagesPerSecond:N0} images/s{(o.SlowDevices > 0 ? $" ({o.SlowDevices} of them at {o.SlowImagesPerSecond:N0})" : "")}, compression {o.Compression}, {o.ShardsInFlight} in flight; ended {run.FinalState} with {run.ImagesCounted:N0} images counted");
-        Row("submit answered", $"{run.SubmitSeconds:F2} s", $"first lease {run.FirstLeaseSeconds:F2} s after submit");
+        Row("submit answered", $"{run.SubmitSeconds:F2} s", $"first lease {run.FirstLeaseSeconds:F2} s after submit; planned in the background, the whole listing in {(double.IsNaN(run.PlannedSeconds) ? "(never seen to end)" : $"{run.PlannedSeconds:F2} s")}");
         Row("completions/s", $"{run.CompletionsPerSecond:N0}", $"from the 10th to the 90th percentile of merges; devices asked for {offered:N0}/s; {run.OverallCompletionsPerSecond:N0}/s over the whole run ({run.RunSeconds:F2} s, tail included)");
         Row("tail", $"{run.TailSeconds:F2} s", $"from the first lease request that found no fresh shard to the last completion; a shard of {o.ShardSize} takes {o.ShardSize / o.ImagesPerSecond / o.Compression:F3} s on a device" +
             (o.SlowDevices > 0 ? $", {o.ShardSize / o.SlowImagesPerSecond / o.Compression:F3} s on a slow one" : ""));
         Row("lease latency", $"p50 {Ms(run.Lease.Percentile(50))}, p99 {Ms(run.Lease.Percentile(99))}", $"{run.Lease.Count:N0} calls");
         Row("complete latency", $"p50 {Ms(run.Complete.Percentile(50))}, p99 {Ms(run.Complete.Percentile(99))}", $"{run.Complete.Count:N0} calls ({run.Merged:N0} merged, {run.Ignored:N0} ignored); renew p99 {Ms(run.Renew.Percentile(99))} over {run.Renew.Count:N0} calls");
-        Row("status p99 while planning", Ms(run.StatusWhilePlanning.Percentile(99)), $"{run.StatusWhilePlanning.Count} calls, one every 100 ms while submit was unanswered");
+        Row("status p99 while planning", Ms(run.StatusWhilePlanning.Percentile(99)), $"{run.StatusWhilePlanning.Count} calls, one every 100 ms while the job said planning");
         Row("status p99 while running", Ms(run.StatusWhileRunning.Percentile(99)), $"{run.StatusWhileRunning.Count} calls, one every 100 ms");
         Row("job storage written per completion", $"{run.BytesPerCompletion:N0} bytes", $"{(double)run.WritesWhileRunning / Math.Max(1, run.Merged):F2} writes per completion; {run.BytesWhilePlanning:N0} bytes while planning");
         Row("coordinator memory", $"{run.CoordinatorHeapBytes / 1048576.0:F1} MB", $"growth of this process's managed heap from before submit ({run.HeapBeforeBytes / 1048576.0:F1} MB) to half-way through the job, after full collections: the grain, its stored record, the silo's caches");
@@ -53,6 +53,7 @@ public static class CoordinatorReport
         record.Set("state", run.FinalState);
         record.Set("submit_seconds", run.SubmitSeconds);
         record.Set("first_lease_seconds", run.FirstLeaseSeconds);
+        record.Set("planned_seconds", run.PlannedSeconds);
         record.Set("completions_per_second", run.CompletionsPerSecond);
         record.Set("overall_completions_per_second", run.OverallCompletionsPerSecond);
         record.Set("merged", run.Merged);

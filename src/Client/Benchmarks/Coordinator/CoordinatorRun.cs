@@ -5,8 +5,11 @@ public sealed record CoordinatorRun
 {
     public required CoordinatorBenchmarkOptions Options { get; init; }
 
-    /// <summary>Wall seconds from submit until the coordinator answered it (today: the whole listing and manifest).</summary>
+    /// <summary>Wall seconds from submit until the coordinator answered it (validation only: the listing is planned in the background).</summary>
     public required double SubmitSeconds { get; init; }
+
+    /// <summary>Wall seconds from submit until a status said planning was over (the whole listing in shard manifests); NaN if none did.</summary>
+    public double PlannedSeconds { get; init; } = double.NaN;
 
     /// <summary>Wall seconds from submit to the first lease a device got.</summary>
     public required double FirstLeaseSeconds { get; init; }

@@ -1,0 +1,147 @@
+using Microsoft.Extensions.Logging;
+using SENet.Contracts.Jobs;
+using SENet.Evaluation.Datasets;
+using SENet.Evaluation.Reproducibility;
+using SENet.Evaluation.Storage;
+
+namespace SENet.Grains.Jobs;
+
+/// <summary>
+/// A job's dataset, from submit to shard manifests, without Orleans. <see cref="CheckAsync"/> is what submit waits for:
+/// cheap (the class folders or the labels file, and the listing's first page). <see cref="RunAsync"/> is the rest: the
+/// whole listing, streamed into shard manifests, each handed on as soon as it is written; the coordinator runs it on
+/// the thread pool and applies what it hands on in its own turns, so no grain call ever waits on a listing.
+/// An ImageFolder dataset streams (memory holds one shard); a labels-file dataset is matched whole against its listing
+/// (every image must be checked against every label), then written out shard by shard.
+/// </summary>
+public sealed class JobPlanner(IDatasetSource source, DatasetSpec dataset, JobSpec spec, int modelClasses, IOutputStore outputs, StorageOptions storage, ILogger logger)
+{
+    /// <summary>How many listed entries submit looks at for an image before it leaves the rest to planning.</summary>
+    public const int FirstPage = 1000;
+
+    /// <summary>
+    /// Refuses, before any work, a dataset whose classes cannot match the model's, whose labels file does not parse, or
+    /// whose listing cannot be read or holds no image in its first page of a listing that ends there. Returns the class
+    /// names when they are known now (an ImageFolder's, from its folders).
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (spec.LabelsFile is null)
+        {
+            var classes = await ImageFolderClasses.OpenAsync(source, dataset, modelClasses, cancellationToken);
+            if (!await FirstPageHasAsync(file => classes.Label(file) is not null, cancellationToken))
+            {
+                throw ImageFolderClasses.NoImages(source.Description);
+            }
+
+            return classes.ClassNames;
+        }
+
+        await DatasetPlanner.CheckLabelsAsync(source, dataset, modelClasses, cancellationToken);
+        if (!await FirstPageHasAsync(ImageFiles.IsImage, cancellationToken))
+        {
+            throw new DatasetException($"No images found in '{source.Description}' (image files end in {string.Join(", ", ImageFiles.Extensions)}). Check the folder and the labels file.");
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Plans every shard, telling <paramref name="planned"/> of each once its manifest is written, in id order. The first
+    /// <paramref name="written"/> shards were planned by a coordinator that died: they are listed again (the digest covers
+    /// them) but their manifests, which workers may be reading, are not rewritten.
+    /// </summary>
+    public async Task<PlanOutcome> RunAsync(int written, Func<PlannedShard, ValueTask> planned, CancellationToken cancellationToken)
+    {
+        using var digest = new ManifestDigest();
+        if (spec.LabelsFile is null)
+        {
+            var classes = await ImageFolderClasses.OpenAsync(source, dataset, modelClasses, cancellationToken);
+            if (written == 0)
+            {
+                await WriteLabelFilesAsync(LabelManifest.From(classes.Subset, spec.RealLabelsFile is not null, classes.Folders.Description, classes.Note), classes.ClassNames, cancellationToken);
+            }
+
+            await ImageFolderSharder.PlanAsync(classes, source, outputs, spec.ShardSize, cancellationToken, digest, planned, written);
+            return new PlanOutcome(classes.ClassNames, [], digest.Finish(), digest.Images, null);
+        }
+
+        // A labels file must be read whole to match names to labels; the plan is dropped once its manifests are written.
+        var plan = await DatasetPlanner.PlanAsync(source, dataset, modelClasses, cancellationToken);
+        var labelsSha256 = await LabelsDigestAsync(spec.LabelsFile, cancellationToken);
+        if (written == 0)
+        {
+            await WriteLabelFilesAsync(LabelManifest.From(plan.Subset, spec.RealLabelsFile is not null, plan.FolderLayout, plan.Note), plan.ClassNames, cancellationToken);
+        }
+
+        var images = plan.Images;
+        for (var (id, start) = (0, 0); start < images.Count; id++, start += spec.ShardSize)
+        {
+            var shard = new List<LabelledImage>(Math.Min(spec.ShardSize, images.Count - start));
+            for (var i = start; i < Math.Min(start + spec.ShardSize, images.Count); i++)
+            {
+                shard.Add(images[i]);
+            }
+
+            if (id < written)
+            {
+                digest.Add(shard);
+            }
+            else
+            {
+                await ShardManifest.WriteShardAsync(outputs, id, shard, cancellationToken, digest);
+            }
+
+            await planned(new PlannedShard(id, shard.Count, shard[^1].Path));
+        }
+
+        return new PlanOutcome(plan.ClassNames, plan.Issues, digest.Finish(), digest.Images, labelsSha256);
+    }
+
+    /// <summary>Written before the first shard is handed on: a worker reads both before it scores a shard.</summary>
+    private async Task WriteLabelFilesAsync(LabelManifest labels, IReadOnlyList<string> classNames, CancellationToken cancellationToken)
+    {
+        await labels.WriteAsync(outputs, cancellationToken);
+        // The workers write names beside the class indices of their predictions.
+        await ShardManifest.WriteClassNamesAsync(outputs, classNames, cancellationToken);
+    }
+
+    private async Task<bool> FirstPageHasAsync(Func<string, bool> wanted, CancellationToken cancellationToken)
+    {
+        var seen = 0;
+        await foreach (var file in source.ListFilesAsync("", cancellationToken))
+        {
+            if (wanted(file))
+            {
+                return true;
+            }
+
+            if (++seen == FirstPage)
+            {
+                // The listing goes on: planning decides whether it holds an image.
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The labels file's digest for the record, read where planning found it (named directly, or inside the dataset);
+    /// the file was just read whole and parsed, so a failure now only leaves the digest unrecorded.
+    /// </summary>
+    private async Task<string?> LabelsDigestAsync(string labels, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Digests.TextSha256(File.Exists(labels) || StorageLocation.LooksLikeBlob(labels)
+                ? await StorageLocation.ReadTextAsync(labels, storage, cancellationToken)
+                : await source.ReadTextAsync(labels, cancellationToken));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Azure.RequestFailedException or DatasetException)
+        {
+            logger.LogWarning("The labels file's digest was not taken ({Reason}); the record leaves it out", e.Message);
+            return null;
+        }
+    }
+}
