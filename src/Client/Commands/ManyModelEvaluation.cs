@@ -116,8 +116,7 @@ public static class ManyModelEvaluation
         }
 
         console.Out.Write(table);
-        var images = Math.Max(1, result.Pass.Reads);
-        console.Error.WriteLine($"pass: {result.Pass.Reads} images read, {result.Pass.Decodes / (double)images:F2} decodes and {result.Pass.Preprocessings / (double)images:F2} preprocessings an image " +
+        console.Error.WriteLine($"pass: {result.Pass.Reads} images read, {result.Pass.Decodes} decoded (one decode each; a failed decode counts none), {result.Pass.Preprocessings} preprocessings " +
                                 $"for {result.Evaluations.Count} evaluations ({viewCount} view(s)) in {result.Pass.Duration.TotalSeconds:F1} s; {result.SessionsPerDevice} session(s) on the device");
     }
 }
