@@ -153,7 +153,13 @@ public static class LocalEvaluator
             var elapsed = Stopwatch.GetElapsedTime(started);
             var outcomes = keys.Select((key, i) =>
             {
-                var report = Report(request, sessions[key.Model], plan, key.Preprocess, pass.Evaluations[i], elapsed, names[key.Model]) with { View = key.View.ToString() };
+                var counts = pass.Evaluations[i].Counts;
+                var report = Report(request, sessions[key.Model], plan, key.Preprocess, pass.Evaluations[i], elapsed, names[key.Model]) with
+                {
+                    View = key.View.ToString(),
+                    Labels = LabelConventionsReport.From(counts, plan.FolderLayout, request.DatasetSpec.ClassSubsetFile, options.ClassSubset, request.DatasetSpec.RealLabelsFile),
+                    Notes = [.. sessions[key.Model].BatchNote is { } note ? [note] : Array.Empty<string>(), .. plan.Note is { } labelNote ? [labelNote] : Array.Empty<string>()],
+                };
                 return new EvaluationOutcome(names[key.Model], key.View, report, pass.Evaluations[i], [.. predictions[i].OrderBy(p => p.ImageId, StringComparer.Ordinal)]);
             }).ToList();
             return new ManyEvaluationResult(outcomes, pass, plan, sessionsPerDevice, megabytes);
