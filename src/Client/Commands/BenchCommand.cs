@@ -53,10 +53,15 @@ public static class BenchCommand
         var leaseTimeout = new Option<double>("--lease-timeout") { Description = "Lease timeout of the --coordinator job, seconds.", DefaultValueFactory = _ => 30 };
         var slowDevices = new Option<int>("--slow-devices") { Description = "Simulated devices of --coordinator that run at --slow-images-per-second (CPUs among GPUs)." };
         var slowSpeed = new Option<double>("--slow-images-per-second") { Description = "The slow simulated devices' images/s.", DefaultValueFactory = _ => 50 };
+        var models = EvaluationOptions.Checked(new Option<int>("--models") { Description = "Instead: images/s of N tiny decode-bound models in one pass against one model's pass and N single-model passes, 2 views against 1, and decodes per image." },
+            v => v >= 0, "a whole number of models (0: off)");
+        var passImages = EvaluationOptions.AtLeastOne(new Option<int>("--pass-images") { Description = "Images of the --models benchmark.", DefaultValueFactory = _ => 512 });
+        var repeats = EvaluationOptions.AtLeastOne(new Option<int>("--repeats") { Description = "Rounds of the --models benchmark (each figure is the best).", DefaultValueFactory = _ => 3 });
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
             images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, json, cluster, silos, clusterImages, blob, blobCount,
             coordinator, shards, shardSize, devices, deviceSpeed, compression, inFlight, jobStorage, hung, killSiloAt, leaseTimeout, slowDevices, slowSpeed,
+            models, passImages, repeats,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
@@ -73,6 +78,12 @@ public static class BenchCommand
                     console.Error.WriteLine($"bench: figures written to {path}");
                 }
 
+                return 0;
+            }
+
+            if (parse.GetValue(models) > 0)
+            {
+                await new MultiModelBenchmark(console, parse.GetValue(models), parse.GetValue(passImages), inputSize: 64, parse.GetValue(repeats)).RunAsync(cancellationToken);
                 return 0;
             }
 

@@ -16,18 +16,24 @@ namespace SENet.Client.Commands;
 /// </summary>
 public static class EvaluateCommand
 {
+    /// <summary>A suite runs one model on every dataset for now: several models in one pass run on one dataset.</summary>
+    private static string SuiteModel(IReadOnlyList<(string? Name, string Path)> models) => models.Count == 1
+        ? models[0].Path
+        : throw new ArgumentException($"--suite runs one model over its datasets; {models.Count} were given. Run one suite per model, or several models on one dataset without --suite.");
+
     public static Command Create(CliConsole console)
     {
         var data = new Option<string?>("--data") { Description = "Dataset folder or blob URL: ImageFolder (a sub-folder per class) or flat with --labels. Or --suite." };
         var suite = SuiteOption();
-        var model = new Option<string>("--model") { Description = "ONNX classifier (path or blob URL): input [N,3,H,W], output [N,C].", Required = true };
+        var model = new Option<string[]>("--model") { Description = "ONNX classifier (path or blob URL): input [N,3,H,W], output [N,C]. Repeatable: several models share one pass (each image read and decoded once), each reported under OUT/<model-name>/." };
+        var modelsFile = new Option<string?>("--models") { Description = "A models file: one model a line, PATH or NAME=PATH ('#' starts a comment); joins any --model." };
         var device = DeviceOption();
         var threads = EvaluationOptions.Checked(new Option<int>("--threads") { Description = "ONNX Runtime threads on the CPU (0: every core).", DefaultValueFactory = _ => 0 },
             v => v >= 0, "0 (every core) or a whole number of threads");
         var options = new EvaluationOptions();
         var command = new Command("evaluate", "Evaluate a model on a labelled image dataset in an in-process silo: exact top-1 / top-5 error, per-class accuracy, predictions.")
         {
-            data, suite, model, device, threads,
+            data, suite, model, modelsFile, device, threads,
         };
         options.AddTo(command);
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
@@ -36,7 +42,7 @@ public static class EvaluateCommand
             if (parse.GetValue(suite) is { } suiteFile)
             {
                 var plan = SuitePlan.Create(parse, SuiteFile.Load(suiteFile), SuitePlan.NewSuiteId(), parse.GetValue(options.Output) is { } root ? EvaluationOptions.Location(root) : null,
-                    entry => options.ToJobSpec(entry, entry.GetValue(model)!, entry.GetValue(data)!, policy), [data, .. options.PerDataset], checkLocalFiles: true);
+                    entry => options.ToJobSpec(entry, SuiteModel(ModelList.From(entry.GetValue(model) ?? [], entry.GetValue(modelsFile))), entry.GetValue(data)!, policy), [data, .. options.PerDataset], checkLocalFiles: true);
                 return await RunSuiteEmbeddedAsync(console, plan, devices, cancellationToken);
             }
 
@@ -46,7 +52,14 @@ public static class EvaluateCommand
                 throw new DirectoryNotFoundException($"Dataset folder '{Path.GetFullPath(dataLocation)}' does not exist. Pass --data with the folder that holds the images.");
             }
 
-            var spec = options.ToJobSpec(parse, parse.GetValue(model)!, dataLocation, policy);
+            var models = ModelList.From(parse.GetValue(model) ?? [], parse.GetValue(modelsFile));
+            var views = options.Views(parse);
+            if (models.Count > 1 || views.Count > 1)
+            {
+                return await ManyModelEvaluation.RunAsync(console, parse, options, models, views, dataLocation, parse.GetValue(device)!, parse.GetValue(threads), cancellationToken);
+            }
+
+            var spec = options.ToJobSpec(parse, models[0].Path, dataLocation, policy);
             var report = await RunEmbeddedAsync(console, spec, devices, cancellationToken);
             return ExitCode(report, cancellationToken);
         }));

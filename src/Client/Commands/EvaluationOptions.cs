@@ -59,7 +59,7 @@ public sealed class EvaluationOptions
 
     public Option<bool> PredictionsCsv { get; } = new("--predictions-csv") { Description = "Also write one predictions.csv (every shard's part joined, sorted by image) beside the predictions/ parts." };
 
-    public Option<string> View { get; } = ViewOption();
+    public Option<string[]> View { get; } = ViewOption();
 
     public Option<string?> RealLabels { get; } = new("--real-labels") { Description = "Several or no correct labels per image (ImageNet-ReaL's real.json): ReaL top-1/top-5 reported beside the original; images with an empty set are skipped." };
 
@@ -79,7 +79,8 @@ public sealed class EvaluationOptions
     }
 
     /// <summary>The job the options describe: each name is parsed here, once (the validators have refused the others).</summary>
-    public JobSpec ToJobSpec(ParseResult parse, string modelPath, string dataPath, DevicePolicy devicePolicy) => new()
+    /// <param name="view">The job's view instead of the one <c>--view</c> (several run only on evaluate's one pass, which passes its own).</param>
+    public JobSpec ToJobSpec(ParseResult parse, string modelPath, string dataPath, DevicePolicy devicePolicy, ViewSpec? view = null) => new()
     {
         ModelPath = Location(modelPath),
         DataPath = Location(dataPath),
@@ -104,7 +105,7 @@ public sealed class EvaluationOptions
         Outputs = JobSpecRules.OutputKinds.Parse(parse.GetValue(Outputs)!),
         ConfidenceLevel = parse.GetValue(ConfidenceLevel),
         JoinPredictions = parse.GetValue(PredictionsCsv),
-        View = ViewSpec.Parse(parse.GetValue(View)),
+        View = view ?? SingleView(parse),
         RealLabelsFile = parse.GetValue(RealLabels) is { } real ? Location(real) : null,
         ClassSubsetFile = parse.GetValue(ClassSubset) is { } subset ? Location(subset) : null,
         ClassSubsetMode = JobSpecRules.ClassSubsetModes.Parse(parse.GetValue(ClassSubsetMode)!),
@@ -130,18 +131,34 @@ public sealed class EvaluationOptions
         return option;
     }
 
-    private static Option<string> ViewOption()
+    /// <summary>The <c>--view</c> values, parsed, in the order given and without repeats; center when none is given.</summary>
+    public IReadOnlyList<Evaluation.Imaging.ViewSpec> Views(ParseResult parse) =>
+        [.. (parse.GetValue(View) is { Length: > 0 } views ? views : ["center"]).Select(Evaluation.Imaging.ViewSpec.Parse).Distinct()];
+
+    /// <summary>A job's one view; several run in one pass only on <c>senet evaluate</c>, which does not come here with them.</summary>
+    private ViewSpec SingleView(ParseResult parse)
     {
-        var option = new Option<string>("--view")
+        var views = Views(parse);
+        return views.Count == 1
+            ? views[0]
+            : throw new ArgumentException($"--view is given {views.Count} times: a cluster job scores one view. Several views in one pass run on 'senet evaluate' (the embedded default); submit one job per view.");
+    }
+
+    private static Option<string[]> ViewOption()
+    {
+        var option = new Option<string[]>("--view")
         {
-            Description = "The crops each image is scored on: center; tencrop (four corners, centre and their flips, the 10 softmax outputs averaged; --batch-size counts crops); SIZE@CROP_PCT (e.g. 224@0.875, overriding --crop-pct); tencrop@CROP_PCT.",
-            DefaultValueFactory = _ => "center",
+            Description = "The crops each image is scored on, repeatable on evaluate (each model × view reported on its own, one pass): center; tencrop (four corners, centre and their flips, the 10 softmax outputs averaged; --batch-size counts crops); SIZE@CROP_PCT (e.g. 224@0.875, overriding --crop-pct); tencrop@CROP_PCT.",
+            HelpName = "center|tencrop|SIZE@CROP_PCT",
         };
         option.Validators.Add(result =>
         {
-            if (!ViewSpec.TryParse(result.GetValueOrDefault<string>(), out _))
+            foreach (var text in result.GetValueOrDefault<string[]>() ?? [])
             {
-                result.AddError($"--view {result.GetValueOrDefault<string>()} cannot work: use {ViewSpec.Forms}, with a crop_pct above 0 and at most 1.");
+                if (!Evaluation.Imaging.ViewSpec.TryParse(text, out _))
+                {
+                    result.AddError($"--view {text} cannot work: use {Evaluation.Imaging.ViewSpec.Forms}, with a crop_pct above 0 and at most 1.");
+                }
             }
         });
         return option;

@@ -13,52 +13,78 @@ namespace SENet.Evaluation.Pipeline;
 
 /// <summary>
 /// read → decode + preprocess → batch → infer → score, overlapped through bounded channels. Memory is bounded by
-/// the channel capacities and the batch pool, whatever the dataset size. A file that cannot be read or decoded is a
+/// the channel capacities and the batch pools, whatever the dataset size. A file that cannot be read or decoded is a
 /// counted failure with its reason; the run goes on. Cancellation stops every stage.
+/// One pass serves several evaluations (models × views): each image is read and decoded once, each distinct
+/// preprocessing is computed once from the decoded image and copied to every evaluation that scores it, and each
+/// evaluation batches, runs and scores on its own session with its own counts.
 /// </summary>
-public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource source, IImageDecoder decoder, PreprocessSpec preprocess, PipelineOptions? options = null)
+public sealed class EvaluationPipeline
 {
-    private readonly PipelineOptions _options = options ?? new PipelineOptions();
-    private readonly ImagePreprocessor _preprocessor = new(preprocess);
+    private readonly IDatasetSource _source;
+    private readonly IImageDecoder _decoder;
+    private readonly IReadOnlyList<PipelineEvaluation> _evaluations;
+    private readonly PipelineOptions _options;
 
+    public EvaluationPipeline(ClassifierSession session, IDatasetSource source, IImageDecoder decoder, PreprocessSpec preprocess, PipelineOptions? options = null)
+        : this(source, decoder, [new PipelineEvaluation(session, preprocess)], options)
+    {
+    }
+
+    public EvaluationPipeline(IDatasetSource source, IImageDecoder decoder, IReadOnlyList<PipelineEvaluation> evaluations, PipelineOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(evaluations.Count);
+        _source = source;
+        _decoder = decoder;
+        _evaluations = evaluations;
+        _options = options ?? new PipelineOptions();
+    }
+
+    /// <summary>Runs the pipeline's only (or first) evaluation and returns its result.</summary>
     public async Task<EvaluationResult> RunAsync(
         IReadOnlyList<LabelledImage> images,
         Action<ImagePrediction>? onPrediction = null,
         IProgress<EvaluationProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        if (session.InputHeight != preprocess.CropSize || session.InputWidth != preprocess.CropSize)
+        var evaluations = _evaluations.ToArray();
+        evaluations[0] = evaluations[0] with { OnPrediction = onPrediction ?? evaluations[0].OnPrediction };
+        var pass = await new EvaluationPipeline(_source, _decoder, evaluations, _options).RunAllAsync(images, progress, cancellationToken);
+        return pass.Evaluations[0];
+    }
+
+    /// <summary>
+    /// One pass over <paramref name="images"/> for every evaluation. Progress counts an image done once every
+    /// evaluation has scored or failed it.
+    /// </summary>
+    public async Task<PassResult> RunAllAsync(
+        IReadOnlyList<LabelledImage> images,
+        IProgress<EvaluationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var groups = _evaluations.Select(e => e.Preprocess).Distinct().ToList();
+        var decodeOptions = DecodeOptionsOf(groups, _options.MaxPixels);
+        foreach (var evaluation in _evaluations)
         {
-            throw new ModelValidationException(
-                $"The model takes {session.InputWidth}×{session.InputHeight} images but preprocessing crops {preprocess.CropSize}×{preprocess.CropSize}. Set the crop size to the model's input size.");
+            Validate(evaluation);
         }
 
-        var views = preprocess.ViewsPerImage;
-        if (session.MaxBatchSize < views)
-        {
-            throw new ModelValidationException(session.FixedBatchSize is { } fixedSize
-                ? $"The ten-crop view runs an image's {views} crops in one batch, but the model's batch is fixed at {fixedSize}. Use the centre view, or a model exported with a dynamic (or at least {views}) batch dimension."
-                : $"The ten-crop view runs an image's {views} crops in one batch: --batch-size {session.MaxBatchSize} is too small; use at least {views} (it counts crops).");
-        }
-
-        var outputs = ModelOutputs.Resolve(_options.Outputs, session.Description);
-        var scorer = new ImageScorer(session.Classes, views, outputs.AreProbabilities, _options.ClassSubset, _options.LabelSets);
+        var preprocessors = groups.Select(spec => new ImagePreprocessor(spec)).ToArray();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
         var stopwatch = Stopwatch.StartNew();
         var failures = new ConcurrentQueue<ImageFailure>();
-        var counts = new TopKCounts(session.Classes);
-        long readTicks = 0, decodeTicks = 0, preprocessTicks = 0, inferenceTicks = 0, batches = 0;
+        var lanes = _evaluations.Select(e => new EvaluationLane(e, groups.IndexOf(e.Preprocess),
+            new ImageScorer(e.Session.Classes, e.Preprocess.ViewsPerImage, ModelOutputs.Resolve(_options.Outputs, e.Session.Description).AreProbabilities, _options.ClassSubset, _options.LabelSets),
+            _options.BatchesInFlight)).ToArray();
+        // Each distinct preprocessing's lanes: the first is preprocessed into, the others get a copy of its slots.
+        var lanesByGroup = Enumerable.Range(0, groups.Count).Select(g => Enumerable.Range(0, lanes.Length).Where(l => lanes[l].Group == g).ToArray()).ToArray();
+        var preprocessTicksByGroup = new long[groups.Count];
+        long readTicks = 0, decodeTicks = 0, reads = 0, decodes = 0, preprocessings = 0;
+        var progressLock = new Lock();
 
-        var reads = Channel.CreateBounded<(LabelledImage Image, IMemoryOwner<byte>? Bytes)>(
+        var readQueue = Channel.CreateBounded<(LabelledImage Image, IMemoryOwner<byte>? Bytes)>(
             new BoundedChannelOptions(_options.ReadConcurrency * 2) { SingleReader = false, SingleWriter = false });
-        var pool = Channel.CreateUnbounded<PendingBatch>();
-        var ready = Channel.CreateUnbounded<PendingBatch>();
-        // One buffer more per extra stream: each stream runs a batch while the others fill.
-        var buffers = Enumerable.Range(0, Math.Max(2, _options.BatchesInFlight) + session.Streams - 1).Select(_ => new PendingBatch(session.CreateBatch())).ToList();
-        buffers.ForEach(b => pool.Writer.TryWrite(b));
-        var assembler = new BatchAssembler(pool, ready.Writer, views);
-        var decodeOptions = preprocess.DecodeOptions(_options.MaxPixels);
         var tags = _options.TelemetryTags ?? [];
         var readTags = Tags(tags, TelemetryTags.Stage, "read");
         var decodeTags = Tags(tags, TelemetryTags.Stage, "decode");
@@ -75,6 +101,22 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
             EvaluationTelemetry.Images.Add(1, failedTags);
         }
 
+        // The pass's progress is its slowest lane's: an image is done once every evaluation has scored or failed it.
+        // Called under a lane's counts lock; each lane's tallies only grow, so reports under progressLock count up.
+        void ReportProgress()
+        {
+            if (progress is null)
+            {
+                return;
+            }
+
+            lock (progressLock)
+            {
+                var slowest = lanes.MinBy(l => l.Counts.Images + l.Failures.Count)!;
+                progress.Report(new EvaluationProgress(slowest.Counts.Images, failures.Count + slowest.Failures.Count, images.Count, stopwatch.Elapsed));
+            }
+        }
+
         async Task ReadAllAsync()
         {
             try
@@ -85,7 +127,8 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     IMemoryOwner<byte>? bytes = null;
                     try
                     {
-                        bytes = await source.ReadAsync(image.Path, _options.MaxFileBytes, ct);
+                        bytes = await _source.ReadAsync(image.Path, _options.MaxFileBytes, ct);
+                        Interlocked.Increment(ref reads);
                     }
                     catch (Exception e) when (e is (IOException and not StorageUnavailableException) or UnauthorizedAccessException)
                     {
@@ -98,26 +141,28 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     EvaluationTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, readTags);
                     if (bytes is not null)
                     {
-                        await reads.Writer.WriteAsync((image, bytes), ct);
-                        EvaluationTelemetry.QueueDepth.Record(reads.Reader.Count, decodeQueueTags);
+                        await readQueue.Writer.WriteAsync((image, bytes), ct);
+                        EvaluationTelemetry.QueueDepth.Record(readQueue.Reader.Count, decodeQueueTags);
                     }
                 });
             }
             finally
             {
-                reads.Writer.TryComplete();
+                readQueue.Writer.TryComplete();
             }
         }
 
         async Task DecodeAllAsync()
         {
-            await foreach (var (image, bytes) in reads.Reader.ReadAllAsync(token))
+            var slots = new (PendingBatch Batch, int Slot)[lanes.Length];
+            await foreach (var (image, bytes) in readQueue.Reader.ReadAllAsync(token))
             {
                 DecodedImage? decoded = null;
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    decoded = decoder.Decode(bytes!.Memory.Span, decodeOptions);
+                    decoded = _decoder.Decode(bytes!.Memory.Span, decodeOptions);
+                    Interlocked.Increment(ref decodes);
                 }
                 catch (ImageDecodeException e)
                 {
@@ -142,22 +187,55 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
 
                 using (decoded)
                 {
-                    var (batch, slot) = await assembler.ReserveAsync(token);
-                    started = Stopwatch.GetTimestamp();
-                    try
+                    // Slots are reserved in lane order, always: a worker waiting for one lane's buffer holds slots only
+                    // of earlier lanes, whose batches the workers ahead of it fill, so no two lanes ever wait on each other.
+                    for (var l = 0; l < lanes.Length; l++)
                     {
-                        _preprocessor.Preprocess(decoded, batch.Buffer.Images(slot, views));
-                        batch.Notes[slot] = decoded.Warning;
-                        assembler.Complete(batch, slot, image);
-                    }
-                    catch (Exception e) when (IsImageFault(e))
-                    {
-                        Fail(new ImageFailure(image.Path, "preprocess", e is ImageDecodeException ? e.Message : $"preprocessing error ({e.GetType().Name}): {e.Message}"));
-                        assembler.Complete(batch, slot, null);
+                        slots[l] = await lanes[l].Assembler.ReserveAsync(token);
                     }
 
-                    Interlocked.Add(ref preprocessTicks, Stopwatch.GetTimestamp() - started);
-                    EvaluationTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, preprocessTags);
+                    for (var g = 0; g < lanesByGroup.Length; g++)
+                    {
+                        started = Stopwatch.GetTimestamp();
+                        var group = lanesByGroup[g];
+                        var first = slots[group[0]];
+                        var views = lanes[group[0]].Views;
+                        try
+                        {
+                            var written = first.Batch.Buffer.Images(first.Slot, views);
+                            preprocessors[g].Preprocess(decoded, written);
+                            Interlocked.Increment(ref preprocessings);
+                            foreach (var l in group)
+                            {
+                                var (batch, slot) = slots[l];
+                                if (l != group[0])
+                                {
+                                    written.CopyTo(batch.Buffer.Images(slot, views));
+                                }
+
+                                batch.Notes[slot] = decoded.Warning;
+                                lanes[l].Assembler.Complete(batch, slot, image);
+                            }
+                        }
+                        catch (Exception e) when (IsImageFault(e))
+                        {
+                            var failure = new ImageFailure(image.Path, "preprocess", e is ImageDecodeException ? e.Message : $"preprocessing error ({e.GetType().Name}): {e.Message}");
+                            if (g == 0)
+                            {
+                                EvaluationTelemetry.Images.Add(1, failedTags);
+                            }
+
+                            foreach (var l in group)
+                            {
+                                var (batch, slot) = slots[l];
+                                lanes[l].Failures.Enqueue(failure);
+                                lanes[l].Assembler.Complete(batch, slot, null);
+                            }
+                        }
+
+                        Interlocked.Add(ref preprocessTicksByGroup[g], Stopwatch.GetTimestamp() - started);
+                        EvaluationTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, preprocessTags);
+                    }
                 }
             }
         }
@@ -174,62 +252,74 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
             }
             finally
             {
-                assembler.Flush();
+                foreach (var lane in lanes)
+                {
+                    lane.Assembler.Flush();
+                }
             }
         }
 
         // Runs on a thread of its own: ONNX Runtime's Run blocks for the whole batch, and on the thread pool that would
         // starve everything else on it (a silo's grain turns and lease renewals included).
-        void InferAll()
+        void InferAll(EvaluationLane lane)
         {
-            while (ready.Reader.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
+            var session = lane.Session;
+            var views = lane.Views;
+            // An image counts once in the telemetry however many evaluations score it: the first lane's.
+            var countsImages = lane == lanes[0];
+            while (lane.Ready.Reader.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
             {
-                if (!ready.Reader.TryRead(out var batch))
+                if (!lane.Ready.Reader.TryRead(out var batch))
                 {
                     continue;
                 }
 
-                EvaluationTelemetry.QueueDepth.Record(ready.Reader.Count, inferenceQueueTags);
+                EvaluationTelemetry.QueueDepth.Record(lane.Ready.Reader.Count, inferenceQueueTags);
                 using var span = EvaluationTelemetry.Source.StartActivity("senet.batch", ActivityKind.Internal, parentContext: default, tags, startTime: batch.StartedUtc);
                 span?.AddEvent(new ActivityEvent("decoded and preprocessed", batch.FilledUtc));
                 span?.AddEvent(new ActivityEvent("inference started"));
                 batch.Buffer.Count = batch.Reserved;
                 var ran = session.Run(batch.Buffer);
-                Interlocked.Add(ref inferenceTicks, (long)(ran.TotalSeconds * Stopwatch.Frequency));
+                Interlocked.Add(ref lane.InferenceTicks, (long)(ran.TotalSeconds * Stopwatch.Frequency));
                 EvaluationTelemetry.StageDuration.Record(ran.TotalSeconds, inferenceTags);
                 span?.AddEvent(new ActivityEvent("inference done"));
-                Interlocked.Increment(ref batches);
+                Interlocked.Increment(ref lane.Batches);
                 var scored = 0;
-                lock (counts)
+                lock (lane.Counts)
                 {
                     // An image's views sit in consecutive slots from its first; the scorer averages them and applies the label conventions.
                     for (var slot = 0; slot < batch.Reserved; slot += views)
                     {
                         if (batch.Images[slot] is { } image)
                         {
-                            var prediction = scorer.Score(image, batch.Buffer.Scores(slot, views), counts);
-                            onPrediction?.Invoke(prediction with { Note = batch.Notes[slot] });
+                            var prediction = lane.Scorer.Score(image, batch.Buffer.Scores(slot, views), lane.Counts);
+                            lane.Evaluation.OnPrediction?.Invoke(prediction with { Note = batch.Notes[slot] });
                             scored++;
                         }
                     }
 
                     // Reported under the lock, so reports from several streams still count up.
-                    progress?.Report(new EvaluationProgress(counts.Images, failures.Count, images.Count, stopwatch.Elapsed));
+                    ReportProgress();
                 }
 
                 EvaluationTelemetry.Batches.Add(1, batchTags);
-                EvaluationTelemetry.Images.Add(scored, okTags);
+                if (countsImages)
+                {
+                    EvaluationTelemetry.Images.Add(scored, okTags);
+                }
+
                 span?.SetTag("senet.batch.images", scored);
-                pool.Writer.TryWrite(batch);
+                lane.Pool.Writer.TryWrite(batch);
             }
         }
 
-        // One inference loop per stream of the session: on a GPU, copies of one batch overlap the compute of another.
+        // One inference loop per lane and stream of its session: on a GPU, copies of one batch overlap the compute of another.
         Task[] stages =
         [
             Task.Run(ReadAllAsync, token),
             Task.Run(DecodeStageAsync, token),
-            .. Enumerable.Range(0, session.Streams).Select(_ => Task.Factory.StartNew(InferAll, token, TaskCreationOptions.LongRunning, TaskScheduler.Default)),
+            .. lanes.SelectMany(lane => Enumerable.Range(0, lane.Session.Streams)
+                .Select(_ => Task.Factory.StartNew(() => InferAll(lane), token, TaskCreationOptions.LongRunning, TaskScheduler.Default))),
         ];
         try
         {
@@ -241,19 +331,64 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
             // left at its last value would show a cancelled shard's queue as full for as long as the silo lives.
             EvaluationTelemetry.QueueDepth.Record(0, decodeQueueTags);
             EvaluationTelemetry.QueueDepth.Record(0, inferenceQueueTags);
-            buffers.ForEach(b => b.Buffer.Dispose());
-            while (reads.Reader.TryRead(out var leftover))
+            foreach (var lane in lanes)
+            {
+                lane.Buffers.ForEach(b => b.Buffer.Dispose());
+            }
+
+            while (readQueue.Reader.TryRead(out var leftover))
             {
                 leftover.Bytes?.Dispose();
             }
         }
 
-        counts.AddFailures(failures.Count);
-        progress?.Report(new EvaluationProgress(counts.Images, failures.Count, images.Count, stopwatch.Elapsed));
         var perSecond = (double)Stopwatch.Frequency;
-        return new EvaluationResult(counts, [.. failures], stopwatch.Elapsed, new StageTimings(
-            TimeSpan.FromSeconds(readTicks / perSecond), TimeSpan.FromSeconds(decodeTicks / perSecond),
-            TimeSpan.FromSeconds(preprocessTicks / perSecond), TimeSpan.FromSeconds(inferenceTicks / perSecond), batches));
+        var results = lanes.Select(lane =>
+        {
+            ImageFailure[] laneFailures = [.. failures, .. lane.Failures];
+            lane.Counts.AddFailures(laneFailures.Length);
+            return new EvaluationResult(lane.Counts, laneFailures, stopwatch.Elapsed, new StageTimings(
+                TimeSpan.FromSeconds(readTicks / perSecond), TimeSpan.FromSeconds(decodeTicks / perSecond),
+                TimeSpan.FromSeconds(preprocessTicksByGroup[lane.Group] / perSecond), TimeSpan.FromSeconds(lane.InferenceTicks / perSecond), lane.Batches));
+        }).ToList();
+        var slowest = results.MinBy(r => r.Counts.Images)!;
+        progress?.Report(new EvaluationProgress(slowest.Counts.Images, slowest.Failures.Count, images.Count, stopwatch.Elapsed));
+        return new PassResult(results, reads, decodes, preprocessings, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// The decode every preprocessing of the pass can share. Fast decode shrinks a JPEG towards its resize size, which
+    /// differs between crops: decoding once for several would no longer give each the image its single run sees.
+    /// </summary>
+    private static DecodeOptions DecodeOptionsOf(IReadOnlyList<PreprocessSpec> groups, long maxPixels)
+    {
+        var options = groups.Select(g => g.DecodeOptions(maxPixels)).Distinct().ToList();
+        if (options.Count > 1)
+        {
+            throw new ModelValidationException(
+                $"--fast-decode decodes each JPEG towards its resize size, and these preprocessings resize to {string.Join(", ", groups.Select(g => g.ResizeSize).Distinct())}: one decode cannot serve them exactly. Drop --fast-decode, or evaluate views of one resize size together.");
+        }
+
+        return options[0];
+    }
+
+    private static void Validate(PipelineEvaluation evaluation)
+    {
+        var (session, preprocess) = (evaluation.Session, evaluation.Preprocess);
+        var who = evaluation.Name is { } name ? $"{name}: " : "";
+        if (session.InputHeight != preprocess.CropSize || session.InputWidth != preprocess.CropSize)
+        {
+            throw new ModelValidationException(
+                $"{who}The model takes {session.InputWidth}×{session.InputHeight} images but preprocessing crops {preprocess.CropSize}×{preprocess.CropSize}. Set the crop size to the model's input size.");
+        }
+
+        var views = preprocess.ViewsPerImage;
+        if (session.MaxBatchSize < views)
+        {
+            throw new ModelValidationException(who + (session.FixedBatchSize is { } fixedSize
+                ? $"The ten-crop view runs an image's {views} crops in one batch, but the model's batch is fixed at {fixedSize}. Use the centre view, or a model exported with a dynamic (or at least {views}) batch dimension."
+                : $"The ten-crop view runs an image's {views} crops in one batch: --batch-size {session.MaxBatchSize} is too small; use at least {views} (it counts crops)."));
+        }
     }
 
     /// <summary>Faults of one image's bytes; cancellation and running out of memory are the run's, not the image's.</summary>
