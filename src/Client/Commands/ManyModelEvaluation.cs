@@ -54,7 +54,7 @@ public static class ManyModelEvaluation
             new LocalFolderSource(data),
             spec.ToDatasetSpec(),
             new ClassifierSessionOptions(inference, spec.BatchSize, IntraOpThreads: threads, Streams: gpu ? 2 : 1),
-            new PipelineOptions(MaxPixels: spec.MaxPixels, MaxFileBytes: spec.CheckedMaxFileBytes(), Outputs: spec.OutputKind()),
+            new PipelineOptions(MaxPixels: spec.MaxPixels, MaxFileBytes: spec.CheckedMaxFileBytes(), Outputs: spec.Outputs),
             spec.CropPct,
             preprocess.Interpolation,
             preprocess.Normalization,
