@@ -1,13 +1,14 @@
 using System.Buffers;
+using Microsoft.Extensions.Options;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Storage;
 
 namespace SENet.Cluster.Tests;
 
 /// <summary>The silo's real dataset sources, with image reads held by the silo's <see cref="ReadGate"/>, and listings faulted where <see cref="ListingFaults"/> says.</summary>
-public sealed class GatedDatasetSourceFactory(StorageOptions storage, ReadGate gate) : IDatasetSourceFactory
+public sealed class GatedDatasetSourceFactory(IOptions<StorageOptions> storage, ReadGate gate) : IDatasetSourceFactory
 {
-    private readonly DatasetSourceFactory _inner = new(storage);
+    private readonly DatasetSourceFactory _inner = new(storage.Value);
 
     public IDatasetSource Open(string location) => new GatedSource(_inner.Open(location), gate, location);
 
