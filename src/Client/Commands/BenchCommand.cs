@@ -53,10 +53,27 @@ public static class BenchCommand
         var leaseTimeout = new Option<double>("--lease-timeout") { Description = "Lease timeout of the --coordinator job, seconds.", DefaultValueFactory = _ => 30 };
         var slowDevices = new Option<int>("--slow-devices") { Description = "Simulated devices of --coordinator that run at --slow-images-per-second (CPUs among GPUs)." };
         var slowSpeed = new Option<double>("--slow-images-per-second") { Description = "The slow simulated devices' images/s.", DefaultValueFactory = _ => 50 };
+        var shardSizes = new Option<string[]>("--shard-sizes")
+        {
+            Description = "Instead: run 'senet evaluate' on the same small images once per shard size (e.g. 10,1000,auto), print the wall times and fail unless the counts are identical.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        shardSizes.Validators.Add(result =>
+        {
+            foreach (var size in ShardSizeBenchmark.Split(result.GetValueOrDefault<string[]>()))
+            {
+                if (size != "auto" && !(int.TryParse(size, out var n) && n >= 1))
+                {
+                    result.AddError($"--shard-sizes: '{size}' is not a shard size; use whole numbers of 1 or more, or auto (e.g. --shard-sizes 10,1000,auto).");
+                }
+            }
+        });
+        var shardImages = EvaluationOptions.AtLeastOne(new Option<int>("--shard-images") { Description = "Images of the --shard-sizes benchmark.", DefaultValueFactory = _ => 20_000 });
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
             images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, json, cluster, silos, clusterImages, blob, blobCount,
             coordinator, shards, shardSize, devices, deviceSpeed, compression, inFlight, jobStorage, hung, killSiloAt, leaseTimeout, slowDevices, slowSpeed,
+            shardSizes, shardImages,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
@@ -76,6 +93,12 @@ public static class BenchCommand
                 return 0;
             }
 
+            if (ShardSizeBenchmark.Split(parse.GetValue(shardSizes)) is { Count: > 0 } sizes)
+            {
+                var threadCount = parse.GetValue(threads);
+                return await new ShardSizeBenchmark(console, sizes, parse.GetValue(shardImages), imageSize: 40, threadCount > 0 ? ["--threads", $"{threadCount}"] : []).RunAsync(cancellationToken);
+            }
+
             if (parse.GetValue(blob))
             {
                 await new BlobBenchmark(console, parse.GetValue(blobCount), images: 500).RunAsync(cancellationToken);
@@ -89,7 +112,7 @@ public static class BenchCommand
             }
 
             var options = new EngineBenchmarkOptions(parse.GetValue(images), parse.GetValue(seconds), parse.GetValue(architecture)!, parse.GetValue(device)!,
-                parse.GetValue(threads), parse.GetValue(endToEnd), parse.GetValue(batchSizes) is { Length: > 0 } sizes ? sizes : null, parse.GetValue(streams), parse.GetValue(findBatch),
+                parse.GetValue(threads), parse.GetValue(endToEnd), parse.GetValue(batchSizes) is { Length: > 0 } batches ? batches : null, parse.GetValue(streams), parse.GetValue(findBatch),
                 parse.GetValue(maxBatch), parse.GetValue(fp16), parse.GetValue(json));
             await new EngineBenchmark(console, options).RunAsync(cancellationToken);
             return 0;

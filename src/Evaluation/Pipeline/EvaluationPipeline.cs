@@ -25,7 +25,42 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         IReadOnlyList<LabelledImage> images,
         Action<ImagePrediction>? onPrediction = null,
         IProgress<EvaluationProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        (await RunAsync(images, null, 1, onPrediction, progress, cancellationToken))[0];
+
+    /// <summary>
+    /// Several groups of images (a run of shards) in one pass, so that the pipeline does not drain between them, with
+    /// counts and failures kept per group: each group's result is what <see cref="RunAsync(IReadOnlyList{LabelledImage}, Action{ImagePrediction}?, IProgress{EvaluationProgress}?, CancellationToken)"/>
+    /// on it alone would count. Duration and timings are the whole pass's.
+    /// </summary>
+    public async Task<IReadOnlyList<EvaluationResult>> RunGroupsAsync(
+        IReadOnlyList<IReadOnlyList<LabelledImage>> groups,
+        Action<ImagePrediction>? onPrediction = null,
+        IProgress<EvaluationProgress>? progress = null,
         CancellationToken cancellationToken = default)
+    {
+        // By reference: two groups may hold equal records (the same name twice), each counted in its own group.
+        var groupOf = new Dictionary<LabelledImage, int>(ReferenceEqualityComparer.Instance);
+        var images = new List<LabelledImage>(groups.Sum(g => g.Count));
+        for (var g = 0; g < groups.Count; g++)
+        {
+            foreach (var image in groups[g])
+            {
+                groupOf[image] = g;
+                images.Add(image);
+            }
+        }
+
+        return await RunAsync(images, image => groupOf[image], groups.Count, onPrediction, progress, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<EvaluationResult>> RunAsync(
+        IReadOnlyList<LabelledImage> images,
+        Func<LabelledImage, int>? groupOf,
+        int groups,
+        Action<ImagePrediction>? onPrediction,
+        IProgress<EvaluationProgress>? progress,
+        CancellationToken cancellationToken)
     {
         if (session.InputHeight != preprocess.CropSize || session.InputWidth != preprocess.CropSize)
         {
@@ -46,8 +81,9 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
         var stopwatch = Stopwatch.StartNew();
-        var failures = new ConcurrentQueue<ImageFailure>();
-        var counts = new TopKCounts(session.Classes);
+        var failures = new ConcurrentQueue<(int Group, ImageFailure Failure)>();
+        var counts = Enumerable.Range(0, groups).Select(_ => new TopKCounts(session.Classes)).ToArray();
+        long scoredImages = 0;
         long readTicks = 0, decodeTicks = 0, preprocessTicks = 0, inferenceTicks = 0, batches = 0;
 
         var reads = Channel.CreateBounded<(LabelledImage Image, IMemoryOwner<byte>? Bytes)>(
@@ -69,9 +105,9 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
         var failedTags = Tags(tags, TelemetryTags.Outcome, "failed");
         var decodeQueueTags = Tags(tags, TelemetryTags.Queue, "decode");
         var inferenceQueueTags = Tags(tags, TelemetryTags.Queue, "inference");
-        void Fail(ImageFailure failure)
+        void Fail(LabelledImage image, ImageFailure failure)
         {
-            failures.Enqueue(failure);
+            failures.Enqueue((groupOf?.Invoke(image) ?? 0, failure));
             EvaluationTelemetry.Images.Add(1, failedTags);
         }
 
@@ -90,7 +126,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     catch (Exception e) when (e is (IOException and not StorageUnavailableException) or UnauthorizedAccessException)
                     {
                         // A fault of this image's file; storage that does not answer fails the run instead, to be retried whole.
-                        Fail(new ImageFailure(image.Path, "read", e is FileNotFoundException ? "file not found" : e.Message));
+                        Fail(image, new ImageFailure(image.Path, "read", e is FileNotFoundException ? "file not found" : e.Message));
                     }
 
                     var elapsed = Stopwatch.GetTimestamp() - started;
@@ -121,12 +157,12 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                 }
                 catch (ImageDecodeException e)
                 {
-                    Fail(new ImageFailure(image.Path, "decode", e.Message));
+                    Fail(image, new ImageFailure(image.Path, "decode", e.Message));
                 }
                 catch (Exception e) when (IsImageFault(e))
                 {
                     // A decoder fault nobody foresaw is still this image's failure, never the shard's or the process's.
-                    Fail(new ImageFailure(image.Path, "decode", $"decoder error ({e.GetType().Name}): {e.Message}"));
+                    Fail(image, new ImageFailure(image.Path, "decode", $"decoder error ({e.GetType().Name}): {e.Message}"));
                 }
                 finally
                 {
@@ -152,7 +188,7 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     }
                     catch (Exception e) when (IsImageFault(e))
                     {
-                        Fail(new ImageFailure(image.Path, "preprocess", e is ImageDecodeException ? e.Message : $"preprocessing error ({e.GetType().Name}): {e.Message}"));
+                        Fail(image, new ImageFailure(image.Path, "preprocess", e is ImageDecodeException ? e.Message : $"preprocessing error ({e.GetType().Name}): {e.Message}"));
                         assembler.Complete(batch, slot, null);
                     }
 
@@ -207,14 +243,15 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
                     {
                         if (batch.Images[slot] is { } image)
                         {
-                            var prediction = scorer.Score(image, batch.Buffer.Scores(slot, views), counts);
+                            var prediction = scorer.Score(image, batch.Buffer.Scores(slot, views), counts[groupOf?.Invoke(image) ?? 0]);
+                            scoredImages++;
                             onPrediction?.Invoke(prediction with { Note = batch.Notes[slot] });
                             scored++;
                         }
                     }
 
                     // Reported under the lock, so reports from several streams still count up.
-                    progress?.Report(new EvaluationProgress(counts.Images, failures.Count, images.Count, stopwatch.Elapsed));
+                    progress?.Report(new EvaluationProgress(scoredImages, failures.Count, images.Count, stopwatch.Elapsed));
                 }
 
                 EvaluationTelemetry.Batches.Add(1, batchTags);
@@ -248,12 +285,18 @@ public sealed class EvaluationPipeline(ClassifierSession session, IDatasetSource
             }
         }
 
-        counts.AddFailures(failures.Count);
-        progress?.Report(new EvaluationProgress(counts.Images, failures.Count, images.Count, stopwatch.Elapsed));
+        var failed = failures.ToArray();
+        foreach (var (group, _) in failed)
+        {
+            counts[group].AddFailures();
+        }
+
+        progress?.Report(new EvaluationProgress(scoredImages, failed.Length, images.Count, stopwatch.Elapsed));
         var perSecond = (double)Stopwatch.Frequency;
-        return new EvaluationResult(counts, [.. failures], stopwatch.Elapsed, new StageTimings(
+        var timings = new StageTimings(
             TimeSpan.FromSeconds(readTicks / perSecond), TimeSpan.FromSeconds(decodeTicks / perSecond),
-            TimeSpan.FromSeconds(preprocessTicks / perSecond), TimeSpan.FromSeconds(inferenceTicks / perSecond), batches));
+            TimeSpan.FromSeconds(preprocessTicks / perSecond), TimeSpan.FromSeconds(inferenceTicks / perSecond), batches);
+        return [.. counts.Select((groupCounts, g) => new EvaluationResult(groupCounts, [.. failed.Where(f => f.Group == g).Select(f => f.Failure)], stopwatch.Elapsed, timings))];
     }
 
     /// <summary>Faults of one image's bytes; cancellation and running out of memory are the run's, not the image's.</summary>

@@ -25,7 +25,7 @@ namespace SENet.Grains.Jobs;
 /// them (<see cref="GroupCommit"/>): lease, renew, complete and status interleave, so many workers share one write and
 /// status never waits behind one. Decisions only: the work is the engine's.
 /// </summary>
-public sealed class EvaluationJobGrain(
+public sealed partial class EvaluationJobGrain(
     SessionPool sessions,
     ModelCache models,
     StorageOptions storage,
@@ -322,7 +322,7 @@ public sealed class EvaluationJobGrain(
             return new LeaseResponse(null, JobOver: true);
         }
 
-        if (scheduler.Lease(worker, DateTime.UtcNow) is not { } lease)
+        if (NextLease(scheduler, worker) is not { } lease)
         {
             return new LeaseResponse(null, JobOver: false);
         }
@@ -341,7 +341,7 @@ public sealed class EvaluationJobGrain(
         }
 
         return _job.State == JobState.Running
-            ? new LeaseResponse(new ShardLease(JobId, lease.ShardId, lease.LeaseId, lease.DeadlineUtc, _shards[lease.ShardId].Attempts, lease.Duplicate, _job.TraceParent, lease.Range), false)
+            ? new LeaseResponse(new ShardLease(JobId, lease.ShardId, lease.LeaseId, lease.DeadlineUtc, _shards[lease.ShardId].Attempts, lease.Duplicate, _job.TraceParent, lease.Range, lease.ShardCount), false)
             : new LeaseResponse(null, JobOver: true);
     }
 
@@ -362,6 +362,7 @@ public sealed class EvaluationJobGrain(
             return false;
         }
 
+        RecordLeaseRate(scheduler, lease, result.Worker, result.Counts.Images + result.Counts.Failed, result.FinishedUtc - result.StartedUtc);
         var outcome = scheduler.Complete(lease.LeaseId, lease.ShardId, lease.Range);
         if (outcome == CompletionOutcome.Ignored)
         {
