@@ -117,37 +117,35 @@ public sealed partial class ShardRunner
     }
 
     /// <summary>
-    /// The run's decoder tally, shared out among its shards so that the shards' tallies add up to the run's: each shard's
-    /// share is its decoded images (scored, or failed after decoding) where the run used one decoder for one format, else
-    /// in proportion to them (largest remainders).
+    /// The run's decoder tally shared out among its shards so that each key's shares add up to the run's count and each
+    /// shard's shares add up to its decoded images (scored, or failed after decoding: what the decoder counted). With one
+    /// decoder and one format, as a dataset of JPEGs has, every shard's tally is exact; with several, which of them a
+    /// shard is credited with is not recorded per image, only how many.
     /// </summary>
-    internal static IReadOnlyList<Dictionary<string, long>> SplitDecoded(Dictionary<string, long> tally, IReadOnlyList<EvaluationResult> results)
+    public static IReadOnlyList<Dictionary<string, long>> SplitDecoded(Dictionary<string, long> tally, IReadOnlyList<EvaluationResult> results)
     {
-        var decodedImages = results.Select(r => r.Counts.Images + r.Failures.Count(f => f.Stage == "preprocess")).ToArray();
         var split = results.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
-        var total = decodedImages.Sum();
-        foreach (var (key, count) in tally)
+        if (split.Length == 0)
         {
-            if (total == 0)
-            {
-                split[0][key] = count;
-                continue;
-            }
+            return split;
+        }
 
-            var shares = decodedImages.Select(d => (double)count * d / total).ToArray();
-            var whole = shares.Select(s => (long)Math.Floor(s)).ToArray();
-            var left = count - whole.Sum();
-            foreach (var i in Enumerable.Range(0, shares.Length).OrderByDescending(i => shares[i] - whole[i]).ThenBy(i => i).Take((int)left))
+        var room = results.Select(r => r.Counts.Images + r.Failures.Count(f => f.Stage == "preprocess")).ToArray();
+        var shard = 0;
+        foreach (var (key, count) in tally.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            for (var left = count; left > 0;)
             {
-                whole[i]++;
-            }
-
-            for (var i = 0; i < whole.Length; i++)
-            {
-                if (whole[i] > 0)
+                while (shard < room.Length - 1 && room[shard] <= 0)
                 {
-                    split[i][key] = whole[i];
+                    shard++;
                 }
+
+                // The last shard takes whatever is left, so nothing of the tally is lost even if the counts disagreed.
+                var take = shard == room.Length - 1 ? left : Math.Min(left, room[shard]);
+                split[shard][key] = split[shard].GetValueOrDefault(key) + take;
+                room[shard] -= take;
+                left -= take;
             }
         }
 
