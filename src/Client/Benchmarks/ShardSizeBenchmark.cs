@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Metrics;
 using SENet.Evaluation.Models;
@@ -125,11 +124,14 @@ public sealed class ShardSizeBenchmark(CliConsole console, IReadOnlyList<string>
     /// <summary>Runs this program again as a user would: its own executable, or <c>dotnet senet.dll</c>.</summary>
     private static async Task<(int ExitCode, string Errors)> EvaluateAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var host = Environment.ProcessPath ?? "dotnet";
+        // senet's own apphost (an installed tool), else the dotnet host on this assembly (dotnet run, or a test host).
+        var self = typeof(ShardSizeBenchmark).Assembly.Location;
+        var apphost = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == Path.GetFileNameWithoutExtension(self) ? path : null;
+        var host = apphost ?? (Environment.ProcessPath is { } running && Path.GetFileNameWithoutExtension(running) == "dotnet" ? running : "dotnet");
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        if (apphost is null)
         {
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+            start.ArgumentList.Add(self);
         }
 
         foreach (var argument in arguments)
