@@ -38,9 +38,10 @@ public sealed class ShardSizeBenchmark(CliConsole console, IReadOnlyList<string>
             await File.WriteAllBytesAsync(model, SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: Classes, InputSize: InputSize)), cancellationToken);
 
             var runs = new List<ShardSizeRun>();
-            foreach (var size in sizes)
+            foreach (var (size, index) in sizes.Select((size, index) => (size, index)))
             {
-                var output = Path.Combine(folder, $"out-{size}");
+                // Its own folder per run: a size may be given twice, to see the noise.
+                var output = Path.Combine(folder, $"out-{index}-{size}");
                 console.Error.WriteLine($"bench: senet evaluate --shard-size {size}");
                 var stopwatch = Stopwatch.StartNew();
                 var (exitCode, errors) = await EvaluateAsync(["evaluate", "--data", data, "--model", model, "--out", output, "--shard-size", size, .. extraArguments], cancellationToken);
