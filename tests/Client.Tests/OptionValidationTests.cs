@@ -14,6 +14,8 @@ public sealed class OptionValidationTests
     [InlineData("--batch-size", "0")]
     [InlineData("--batch-size", "-4")]
     [InlineData("--shard-size", "0")]
+    [InlineData("--shard-size", "fast")]
+    [InlineData("--shard-size", "2.5")]
     [InlineData("--threads", "-1")]
     [InlineData("--confidence-level", "1")]
     [InlineData("--confidence-level", "0")]

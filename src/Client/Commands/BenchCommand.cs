@@ -57,11 +57,29 @@ public static class BenchCommand
             v => v >= 0, "a whole number of models (0: off)");
         var passImages = EvaluationOptions.AtLeastOne(new Option<int>("--pass-images") { Description = "Images of the --models benchmark.", DefaultValueFactory = _ => 512 });
         var repeats = EvaluationOptions.AtLeastOne(new Option<int>("--repeats") { Description = "Rounds of the --models benchmark (each figure is the best).", DefaultValueFactory = _ => 3 });
+        var shardSizes = new Option<string[]>("--shard-sizes")
+        {
+            Description = "Instead: run 'senet evaluate' on the same small images once per shard size (e.g. 10,1000,auto), print the wall times and fail unless the counts are identical.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        shardSizes.Validators.Add(result =>
+        {
+            foreach (var size in ShardSizeBenchmark.Split(result.GetValueOrDefault<string[]>()))
+            {
+                if (size != "auto" && !(int.TryParse(size, out var n) && n >= 1))
+                {
+                    result.AddError($"--shard-sizes: '{size}' is not a shard size; use whole numbers of 1 or more, or auto (e.g. --shard-sizes 10,1000,auto).");
+                }
+            }
+        });
+        var shardImages = EvaluationOptions.AtLeastOne(new Option<int>("--shard-images") { Description = "Images of the --shard-sizes benchmark.", DefaultValueFactory = _ => 20_000 });
+        var autoShards = new Option<bool>("--auto-shard-size") { Description = "The --coordinator job runs as --shard-size auto, with --shard-size as its base: leases carry runs of shards sized to about 10 s of each device's measured work." };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
             images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, json, cluster, silos, clusterImages, blob, blobCount,
             coordinator, shards, shardSize, devices, deviceSpeed, compression, inFlight, jobStorage, hung, killSiloAt, leaseTimeout, slowDevices, slowSpeed,
             models, passImages, repeats,
+            shardSizes, shardImages, autoShards,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
@@ -69,7 +87,7 @@ public static class BenchCommand
             {
                 var simulated = new CoordinatorBenchmarkOptions(parse.GetValue(shards), parse.GetValue(shardSize), parse.GetValue(devices), parse.GetValue(deviceSpeed),
                     parse.GetValue(compression), parse.GetValue(inFlight), parse.GetValue(jobStorage)!, parse.GetValue(hung), parse.GetValue(killSiloAt),
-                    LeaseTimeout: TimeSpan.FromSeconds(parse.GetValue(leaseTimeout)), SlowDevices: parse.GetValue(slowDevices), SlowImagesPerSecond: parse.GetValue(slowSpeed));
+                    LeaseTimeout: TimeSpan.FromSeconds(parse.GetValue(leaseTimeout)), SlowDevices: parse.GetValue(slowDevices), SlowImagesPerSecond: parse.GetValue(slowSpeed), AutoShardSize: parse.GetValue(autoShards));
                 var run = await new CoordinatorBenchmark(simulated, console.Error).RunAsync(cancellationToken);
                 var figures = CoordinatorReport.Write(console, run);
                 if (parse.GetValue(json) is { } path)
@@ -87,6 +105,12 @@ public static class BenchCommand
                 return 0;
             }
 
+            if (ShardSizeBenchmark.Split(parse.GetValue(shardSizes)) is { Count: > 0 } sizes)
+            {
+                var threadCount = parse.GetValue(threads);
+                return await new ShardSizeBenchmark(console, sizes, parse.GetValue(shardImages), imageSize: 40, threadCount > 0 ? ["--threads", $"{threadCount}"] : []).RunAsync(cancellationToken);
+            }
+
             if (parse.GetValue(blob))
             {
                 await new BlobBenchmark(console, parse.GetValue(blobCount), images: 500).RunAsync(cancellationToken);
@@ -100,7 +124,7 @@ public static class BenchCommand
             }
 
             var options = new EngineBenchmarkOptions(parse.GetValue(images), parse.GetValue(seconds), parse.GetValue(architecture)!, parse.GetValue(device)!,
-                parse.GetValue(threads), parse.GetValue(endToEnd), parse.GetValue(batchSizes) is { Length: > 0 } sizes ? sizes : null, parse.GetValue(streams), parse.GetValue(findBatch),
+                parse.GetValue(threads), parse.GetValue(endToEnd), parse.GetValue(batchSizes) is { Length: > 0 } batches ? batches : null, parse.GetValue(streams), parse.GetValue(findBatch),
                 parse.GetValue(maxBatch), parse.GetValue(fp16), parse.GetValue(json));
             await new EngineBenchmark(console, options).RunAsync(cancellationToken);
             return 0;

@@ -83,15 +83,20 @@ public static class EvaluateCommand
     public static int ExitCode(EvaluationReport report, CancellationToken cancellationToken) =>
         cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled : report.State == "completed" ? ExitCodes.Success : ExitCodes.Failure;
 
+    /// <summary>Shards each device of the embedded silo runs at once.</summary>
+    public const int EmbeddedShardsInFlight = 2;
+
     /// <summary>The embedded silo's devices for a <c>--device</c> value: auto discovers, cpu forces the CPU, cuda[:N] names the GPU.</summary>
     public static (DeviceOptions Devices, DevicePolicy Policy) EmbeddedDevices(string device, int cpuThreads)
     {
         var parsed = InferenceDevice.Parse(device);
+        // Two shards in flight on the CPU too: the next shard is leased, read and decoded while the last one's batches run,
+        // so small shards do not each wait for a lease and a completion's durable write with the device idle.
         return parsed.Kind switch
         {
-            DeviceKind.Cpu => (new DeviceOptions { List = "cpu:0", CpuThreads = cpuThreads }, DevicePolicy.Cpu),
-            DeviceKind.Cuda => (new DeviceOptions { List = parsed.ToString(), CpuThreads = cpuThreads }, DevicePolicy.Auto),
-            _ => (new DeviceOptions { CpuThreads = cpuThreads }, DevicePolicy.Auto),
+            DeviceKind.Cpu => (new DeviceOptions { List = "cpu:0", CpuThreads = cpuThreads, ShardsInFlight = EmbeddedShardsInFlight }, DevicePolicy.Cpu),
+            DeviceKind.Cuda => (new DeviceOptions { List = parsed.ToString(), CpuThreads = cpuThreads, ShardsInFlight = EmbeddedShardsInFlight }, DevicePolicy.Auto),
+            _ => (new DeviceOptions { CpuThreads = cpuThreads, ShardsInFlight = EmbeddedShardsInFlight }, DevicePolicy.Auto),
         };
     }
 

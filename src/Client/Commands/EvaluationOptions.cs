@@ -36,7 +36,7 @@ public sealed class EvaluationOptions
     public Option<long> MaxFileBytes { get; } = Checked(new Option<long>("--max-file-bytes") { Description = "Fail image files longer than this many bytes, each alone, before reading them.", DefaultValueFactory = _ => 268_435_456L },
         v => v >= 1 && v <= Evaluation.Datasets.ImageFiles.LargestMaxBytes, $"from 1 to {Evaluation.Datasets.ImageFiles.LargestMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)} (default 268435456, 256 MiB)");
 
-    public Option<int> ShardSize { get; } = AtLeastOne(new("--shard-size") { Description = "Images per shard (the unit leased to a worker).", DefaultValueFactory = _ => 256 });
+    public Option<string> ShardSize { get; } = ShardSizeOption();
 
     public Option<string?> MaxFailed { get; } = Parsed(new Option<string?>("--max-failed") { Description = "Fail the job past this many failed images: a count (100) or a share (5%)." },
         text => FailureThreshold.Parse(text));
@@ -96,7 +96,8 @@ public sealed class EvaluationOptions
         FastDecode = parse.GetValue(FastDecode),
         MaxPixels = parse.GetValue(MaxPixels),
         MaxFileBytes = parse.GetValue(MaxFileBytes),
-        ShardSize = parse.GetValue(ShardSize),
+        ShardSize = ParseShardSize(parse.GetValue(ShardSize)!) ?? JobSpec.AutoBaseShardSize,
+        AutoShardSize = ParseShardSize(parse.GetValue(ShardSize)!) is null,
         MaxFailed = FailureThreshold.Parse(parse.GetValue(MaxFailed)),
         Name = parse.GetValue(Name),
         OutputFolder = parse.GetValue(Output) is { } output ? Location(output) : null,
@@ -143,6 +144,33 @@ public sealed class EvaluationOptions
             ? views[0]
             : throw new ArgumentException($"--view is given {views.Count} times: a cluster job scores one view. Several views in one pass run on 'senet evaluate' (the embedded default); submit one job per view.");
     }
+
+    /// <summary>The default --shard-size.</summary>
+    public const string DefaultShardSize = "256";
+
+    private static Option<string> ShardSizeOption()
+    {
+        var option = new Option<string>("--shard-size")
+        {
+            Description = "Images per shard (the unit leased to a worker), or auto: shards of " + JobSpec.AutoBaseShardSize.ToString(System.Globalization.CultureInfo.InvariantCulture) +
+                " leased in runs sized to take about 10 s on each worker's device (from its measured images/s), shrinking near the end so the tail finishes together.",
+            DefaultValueFactory = _ => DefaultShardSize,
+            HelpName = "N|auto",
+        };
+        option.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>() ?? "";
+            if (text != "auto" && !(int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var size) && size >= 1))
+            {
+                result.AddError($"--shard-size {text} cannot work: use a whole number of images, 1 or more, or auto.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>A --shard-size already validated: its number, or null for auto.</summary>
+    public static int? ParseShardSize(string text) =>
+        text == "auto" ? null : int.Parse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture);
 
     private static Option<string[]> ViewOption()
     {

@@ -45,6 +45,13 @@ public interface IEvaluationJobGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<bool> CompleteAsync(ShardLease lease, ShardResult result);
 
+    /// <summary>
+    /// The results of a run lease (<see cref="ShardLease.ShardCount"/> shards), one per shard in order: each shard merges
+    /// unless it was already merged, exactly as <see cref="CompleteAsync"/> merges one; true when any counted. Answered once durable.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<bool> CompleteRunAsync(ShardLease lease, IReadOnlyList<ShardResult> results);
+
     /// <summary>Gives a lease back at once (the worker could not run it), with the reason, so another worker takes the shard.</summary>
     Task ReleaseAsync(ShardLease lease, string reason);
 

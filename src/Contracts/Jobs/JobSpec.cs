@@ -50,6 +50,16 @@ public sealed record JobSpec
 
     [Id(15)] public int ShardSize { get; init; } = 256;
 
+    /// <summary>
+    /// --shard-size auto: the dataset is planned in shards of <see cref="AutoBaseShardSize"/>, and each lease carries a run
+    /// of consecutive shards sized so that it takes about 10 s on the device that leases it (from its measured images/s),
+    /// shrinking near the end so the tail finishes together. <see cref="ShardSize"/> is then the base size.
+    /// </summary>
+    [Id(70)] public bool AutoShardSize { get; init; }
+
+    /// <summary>The shard size an auto job plans; leases carry runs of these.</summary>
+    public const int AutoBaseShardSize = 64;
+
     [Id(16)] public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     [Id(17)] public string? Name { get; init; }

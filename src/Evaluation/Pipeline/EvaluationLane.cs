@@ -11,12 +11,12 @@ namespace SENet.Evaluation.Pipeline;
 /// </summary>
 internal sealed class EvaluationLane
 {
-    public EvaluationLane(PipelineEvaluation evaluation, int group, ImageScorer scorer, int batchesInFlight)
+    public EvaluationLane(PipelineEvaluation evaluation, int group, int parts, ImageScorer scorer, int batchesInFlight)
     {
         Evaluation = evaluation;
         Group = group;
         Scorer = scorer;
-        Counts = new TopKCounts(evaluation.Session.Classes);
+        Counts = [.. Enumerable.Range(0, parts).Select(_ => new TopKCounts(evaluation.Session.Classes))];
         // One buffer more per extra stream: each stream runs a batch while the others fill.
         Buffers = [.. Enumerable.Range(0, Math.Max(2, batchesInFlight) + evaluation.Session.Streams - 1).Select(_ => new PendingBatch(evaluation.Session.CreateBatch()))];
         Buffers.ForEach(b => Pool.Writer.TryWrite(b));
@@ -34,8 +34,14 @@ internal sealed class EvaluationLane
 
     public ImageScorer Scorer { get; }
 
-    /// <summary>Also the lock under which the lane's batches are scored.</summary>
-    public TopKCounts Counts { get; }
+    /// <summary>The lane's counts per part of the pass's images (one part unless a run of shards is counted shard by shard).</summary>
+    public TopKCounts[] Counts { get; }
+
+    /// <summary>Held while the lane's batches are scored: several streams score into the same counts.</summary>
+    public Lock ScoringLock { get; } = new();
+
+    /// <summary>Images scored so far, over every part.</summary>
+    public long Scored;
 
     public List<PendingBatch> Buffers { get; }
 
@@ -46,7 +52,7 @@ internal sealed class EvaluationLane
     public BatchAssembler Assembler { get; }
 
     /// <summary>Images this lane's preprocessing failed (read and decode failures are the pass's, shared by every lane).</summary>
-    public ConcurrentQueue<ImageFailure> Failures { get; } = new();
+    public ConcurrentQueue<(int Part, ImageFailure Failure)> Failures { get; } = new();
 
     public long InferenceTicks;
 

@@ -54,13 +54,52 @@ public sealed class EvaluationPipeline
     }
 
     /// <summary>
+    /// Several parts of images (a run of shards) in one pass of the first evaluation, so that the pipeline does not
+    /// drain between them, with counts and failures kept per part: each part's result is what
+    /// <see cref="RunAsync(IReadOnlyList{LabelledImage}, Action{ImagePrediction}?, IProgress{EvaluationProgress}?, CancellationToken)"/>
+    /// on it alone would count. Duration and timings are the whole pass's.
+    /// </summary>
+    public async Task<IReadOnlyList<EvaluationResult>> RunGroupsAsync(
+        IReadOnlyList<IReadOnlyList<LabelledImage>> parts,
+        Action<ImagePrediction>? onPrediction = null,
+        IProgress<EvaluationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        // By reference: two parts may hold equal records (the same name twice), each counted in its own part.
+        var partOf = new Dictionary<LabelledImage, int>(ReferenceEqualityComparer.Instance);
+        var images = new List<LabelledImage>(parts.Sum(p => p.Count));
+        for (var p = 0; p < parts.Count; p++)
+        {
+            foreach (var image in parts[p])
+            {
+                partOf[image] = p;
+                images.Add(image);
+            }
+        }
+
+        var evaluations = _evaluations.ToArray();
+        evaluations[0] = evaluations[0] with { OnPrediction = onPrediction ?? evaluations[0].OnPrediction };
+        var (_, byPart) = await new EvaluationPipeline(_source, _decoder, evaluations, _options).RunAsync(images, image => partOf[image], parts.Count, progress, cancellationToken);
+        return byPart[0];
+    }
+
+    /// <summary>
     /// One pass over <paramref name="images"/> for every evaluation. Progress counts an image done once every
     /// evaluation has scored or failed it.
     /// </summary>
     public async Task<PassResult> RunAllAsync(
         IReadOnlyList<LabelledImage> images,
         IProgress<EvaluationProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        (await RunAsync(images, null, 1, progress, cancellationToken)).Pass;
+
+    /// <returns>The pass, and each evaluation's result per part of the images (<paramref name="partOf"/>; one part when null).</returns>
+    private async Task<(PassResult Pass, IReadOnlyList<IReadOnlyList<EvaluationResult>> ByPart)> RunAsync(
+        IReadOnlyList<LabelledImage> images,
+        Func<LabelledImage, int>? partOf,
+        int parts,
+        IProgress<EvaluationProgress>? progress,
+        CancellationToken cancellationToken)
     {
         var groups = _evaluations.Select(e => e.Preprocess).Distinct().ToList();
         var decodeOptions = DecodeOptionsOf(groups, _options.MaxPixels);
@@ -73,8 +112,8 @@ public sealed class EvaluationPipeline
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
         var stopwatch = Stopwatch.StartNew();
-        var failures = new ConcurrentQueue<ImageFailure>();
-        var lanes = _evaluations.Select(e => new EvaluationLane(e, groups.IndexOf(e.Preprocess),
+        var failures = new ConcurrentQueue<(int Part, ImageFailure Failure)>();
+        var lanes = _evaluations.Select(e => new EvaluationLane(e, groups.IndexOf(e.Preprocess), parts,
             new ImageScorer(e.Session.Classes, e.Preprocess.ViewsPerImage, ModelOutputs.Resolve(_options.Outputs, e.Session.Description).AreProbabilities, _options.ClassSubset, _options.LabelSets),
             _options.BatchesInFlight)).ToArray();
         // Each distinct preprocessing's lanes: the first is preprocessed into, the others get a copy of its slots.
@@ -95,9 +134,11 @@ public sealed class EvaluationPipeline
         var failedTags = Tags(tags, TelemetryTags.Outcome, "failed");
         var decodeQueueTags = Tags(tags, TelemetryTags.Queue, "decode");
         var inferenceQueueTags = Tags(tags, TelemetryTags.Queue, "inference");
-        void Fail(ImageFailure failure)
+        int PartOf(LabelledImage image) => partOf?.Invoke(image) ?? 0;
+
+        void Fail(LabelledImage image, ImageFailure failure)
         {
-            failures.Enqueue(failure);
+            failures.Enqueue((PartOf(image), failure));
             EvaluationTelemetry.Images.Add(1, failedTags);
         }
 
@@ -112,8 +153,8 @@ public sealed class EvaluationPipeline
 
             lock (progressLock)
             {
-                var slowest = lanes.MinBy(l => l.Counts.Images + l.Failures.Count)!;
-                progress.Report(new EvaluationProgress(slowest.Counts.Images, failures.Count + slowest.Failures.Count, images.Count, stopwatch.Elapsed));
+                var slowest = lanes.MinBy(l => l.Scored + l.Failures.Count)!;
+                progress.Report(new EvaluationProgress(slowest.Scored, failures.Count + slowest.Failures.Count, images.Count, stopwatch.Elapsed));
             }
         }
 
@@ -133,7 +174,7 @@ public sealed class EvaluationPipeline
                     catch (Exception e) when (e is (IOException and not StorageUnavailableException) or UnauthorizedAccessException)
                     {
                         // A fault of this image's file; storage that does not answer fails the run instead, to be retried whole.
-                        Fail(new ImageFailure(image.Path, "read", e is FileNotFoundException ? "file not found" : e.Message));
+                        Fail(image, new ImageFailure(image.Path, "read", e is FileNotFoundException ? "file not found" : e.Message));
                     }
 
                     var elapsed = Stopwatch.GetTimestamp() - started;
@@ -166,12 +207,12 @@ public sealed class EvaluationPipeline
                 }
                 catch (ImageDecodeException e)
                 {
-                    Fail(new ImageFailure(image.Path, "decode", e.Message));
+                    Fail(image, new ImageFailure(image.Path, "decode", e.Message));
                 }
                 catch (Exception e) when (IsImageFault(e))
                 {
                     // A decoder fault nobody foresaw is still this image's failure, never the shard's or the process's.
-                    Fail(new ImageFailure(image.Path, "decode", $"decoder error ({e.GetType().Name}): {e.Message}"));
+                    Fail(image, new ImageFailure(image.Path, "decode", $"decoder error ({e.GetType().Name}): {e.Message}"));
                 }
                 finally
                 {
@@ -228,7 +269,7 @@ public sealed class EvaluationPipeline
                             foreach (var l in group)
                             {
                                 var (batch, slot) = slots[l];
-                                lanes[l].Failures.Enqueue(failure);
+                                lanes[l].Failures.Enqueue((PartOf(image), failure));
                                 lanes[l].Assembler.Complete(batch, slot, null);
                             }
                         }
@@ -285,14 +326,15 @@ public sealed class EvaluationPipeline
                 span?.AddEvent(new ActivityEvent("inference done"));
                 Interlocked.Increment(ref lane.Batches);
                 var scored = 0;
-                lock (lane.Counts)
+                lock (lane.ScoringLock)
                 {
                     // An image's views sit in consecutive slots from its first; the scorer averages them and applies the label conventions.
                     for (var slot = 0; slot < batch.Reserved; slot += views)
                     {
                         if (batch.Images[slot] is { } image)
                         {
-                            var prediction = lane.Scorer.Score(image, batch.Buffer.Scores(slot, views), lane.Counts);
+                            var prediction = lane.Scorer.Score(image, batch.Buffer.Scores(slot, views), lane.Counts[PartOf(image)]);
+                            lane.Scored++;
                             lane.Evaluation.OnPrediction?.Invoke(prediction with { Note = batch.Notes[slot] });
                             scored++;
                         }
@@ -343,17 +385,36 @@ public sealed class EvaluationPipeline
         }
 
         var perSecond = (double)Stopwatch.Frequency;
-        var results = lanes.Select(lane =>
+        var passFailures = failures.ToArray();
+        var byPart = lanes.Select(lane =>
         {
-            ImageFailure[] laneFailures = [.. failures, .. lane.Failures];
-            lane.Counts.AddFailures(laneFailures.Length);
-            return new EvaluationResult(lane.Counts, laneFailures, stopwatch.Elapsed, new StageTimings(
+            var timings = new StageTimings(
                 TimeSpan.FromSeconds(readTicks / perSecond), TimeSpan.FromSeconds(decodeTicks / perSecond),
-                TimeSpan.FromSeconds(preprocessTicksByGroup[lane.Group] / perSecond), TimeSpan.FromSeconds(lane.InferenceTicks / perSecond), lane.Batches));
+                TimeSpan.FromSeconds(preprocessTicksByGroup[lane.Group] / perSecond), TimeSpan.FromSeconds(lane.InferenceTicks / perSecond), lane.Batches);
+            (int Part, ImageFailure Failure)[] laneFailures = [.. passFailures, .. lane.Failures];
+            return (IReadOnlyList<EvaluationResult>)[.. lane.Counts.Select((counts, part) =>
+            {
+                ImageFailure[] partFailures = [.. laneFailures.Where(f => f.Part == part).Select(f => f.Failure)];
+                counts.AddFailures(partFailures.Length);
+                return new EvaluationResult(counts, partFailures, stopwatch.Elapsed, timings);
+            })];
         }).ToList();
-        var slowest = results.MinBy(r => r.Counts.Images)!;
-        progress?.Report(new EvaluationProgress(slowest.Counts.Images, slowest.Failures.Count, images.Count, stopwatch.Elapsed));
-        return new PassResult(results, reads, decodes, preprocessings, stopwatch.Elapsed);
+        var slowestLane = lanes.MinBy(l => l.Scored + l.Failures.Count)!;
+        progress?.Report(new EvaluationProgress(slowestLane.Scored, passFailures.Length + slowestLane.Failures.Count, images.Count, stopwatch.Elapsed));
+        var whole = byPart.Select(results => parts == 1 ? results[0] : Merged(results)).ToList();
+        return (new PassResult(whole, reads, decodes, preprocessings, stopwatch.Elapsed), byPart);
+    }
+
+    /// <summary>An evaluation's result over all parts of a pass: counts merged, failures one after another.</summary>
+    private static EvaluationResult Merged(IReadOnlyList<EvaluationResult> parts)
+    {
+        var counts = new TopKCounts(parts[0].Counts.Classes);
+        foreach (var part in parts)
+        {
+            counts.Merge(part.Counts);
+        }
+
+        return new EvaluationResult(counts, [.. parts.SelectMany(p => p.Failures)], parts[0].Duration, parts[0].Timings);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ namespace SENet.Grains.Jobs;
 /// them (<see cref="GroupCommit"/>): lease, renew, complete and status interleave, so many workers share one write and
 /// status never waits behind one. Decisions only: the work is the engine's.
 /// </summary>
-public sealed class EvaluationJobGrain(
+public sealed partial class EvaluationJobGrain(
     SessionPool sessions,
     ModelCache models,
     IOptions<StorageOptions> storageOptions,
@@ -477,9 +477,9 @@ public sealed class EvaluationJobGrain(
             return new LeaseResponse(null, JobOver: true);
         }
 
-        var lease = scheduler.Lease(worker, DateTime.UtcNow);
+        var lease = NextLease(scheduler, worker);
         // While the job plans, a worker that finds nothing waits a little for the next shards rather than polling again.
-        for (var waited = Stopwatch.StartNew(); lease is null && _job.State == JobState.Planning && waited.Elapsed < PlanningLeaseWait; lease = scheduler.Lease(worker, DateTime.UtcNow))
+        for (var waited = Stopwatch.StartNew(); lease is null && _job.State == JobState.Planning && waited.Elapsed < PlanningLeaseWait; lease = NextLease(scheduler, worker))
         {
             await Task.WhenAny(_shardsPlanned.Task, Task.Delay(PlanningLeaseWait - waited.Elapsed));
         }
@@ -503,7 +503,7 @@ public sealed class EvaluationJobGrain(
         }
 
         return Active
-            ? new LeaseResponse(new ShardLease(JobId, lease.ShardId, lease.LeaseId, lease.DeadlineUtc, _shards[lease.ShardId].Attempts, lease.Duplicate, _job.TraceParent, lease.Range), false)
+            ? new LeaseResponse(new ShardLease(JobId, lease.ShardId, lease.LeaseId, lease.DeadlineUtc, _shards[lease.ShardId].Attempts, lease.Duplicate, _job.TraceParent, lease.Range, lease.ShardCount), false)
             : new LeaseResponse(null, JobOver: true);
     }
 
@@ -524,6 +524,7 @@ public sealed class EvaluationJobGrain(
             return false;
         }
 
+        RecordLeaseRate(scheduler, lease, result.Worker, result.Counts.Images + result.Counts.Failed, result.FinishedUtc - result.StartedUtc);
         var outcome = scheduler.Complete(lease.LeaseId, lease.ShardId, lease.Range);
         if (outcome == CompletionOutcome.Ignored)
         {

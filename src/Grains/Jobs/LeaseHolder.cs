@@ -13,4 +13,5 @@ public sealed record LeaseHolder(
     [property: Id(1)] int ShardId,
     [property: Id(2)] string Worker,
     [property: Id(3)] bool Duplicate,
-    [property: Id(4)] ImageRange? Range);
+    [property: Id(4)] ImageRange? Range,
+    [property: Id(5)] int ShardCount = 1);

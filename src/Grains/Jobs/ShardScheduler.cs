@@ -11,7 +11,7 @@ namespace SENet.Grains.Jobs;
 /// </summary>
 /// <param name="shards">The shard table; rows change in place, and each change is reported to <paramref name="changed"/>.</param>
 /// <param name="changed">Told the id of every row that changed, so its owner can store it.</param>
-public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan leaseTimeout, bool tailDuplicates, Action<int> changed)
+public sealed partial class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan leaseTimeout, bool tailDuplicates, Action<int> changed)
 {
     /// <summary>How long the oldest lease must have run before an idle worker duplicates it at the tail.</summary>
     public static readonly TimeSpan TailDuplicateAfter = TimeSpan.FromSeconds(1);
@@ -73,7 +73,11 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
 
         foreach (var holder in held)
         {
-            if (holder.ShardId >= 0 && holder.ShardId < Shards.Count && !Shards[holder.ShardId].Merged && (holder.Range is null) != Shards[holder.ShardId].Quarantined)
+            if (holder.ShardCount > 1)
+            {
+                AdoptRun(holder, now);
+            }
+            else if (holder.ShardId >= 0 && holder.ShardId < Shards.Count && !Shards[holder.ShardId].Merged && (holder.Range is null) != Shards[holder.ShardId].Quarantined)
             {
                 Add(new ActiveLease(holder.LeaseId, holder.ShardId, holder.Worker, holder.Duplicate, now, now + leaseTimeout, holder.Range));
             }
@@ -142,7 +146,7 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
         if (slowest is not null && now - slowest.LeasedUtc > TailDuplicateAfter)
         {
             DuplicateLeases++;
-            return Issue(slowest.ShardId, worker, duplicate: true, now);
+            return Issue(slowest.ShardId, worker, duplicate: true, now, shardCount: slowest.ShardCount);
         }
 
         return null;
@@ -220,7 +224,7 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
     {
         if (Remove(leaseId) is { } lease)
         {
-            Requeue(lease.ShardId);
+            Requeue(lease);
             return lease;
         }
 
@@ -233,7 +237,7 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
         foreach (var lease in _leases.Values.Where(l => l.Worker == worker).ToList())
         {
             Remove(lease.LeaseId);
-            Requeue(lease.ShardId);
+            Requeue(lease);
         }
     }
 
@@ -269,10 +273,10 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
             LeasesReclaimed++;
             if (reclaimed[i].SiloGone)
             {
-                reclaimed[i] = HolderDied(reclaimed[i]);
+                reclaimed[i] = lease.ShardCount > 1 ? RunHolderDied(reclaimed[i]) : HolderDied(reclaimed[i]);
             }
 
-            Requeue(lease.ShardId);
+            Requeue(lease);
         }
 
         return reclaimed;
@@ -323,7 +327,7 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
     }
 
     /// <summary>The leases as stored state keeps them.</summary>
-    public List<LeaseHolder> Holders() => [.. _leases.Values.Select(l => new LeaseHolder(l.LeaseId, l.ShardId, l.Worker, l.Duplicate, l.Range))];
+    public List<LeaseHolder> Holders() => [.. _leases.Values.Select(l => new LeaseHolder(l.LeaseId, l.ShardId, l.Worker, l.Duplicate, l.Range, l.ShardCount))];
 
     /// <summary>Images done so far by leases in flight: each shard's most advanced lease.</summary>
     public long ImagesInFlight()
@@ -340,17 +344,25 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
     private (ShardRecord Shard, ProbeRange Probe)? NextProbe() =>
         _quarantined.Count == 0 ? null : ShardQuarantine.NextProbe(_quarantined.Select(id => Shards[id]), probeRunning: false);
 
-    private ActiveLease Issue(int shardId, string worker, bool duplicate, DateTime now, ImageRange? range = null)
+    private ActiveLease Issue(int shardId, string worker, bool duplicate, DateTime now, ImageRange? range = null, int shardCount = 1)
     {
-        Shards[shardId].Attempts++;
-        changed(shardId);
-        return Add(new ActiveLease(Guid.NewGuid(), shardId, worker, duplicate, now, now + leaseTimeout, range));
+        for (var id = shardId; id < shardId + shardCount; id++)
+        {
+            Shards[id].Attempts++;
+            changed(id);
+        }
+
+        return Add(new ActiveLease(Guid.NewGuid(), shardId, worker, duplicate, now, now + leaseTimeout, range, shardCount));
     }
 
     private ActiveLease Add(ActiveLease lease)
     {
         _leases[lease.LeaseId] = lease;
-        _leasesPerShard[lease.ShardId] = _leasesPerShard.GetValueOrDefault(lease.ShardId) + 1;
+        foreach (var id in lease.ShardIds)
+        {
+            _leasesPerShard[id] = _leasesPerShard.GetValueOrDefault(id) + 1;
+        }
+
         _probesRunning += lease.Range is null ? 0 : 1;
         return lease;
     }
@@ -362,9 +374,12 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
             return null;
         }
 
-        if (--_leasesPerShard[lease.ShardId] == 0)
+        foreach (var id in lease.ShardIds)
         {
-            _leasesPerShard.Remove(lease.ShardId);
+            if (--_leasesPerShard[id] == 0)
+            {
+                _leasesPerShard.Remove(id);
+            }
         }
 
         _probesRunning -= lease.Range is null ? 0 : 1;
@@ -375,10 +390,20 @@ public sealed class ShardScheduler(IReadOnlyList<ShardRecord> shards, TimeSpan l
     {
         if (_leasesPerShard.ContainsKey(shardId))
         {
-            foreach (var id in _leases.Values.Where(l => l.ShardId == shardId).Select(l => l.LeaseId).ToList())
+            // A run stays: its other shards still need it, and its completion merges only those not merged yet.
+            foreach (var id in _leases.Values.Where(l => l.ShardId == shardId && l.ShardCount == 1).Select(l => l.LeaseId).ToList())
             {
                 Remove(id);
             }
+        }
+    }
+
+    /// <summary>Every shard of a lease gone goes back to the front of the queue, a run's in ascending order.</summary>
+    private void Requeue(ActiveLease lease)
+    {
+        for (var id = lease.ShardId + lease.ShardCount - 1; id >= lease.ShardId; id--)
+        {
+            Requeue(id);
         }
     }
 

@@ -155,9 +155,18 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, IOptions<DeviceOpti
 
                 try
                 {
-                    var result = await runner.RunAsync(key, device, spec, lease, stop);
-                    // Retried through a coordinator failover: the result reaches the coordinator's next activation.
-                    await _coordinator.CallAsync(() => job.CompleteAsync(lease, result), stop);
+                    if (lease.ShardCount > 1)
+                    {
+                        // A run (--shard-size auto): one pass over its shards, one completion carrying a result per shard.
+                        var results = await runner.RunShardsAsync(key, device, spec, lease, stop);
+                        await _coordinator.CallAsync(() => job.CompleteRunAsync(lease, results), stop);
+                    }
+                    else
+                    {
+                        var result = await runner.RunAsync(key, device, spec, lease, stop);
+                        // Retried through a coordinator failover: the result reaches the coordinator's next activation.
+                        await _coordinator.CallAsync(() => job.CompleteAsync(lease, result), stop);
+                    }
                     Interlocked.Exchange(ref failures.Value, 0);
                     storageWaits = 0;
                 }

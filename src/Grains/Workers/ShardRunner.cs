@@ -21,7 +21,7 @@ namespace SENet.Grains.Workers;
 /// silo's shared session, renews the lease as images complete, and writes the shard's predictions part (once, by
 /// rename, so a retried or duplicated shard replaces its own part and never adds rows).
 /// </summary>
-public sealed class ShardRunner(SessionPool sessions, IOptions<DeviceOptions> deviceOptions, ModelCache models, IOptions<StorageOptions> storageOptions, IDatasetSourceFactory datasets, DecodeScheduler decode, IGrainFactory grains, ILocalSiloDetails silo, ILogger<ShardRunner> logger)
+public sealed partial class ShardRunner(SessionPool sessions, IOptions<DeviceOptions> deviceOptions, ModelCache models, IOptions<StorageOptions> storageOptions, IDatasetSourceFactory datasets, DecodeScheduler decode, IGrainFactory grains, ILocalSiloDetails silo, ILogger<ShardRunner> logger)
 {
     private static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(2);
     private readonly DeviceOptions devices = deviceOptions.Value;

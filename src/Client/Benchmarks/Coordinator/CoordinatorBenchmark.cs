@@ -25,6 +25,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
     private readonly LatencyRecorder _complete = new();
     private readonly LatencyRecorder _renew = new();
     private long _merged;
+    private long _leasesCompleted;
     private CompletionTimes _mergeTimes = new(0);
     private long _ignored;
     private long _mergedAtDrain = -1;
@@ -71,6 +72,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             ModelPath = model,
             DataPath = SyntheticListingSource.Location(options.Images, options.Classes),
             ShardSize = options.ShardSize,
+            AutoShardSize = options.AutoShardSize,
             DevicePolicy = DevicePolicy.Cpu,
             OutputFolder = output,
             LeaseTimeout = options.LeaseTimeout ?? TimeSpan.FromSeconds(30),
@@ -146,6 +148,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             ShardsRetried = status.ShardsRetried,
             DuplicateLeases = status.DuplicateLeases,
             KilledAtSeconds = _killedAt - submitSeconds,
+            LeasesCompleted = _leasesCompleted,
         };
     }
 
@@ -216,7 +219,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
 
             var startedUtc = DateTime.UtcNow;
             var handed = Now;
-            var done = device.Run(handed, device.ShardSeconds(options.ShardSize));
+            var done = device.Run(handed, device.ShardSeconds(options.ShardSize * lease.ShardCount));
             var withdrawn = false;
             foreach (var offset in SimulatedDevice.RenewalOffsets(done - handed, renewPeriod))
             {
@@ -246,7 +249,11 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             }
 
             var completing = Now;
-            var merged = await job.CompleteAsync(lease, result with { Worker = device.Worker, Device = WorkerKey.Parse(device.Worker).Device, StartedUtc = startedUtc, FinishedUtc = DateTime.UtcNow });
+            var finishedResult = result with { Worker = device.Worker, Device = WorkerKey.Parse(device.Worker).Device, StartedUtc = startedUtc, FinishedUtc = DateTime.UtcNow };
+            var merged = lease.ShardCount == 1
+                ? await job.CompleteAsync(lease, finishedResult)
+                : await job.CompleteRunAsync(lease, [.. Enumerable.Repeat(finishedResult, lease.ShardCount)]);
+            Interlocked.Increment(ref _leasesCompleted);
             var now = Now;
             _complete.Add(now - completing);
             InterlockedMax(ref _lastCompletionAt, now);
@@ -256,8 +263,13 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
                 continue;
             }
 
-            var count = Interlocked.Increment(ref _merged);
-            _mergeTimes.Add(now);
+            // A run merged counts each of its shards (a shard of it merged elsewhere first is rare: tail duplicates).
+            var count = Interlocked.Add(ref _merged, lease.ShardCount);
+            for (var i = 0; i < lease.ShardCount; i++)
+            {
+                _mergeTimes.Add(now);
+            }
+
             if (count * 2 >= options.Shards && Interlocked.Exchange(ref _heapSampled, 1) == 0)
             {
                 // Half-way, with the coordinator's state at its fullest: what its activation and storage hold.

@@ -16,6 +16,7 @@ namespace SENet.Client.Benchmarks.Coordinator;
 /// <param name="Classes">Classes of the synthetic dataset and the model.</param>
 /// <param name="SlowDevices">Devices of the fleet that run at <paramref name="SlowImagesPerSecond"/> instead (CPUs among GPUs): they hold the tail.</param>
 /// <param name="SlowImagesPerSecond">The slow devices' speed.</param>
+/// <param name="AutoShardSize">The job runs as --shard-size auto with <paramref name="ShardSize"/> as its base: leases carry runs of shards sized to about 10 s of a device's measured work.</param>
 public sealed record CoordinatorBenchmarkOptions(
     int Shards = 1_000,
     int ShardSize = 256,
@@ -31,7 +32,8 @@ public sealed record CoordinatorBenchmarkOptions(
     double RenewSeconds = 5,
     int Classes = 100,
     int SlowDevices = 0,
-    double SlowImagesPerSecond = 50)
+    double SlowImagesPerSecond = 50,
+    bool AutoShardSize = false)
 {
     public long Images => (long)Shards * ShardSize;
 

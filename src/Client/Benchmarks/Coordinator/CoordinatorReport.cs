@@ -22,6 +22,11 @@ public static class CoordinatorReport
         var capacity = run.Capacity;
         var offered = run.OfferedCompletionsPerSecond;
         Row("job", $"{o.Shards:N0} shards of {o.ShardSize}", $"{o.Images:N0} synthetic listing entries, {o.Classes} classes; {o.Devices} devices at {o.ImagesPerSecond:N0} images/s{(o.SlowDevices > 0 ? $" ({o.SlowDevices} of them at {o.SlowImagesPerSecond:N0})" : "")}, compression {o.Compression}, {o.ShardsInFlight} in flight; ended {run.FinalState} with {run.ImagesCounted:N0} images counted");
+        if (o.AutoShardSize)
+        {
+            Row("leases (auto)", $"{run.LeasesCompleted:N0} completions", $"runs of {(double)run.Merged / Math.Max(1, run.LeasesCompleted):F1} shards of {o.ShardSize} on average, sized to about 10 s of a device's measured work and shrinking at the tail; completions/s below counts shards");
+        }
+
         Row("submit answered", $"{run.SubmitSeconds:F2} s", $"first lease {run.FirstLeaseSeconds:F2} s after submit; planned in the background, the whole listing in {(double.IsNaN(run.PlannedSeconds) ? "(never seen to end)" : $"{run.PlannedSeconds:F2} s")}");
         Row("completions/s", $"{run.CompletionsPerSecond:N0}", $"from the 10th to the 90th percentile of merges; devices asked for {offered:N0}/s; {run.OverallCompletionsPerSecond:N0}/s over the whole run ({run.RunSeconds:F2} s, tail included)");
         Row("tail", $"{run.TailSeconds:F2} s", $"from the first lease request that found no fresh shard to the last completion; a shard of {o.ShardSize} takes {o.ShardSize / o.ImagesPerSecond / o.Compression:F3} s on a device" +
@@ -46,6 +51,8 @@ public static class CoordinatorReport
 
         record.Set("shards", o.Shards);
         record.Set("shard_size", o.ShardSize);
+        record.Set("auto_shard_size", o.AutoShardSize ? 1 : 0);
+        record.Set("leases_completed", run.LeasesCompleted);
         record.Set("devices", o.Devices);
         record.Set("device_images_per_second", o.ImagesPerSecond);
         record.Set("compression", o.Compression);

@@ -64,6 +64,9 @@ public sealed record CoordinatorRun
 
     public required double KilledAtSeconds { get; init; }
 
+    /// <summary>Completion calls: one a shard, or one a run of shards (--auto-shard-size).</summary>
+    public long LeasesCompleted { get; init; }
+
     public double BytesPerCompletion => Merged > 0 ? (double)BytesWhileRunning / Merged : double.NaN;
 
     /// <summary>Completions/s the devices would ask for if never kept waiting.</summary>
