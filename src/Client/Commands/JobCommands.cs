@@ -88,11 +88,13 @@ public static class JobCommands
         return 0;
     });
 
-    private static Command Watch(CliConsole console) => JobVerb(console, "watch", "Follow a job live (per-worker images/s, queue, ETA); exits with the job's outcome.", async (_, grains, id, token) =>
+    private static Command Watch(CliConsole console) => JobVerb(console, "watch",
+        "Follow a job live: a progress bar with images/s and ETA, one row per device (silo, device, images/s, shards held), each failed image as it arrives, then the summary and where the outputs are. Plain lines on standard error when the output is not a terminal. Exits with the job's outcome (0: completed).",
+        async (_, grains, id, token) =>
     {
         var status = await JobWatcher.WatchAsync(console, grains, id, token);
         RequireJob(status);
-        console.Out.Write(JobWatcher.Render(status));
+        await JobWatcher.SummarizeAsync(console, grains, status);
         return status.State == JobState.Completed ? 0 : 1;
     });
 

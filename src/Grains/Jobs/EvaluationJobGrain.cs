@@ -42,6 +42,7 @@ public sealed class EvaluationJobGrain(
     private readonly HashSet<string> _startedWorkers = [];
     private readonly Dictionary<string, string> _names = [];
     private readonly SemaphoreSlim _settling = new(1, 1);
+    private readonly JobEventLog _events = new();
     private JobRecord _job = new();
     private List<ShardRecord> _shards = [];
     private ShardScheduler? _scheduler;
@@ -242,6 +243,11 @@ public sealed class EvaluationJobGrain(
             logger.LogWarning("Job {Job}: {Note}", JobId, note);
         }
 
+        foreach (var failure in datasetFailures)
+        {
+            _events.Add(JobEventKind.ImageFailed, failure.ImageId, $"{failure.Stage}: {failure.Reason}", null);
+        }
+
         var shards = shardSizes.Select((images, id) => new ShardRecord { Id = id, Images = images }).ToList();
         (_job, _shards) = (job, shards);
         StartJobSpan();
@@ -310,6 +316,8 @@ public sealed class EvaluationJobGrain(
             return null;
         }
     }
+
+    public Task<JobEvents> GetEventsAsync(long from) => Task.FromResult(_events.Since(from));
 
     public Task<JobSpec?> GetSpecAsync() => Task.FromResult(_job.Spec is { } spec ? ClientView.Redacted(spec) : null);
 
@@ -401,7 +409,9 @@ public sealed class EvaluationJobGrain(
         _store.Changed(shard.Id);
         var image = (await ShardManifest.ReadAsync(OutputStores.Open(_job.Spec!.OutputFolder!, storage), shard.Id, CancellationToken.None))[poison.Range.Start];
         logger.LogWarning("Job {Job}: image {Image} of shard {Shard} killed its silo; it is failed and the shard's other images are scored", JobId, image.Path, shard.Id);
-        _job.Failures.Add(ShardQuarantine.PoisonFailure(image.Path, shard.HolderDeaths));
+        var failure = ShardQuarantine.PoisonFailure(image.Path, shard.HolderDeaths);
+        _job.Failures.Add(failure);
+        _events.Add(JobEventKind.ImageFailed, failure.ImageId, $"{failure.Stage}: {failure.Reason}", null);
         await SettleIfDoneAsync(shard);
     }
 
@@ -463,6 +473,11 @@ public sealed class EvaluationJobGrain(
             _job.ExecutionProviders.Add(provider);
         }
 
+        foreach (var failure in result.Failures)
+        {
+            _events.Add(JobEventKind.ImageFailed, failure.ImageId, $"{failure.Stage}: {failure.Reason}", result.Worker);
+        }
+
         var tally = Tally(result.Worker, result.Device);
         tally.Images += result.Counts.Images + result.Counts.Failed;
         tally.Shards++;
@@ -515,6 +530,7 @@ public sealed class EvaluationJobGrain(
         var tally = Tally(worker, WorkerKey.Parse(worker).Device);
         tally.Stopped = true;
         tally.LastError = reason;
+        _events.Add(JobEventKind.WorkerStopped, worker, reason, worker);
         _scheduler?.WorkerStopped(worker);
         if (_job.State == JobState.Running && _startedWorkers.All(w => _job.Workers.TryGetValue(w, out var t) && t.Stopped))
         {
@@ -690,6 +706,7 @@ public sealed class EvaluationJobGrain(
             logger.LogWarning(e, "Job {Job}: worker {Worker} did not start", JobId, key);
             _startedWorkers.Remove(key);
             Tally(key, WorkerKey.Parse(key).Device).LastError = $"did not start: {e.Message}";
+            _events.Add(JobEventKind.WorkerStopped, key, $"did not start: {e.Message}", key);
         }
     }
 
