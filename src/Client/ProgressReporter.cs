@@ -34,7 +34,9 @@ public sealed class ProgressReporter(TextWriter lines, TimeProvider? clock = nul
 
         var now = _clock.GetUtcNow();
         var changed = status.ImagesDone != _lastDone || status.State != _lastState;
-        var due = _lastState is null || status.IsFinished || (changed && now - _lastLine >= Interval) || now - _lastLine >= Heartbeat;
+        // Every image done but still running: the coordinator is writing the report, and the line worth printing is its end.
+        var writingEnd = status.State == JobState.Running && status.ImagesTotal > 0 && status.ImagesDone >= status.ImagesTotal;
+        var due = _lastState is null || status.IsFinished || (changed && !writingEnd && now - _lastLine >= Interval) || now - _lastLine >= Heartbeat;
         if (due)
         {
             lines.WriteLine(ProgressLine(status));

@@ -11,6 +11,7 @@ public sealed class ProgressReporterTests
     [Fact]
     public void ProgressLinesComeAtMostEveryIntervalAtLeastEveryHeartbeatAndTheEndOnce()
     {
+        // 100/100 while the report is written is not printed: the end, with its state, follows.
         var clock = new ManualClock();
         var lines = new StringWriter();
         var reporter = new ProgressReporter(lines, clock);
@@ -22,6 +23,8 @@ public sealed class ProgressReporterTests
         reporter.Report(Status(20));
         clock.Now += ProgressReporter.Heartbeat;
         reporter.Report(Status(20));
+        clock.Now += ProgressReporter.Interval;
+        reporter.Report(Status(100));
         reporter.Report(Status(100, JobState.Completed));
         reporter.Report(Status(100, JobState.Completed));
 
