@@ -45,8 +45,10 @@ public sealed class JobEventLogTests
         var fromStart = log.Since(0);
         var fromMiddle = log.Since(6);
 
-        Assert.Equal((5L, new[] { "img5.jpg", "img6.jpg", "img7.jpg" }, 8L), (fromStart.Missed, fromStart.Events.Select(e => e.Subject).ToArray(), fromStart.Next));
-        Assert.Equal((0L, new[] { "img6.jpg", "img7.jpg" }), (fromMiddle.Missed, fromMiddle.Events.Select(e => e.Subject).ToArray()));
+        Assert.Equal((5L, 8L), (fromStart.Missed, fromStart.Next));
+        Assert.Equal(["img5.jpg", "img6.jpg", "img7.jpg"], fromStart.Events.Select(e => e.Subject));
+        Assert.Equal(0L, fromMiddle.Missed);
+        Assert.Equal(["img6.jpg", "img7.jpg"], fromMiddle.Events.Select(e => e.Subject));
         Assert.NotEqual(log.Epoch, new JobEventLog().Epoch);
     }
 }
