@@ -109,7 +109,9 @@ public static class JobCommands
         return 0;
     });
 
-    private static Command Watch(CliConsole console) => JobVerb(console, "watch", "Follow a job (or a suite's jobs) live (per-worker images/s, queue, ETA); exits with the job's outcome.", async (_, grains, id, token) =>
+    private static Command Watch(CliConsole console) => JobVerb(console, "watch",
+        "Follow a job (or a suite's jobs) live: a progress bar with images/s and ETA, one row per device (silo, device, images/s, shards held), each failed image as it arrives, then the summary and where the outputs are. Plain lines on standard error when the output is not a terminal. Exits with the job's outcome (0: completed).",
+        async (_, grains, id, token) =>
     {
         if (await SuiteOfAsync(grains, await grains.GetGrain<IEvaluationJobGrain>(id).GetStatusAsync()) is { } suite)
         {
@@ -120,7 +122,7 @@ public static class JobCommands
 
         var status = await JobWatcher.WatchAsync(console, grains, id, token);
         RequireJob(status);
-        console.Out.Write(JobWatcher.Render(status));
+        await JobWatcher.SummarizeAsync(console, grains, status);
         return status.State == JobState.Completed ? 0 : 1;
     });
 

@@ -19,6 +19,13 @@ public interface IEvaluationJobGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<JobStatus> GetStatusAsync();
 
+    /// <summary>
+    /// Failed images and stopped workers from <paramref name="from"/> on, as they were merged (at most a page per call;
+    /// ask again from <see cref="JobEvents.Next"/>). Interleaves, as status does.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<JobEvents> GetEventsAsync(long from);
+
     /// <summary>The job's spec as clients may see it: every location without its query string (no SAS).</summary>
     Task<JobSpec?> GetSpecAsync();
 

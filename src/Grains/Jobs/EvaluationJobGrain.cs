@@ -55,6 +55,7 @@ public sealed partial class EvaluationJobGrain(
     private readonly HashSet<string> _startedWorkers = [];
     private readonly Dictionary<string, string> _names = [];
     private readonly SemaphoreSlim _settling = new(1, 1);
+    private readonly JobEventLog _events = new();
     private JobRecord _job = new();
     private List<ShardRecord> _shards = [];
     private ShardScheduler? _scheduler;
@@ -419,6 +420,11 @@ public sealed partial class EvaluationJobGrain(
     {
         var datasetFailures = outcome.Issues.Where(i => i.CountsAsFailure).Select(i => new ImageFailure(i.Path, DatasetStage, i.Detail)).ToList();
         _job.Counts!.AddFailures(datasetFailures.Count);
+        foreach (var failure in datasetFailures)
+        {
+            _events.Add(JobEventKind.ImageFailed, failure.ImageId, $"{failure.Stage}: {failure.Reason}", null);
+        }
+
         _job.Failures.AddRange([.. datasetFailures, .. outcome.Issues.Where(i => !i.CountsAsFailure).Select(i => new ImageFailure(i.Path, DatasetStage, i.Detail))]);
         _job.ClassNames = [.. outcome.ClassNames];
         _job.TotalImages += datasetFailures.Count;
@@ -465,6 +471,8 @@ public sealed partial class EvaluationJobGrain(
             return null;
         }
     }
+
+    public Task<JobEvents> GetEventsAsync(long from) => Task.FromResult(_events.Since(from));
 
     public Task<JobSpec?> GetSpecAsync() => Task.FromResult(_job.Spec is { } spec ? ClientView.Redacted(spec) : null);
 
@@ -564,7 +572,9 @@ public sealed partial class EvaluationJobGrain(
         _store.Changed(shard.Id);
         var image = (await ShardManifest.ReadAsync(OutputStores.Open(_job.Spec!.OutputFolder!, storage), shard.Id, CancellationToken.None))[poison.Range.Start];
         logger.LogWarning("Job {Job}: image {Image} of shard {Shard} killed its silo; it is failed and the shard's other images are scored", JobId, image.Path, shard.Id);
-        _job.Failures.Add(ShardQuarantine.PoisonFailure(image.Path, shard.HolderDeaths));
+        var failure = ShardQuarantine.PoisonFailure(image.Path, shard.HolderDeaths);
+        _job.Failures.Add(failure);
+        _events.Add(JobEventKind.ImageFailed, failure.ImageId, $"{failure.Stage}: {failure.Reason}", null);
         await SettleIfDoneAsync(shard);
     }
 
@@ -626,6 +636,11 @@ public sealed partial class EvaluationJobGrain(
             _job.ExecutionProviders.Add(provider);
         }
 
+        foreach (var failure in result.Failures)
+        {
+            _events.Add(JobEventKind.ImageFailed, failure.ImageId, $"{failure.Stage}: {failure.Reason}", result.Worker);
+        }
+
         var tally = Tally(result.Worker, result.Device);
         tally.Images += result.Counts.Images + result.Counts.Failed;
         tally.Shards++;
@@ -681,6 +696,7 @@ public sealed partial class EvaluationJobGrain(
         var tally = Tally(worker, WorkerKey.Parse(worker).Device);
         tally.Stopped = true;
         tally.LastError = reason;
+        _events.Add(JobEventKind.WorkerStopped, worker, reason, worker);
         _scheduler?.WorkerStopped(worker);
         if (Active && _startedWorkers.All(w => _job.Workers.TryGetValue(w, out var t) && t.Stopped))
         {
@@ -856,6 +872,7 @@ public sealed partial class EvaluationJobGrain(
             logger.LogWarning(e, "Job {Job}: worker {Worker} did not start", JobId, key);
             _startedWorkers.Remove(key);
             Tally(key, WorkerKey.Parse(key).Device).LastError = $"did not start: {e.Message}";
+            _events.Add(JobEventKind.WorkerStopped, key, $"did not start: {e.Message}", key);
         }
     }
 

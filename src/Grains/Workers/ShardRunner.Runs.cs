@@ -51,7 +51,7 @@ public sealed partial class ShardRunner
         var labels = await LabelManifest.ReadAsync(outputs, cancellationToken);
         var pipeline = new EvaluationPipeline(session, datasets.Open(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
             new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode,
-                MaxFileBytes: spec.CheckedMaxFileBytes(), ClassSubset: labels?.Subset(session.Classes), LabelSets: labels?.LabelSets ?? false, Outputs: spec.OutputKind()));
+                MaxFileBytes: spec.CheckedMaxFileBytes(), ClassSubset: labels?.Subset(session.Classes), LabelSets: labels?.LabelSets ?? false, Outputs: spec.Outputs));
 
         var renewal = new LeaseRenewal(lease, imagesDone => job.RenewAsync(lease, imagesDone), leaseLost, RenewInterval, logger);
         var classNames = await ShardManifest.ReadClassNamesAsync(outputs, cancellationToken);
