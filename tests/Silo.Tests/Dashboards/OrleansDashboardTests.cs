@@ -41,7 +41,7 @@ public sealed class OrleansDashboardTests
             try
             {
                 var job = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IEvaluationJobGrain>("dashboard-job");
-                await job.StartAsync(new JobSpec { ModelPath = model, DataPath = data, ShardSize = 4, BatchSize = 4, DevicePolicy = "cpu", OutputFolder = Path.Combine(folder, "out") });
+                await job.StartAsync(new JobSpec { ModelPath = model, DataPath = data, ShardSize = 4, BatchSize = 4, DevicePolicy = DevicePolicy.Cpu, OutputFolder = Path.Combine(folder, "out") });
                 await UntilAsync(async () => (await job.GetStatusAsync()).IsFinished, "the job's end");
                 var dashboard = $"http://localhost:{ports[2]}/";
 
