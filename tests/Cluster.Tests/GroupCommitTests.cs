@@ -43,6 +43,55 @@ public sealed class GroupCommitTests
         Assert.Equal(2, commit.Writes);
     }
 
+    [Fact]
+    public async Task UnderLoadACommitWaitsOutTheIntervalAndSharesItsWriteWithEveryCommitMadeMeanwhile()
+    {
+        var writes = 0;
+        var delays = new List<TimeSpan>();
+        var interval = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var commit = new GroupCommit(() =>
+        {
+            writes++;
+            return Task.CompletedTask;
+        }, TimeSpan.FromHours(1), wait =>
+        {
+            delays.Add(wait);
+            return interval.Task;
+        });
+
+        // The first write after a quiet spell goes at once.
+        await commit.CommitAsync();
+        Assert.Equal((1, 0), (writes, delays.Count));
+
+        var second = commit.CommitAsync();
+        var third = commit.CommitAsync();
+        Assert.Same(second, third);
+        Assert.Equal(1, writes);
+        Assert.False(second.IsCompleted, "a commit right after a write was answered before the interval ran out");
+        Assert.InRange(Assert.Single(delays), TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+
+        interval.SetResult();
+        await second;
+        Assert.Equal(2, writes);
+    }
+
+    [Fact]
+    public async Task ACommitAfterTheIntervalIsWrittenWithoutWaiting()
+    {
+        var delays = 0;
+        var commit = new GroupCommit(() => Task.CompletedTask, TimeSpan.FromMilliseconds(1), _ =>
+        {
+            delays++;
+            return Task.CompletedTask;
+        });
+
+        await commit.CommitAsync();
+        await Task.Delay(50);
+        await commit.CommitAsync();
+
+        Assert.Equal((2L, 0), (commit.Writes, delays));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 500 && !condition(); i++)

@@ -53,10 +53,11 @@ public static class BenchCommand
         var leaseTimeout = new Option<double>("--lease-timeout") { Description = "Lease timeout of the --coordinator job, seconds.", DefaultValueFactory = _ => 30 };
         var slowDevices = new Option<int>("--slow-devices") { Description = "Simulated devices of --coordinator that run at --slow-images-per-second (CPUs among GPUs)." };
         var slowSpeed = new Option<double>("--slow-images-per-second") { Description = "The slow simulated devices' images/s.", DefaultValueFactory = _ => 50 };
+        var commitInterval = new Option<double?>("--commit-interval") { Description = "The --coordinator job's least milliseconds between two commits (group commit); default: the silo's (10)." };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
             images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, json, cluster, silos, clusterImages, blob, blobCount,
-            coordinator, shards, shardSize, devices, deviceSpeed, compression, inFlight, jobStorage, hung, killSiloAt, leaseTimeout, slowDevices, slowSpeed,
+            coordinator, shards, shardSize, devices, deviceSpeed, compression, inFlight, jobStorage, hung, killSiloAt, leaseTimeout, slowDevices, slowSpeed, commitInterval,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
@@ -64,7 +65,8 @@ public static class BenchCommand
             {
                 var simulated = new CoordinatorBenchmarkOptions(parse.GetValue(shards), parse.GetValue(shardSize), parse.GetValue(devices), parse.GetValue(deviceSpeed),
                     parse.GetValue(compression), parse.GetValue(inFlight), parse.GetValue(jobStorage)!, parse.GetValue(hung), parse.GetValue(killSiloAt),
-                    LeaseTimeout: TimeSpan.FromSeconds(parse.GetValue(leaseTimeout)), SlowDevices: parse.GetValue(slowDevices), SlowImagesPerSecond: parse.GetValue(slowSpeed));
+                    LeaseTimeout: TimeSpan.FromSeconds(parse.GetValue(leaseTimeout)), SlowDevices: parse.GetValue(slowDevices), SlowImagesPerSecond: parse.GetValue(slowSpeed),
+                    CommitInterval: parse.GetValue(commitInterval) is { } ms ? TimeSpan.FromMilliseconds(double.IsFinite(ms) ? ms : -1) : null);
                 var run = await new CoordinatorBenchmark(simulated, console.Error).RunAsync(cancellationToken);
                 var figures = CoordinatorReport.Write(console, run);
                 if (parse.GetValue(json) is { } path)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace SENet.Grains.Jobs;
 
 /// <summary>
@@ -6,10 +8,19 @@ namespace SENet.Grains.Jobs;
 /// call has succeeded, so a caller answered after it knows its change is durable. Runs on the grain's scheduler (one
 /// thread), so it needs no lock; <paramref name="write"/> must take its snapshot before its first await.
 /// </summary>
-public sealed class GroupCommit(Func<Task> write)
+/// <param name="minInterval">
+/// The least time from one write's start to the next's. Under load, writes otherwise follow each other back to back, and
+/// each costs the same whatever it carries (the record's size is set by workers and classes): waiting for the interval lets
+/// more changes share a write, trading a few milliseconds of commit latency for far fewer writes. A commit after a quiet
+/// spell is written at once.
+/// </param>
+/// <param name="delay">Waits the rest of the interval (a test controls it); <see cref="Task.Delay(TimeSpan)"/> by default.</param>
+public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default, Func<TimeSpan, Task>? delay = null)
 {
+    private readonly Func<TimeSpan, Task> _delay = delay ?? (wait => Task.Delay(wait));
     private TaskCompletionSource? _waiting;
     private bool _writing;
+    private long _lastStart;
 
     /// <summary>Writes performed; each may carry many commits.</summary>
     public long Writes { get; private set; }
@@ -36,10 +47,17 @@ public sealed class GroupCommit(Func<Task> write)
         {
             while (_waiting is { } batch)
             {
+                if (Writes > 0 && minInterval - Stopwatch.GetElapsedTime(_lastStart) is { Ticks: > 0 } rest)
+                {
+                    // Commits asked for meanwhile join this batch: it is taken only when the write begins.
+                    await _delay(rest);
+                }
+
                 _waiting = null;
                 try
                 {
                     Writes++;
+                    _lastStart = Stopwatch.GetTimestamp();
                     await write();
                     batch.SetResult();
                 }

@@ -11,4 +11,12 @@ public sealed class JobStateOptions
     public int ShardsPerPartition { get; set; } = JobStateStore.DefaultPartitionSize;
 
     public int OverlayLimit { get; set; } = JobStateStore.DefaultOverlayLimit;
+
+    /// <summary>
+    /// The least time between the starts of two commits (<see cref="GroupCommit"/>): under load, changes wait up to this
+    /// long to share a write instead of each write following the last at once. A commit after a quiet spell is written at once.
+    /// </summary>
+    public TimeSpan CommitInterval { get; set; } = DefaultCommitInterval;
+
+    public static readonly TimeSpan DefaultCommitInterval = TimeSpan.FromMilliseconds(10);
 }

@@ -16,6 +16,7 @@ namespace SENet.Client.Benchmarks.Coordinator;
 /// <param name="Classes">Classes of the synthetic dataset and the model.</param>
 /// <param name="SlowDevices">Devices of the fleet that run at <paramref name="SlowImagesPerSecond"/> instead (CPUs among GPUs): they hold the tail.</param>
 /// <param name="SlowImagesPerSecond">The slow devices' speed.</param>
+/// <param name="CommitInterval">The coordinator's least time between two commits' starts; null: the silo's default.</param>
 public sealed record CoordinatorBenchmarkOptions(
     int Shards = 1_000,
     int ShardSize = 256,
@@ -31,7 +32,8 @@ public sealed record CoordinatorBenchmarkOptions(
     double RenewSeconds = 5,
     int Classes = 100,
     int SlowDevices = 0,
-    double SlowImagesPerSecond = 50)
+    double SlowImagesPerSecond = 50,
+    TimeSpan? CommitInterval = null)
 {
     public long Images => (long)Shards * ShardSize;
 
@@ -69,6 +71,7 @@ public sealed record CoordinatorBenchmarkOptions(
         Require(RenewSeconds > 0 && double.IsFinite(RenewSeconds), $"--renew-seconds {RenewSeconds} cannot work: use a positive number.");
         Require(SlowDevices >= 0 && SlowDevices + HungDevices < Devices, $"--slow-devices {SlowDevices} cannot work: use 0 to {Devices - HungDevices - 1} (with --hung-devices, at least one device must run at full speed).");
         Require(SlowImagesPerSecond > 0 && double.IsFinite(SlowImagesPerSecond), $"--slow-images-per-second {SlowImagesPerSecond} cannot work: use a positive number.");
+        Require(CommitInterval is null || (CommitInterval >= TimeSpan.Zero && CommitInterval <= TimeSpan.FromSeconds(10)), $"--commit-interval {CommitInterval?.TotalMilliseconds} cannot work: use 0 to 10,000 milliseconds.");
         Require(Classes >= 1, $"--classes {Classes} cannot work: use 1 or more.");
         if (problems.Count > 0)
         {

@@ -31,7 +31,7 @@ public static class CoordinatorReport
         Row("status p99 while planning", Ms(run.StatusWhilePlanning.Percentile(99)), $"{run.StatusWhilePlanning.Count} calls, one every 100 ms while submit was unanswered");
         Row("status p99 while running", Ms(run.StatusWhileRunning.Percentile(99)), $"{run.StatusWhileRunning.Count} calls, one every 100 ms");
         Row("job storage written per completion", $"{run.BytesPerCompletion:N0} bytes", $"{(double)run.WritesWhileRunning / Math.Max(1, run.Merged):F2} writes per completion; {run.BytesWhilePlanning:N0} bytes while planning");
-        Row("coordinator memory", $"{run.CoordinatorHeapBytes / 1048576.0:F1} MB", $"growth of this process's managed heap from before submit ({run.HeapBeforeBytes / 1048576.0:F1} MB) to half-way through the job, after full collections: the grain, its stored record, the silo's caches");
+        Row("coordinator memory", $"{run.ShardTableBytes / 1048576.0:F1} MB", $"the grain's shard table and scheduler for {o.Shards:N0} shards at their largest, measured alone ({run.ShardTableBytes / (double)o.Shards:F0} bytes a shard); this process's managed heap grew {run.CoordinatorHeapBytes / 1048576.0:F1} MB from before submit ({run.HeapBeforeBytes / 1048576.0:F1} MB) to the job's end with its activation alive, after full collections{(run.StorageHeldBytes > 0 ? $", less {run.StorageHeldBytes / 1048576.0:F1} MB that memory job storage holds" : "")} (the silo's caches and the simulator's records too)");
         Row("device time busy", double.IsNaN(run.BusyShare) ? "not measured" : $"{run.BusyShare * 100:F1} %", double.IsNaN(run.BusyShare)
             ? $"the queue drained after {run.FeedSeconds:F2} s, before half the shards were merged: run at least {10 * o.Devices * o.ShardsInFlight:N0} shards (10 × devices × in flight)"
             : $"while fresh shards lasted ({run.FeedSeconds:F2} s); target ≥ {CoordinatorCapacity.BusyTarget * 100:F0} %");
@@ -67,6 +67,8 @@ public static class CoordinatorReport
         record.Set("bytes_per_completion", run.BytesPerCompletion);
         record.Set("writes_per_completion", (double)run.WritesWhileRunning / Math.Max(1, run.Merged));
         record.Set("coordinator_heap_mb", run.CoordinatorHeapBytes / 1048576.0);
+        record.Set("storage_held_mb", run.StorageHeldBytes / 1048576.0);
+        record.Set("shard_table_mb", run.ShardTableBytes / 1048576.0);
         record.Set("busy_share", run.BusyShare);
         record.Set("tail_seconds", run.TailSeconds);
         record.Set("slow_devices", o.SlowDevices);
