@@ -53,7 +53,7 @@ public static class BenchCommand
         var leaseTimeout = new Option<double>("--lease-timeout") { Description = "Lease timeout of the --coordinator job, seconds.", DefaultValueFactory = _ => 30 };
         var slowDevices = new Option<int>("--slow-devices") { Description = "Simulated devices of --coordinator that run at --slow-images-per-second (CPUs among GPUs)." };
         var slowSpeed = new Option<double>("--slow-images-per-second") { Description = "The slow simulated devices' images/s.", DefaultValueFactory = _ => 50 };
-        var commitInterval = new Option<double?>("--commit-interval") { Description = "The --coordinator job's least milliseconds between two commits (group commit); default: the silo's (10)." };
+        var commitInterval = new Option<double?>("--commit-interval") { Description = "The longest the --coordinator job's group commit waits after a write, milliseconds (it waits twice the last write's duration, at most this); default: the silo's (25)." };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
             images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, json, cluster, silos, clusterImages, blob, blobCount,

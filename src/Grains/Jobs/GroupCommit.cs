@@ -8,19 +8,21 @@ namespace SENet.Grains.Jobs;
 /// call has succeeded, so a caller answered after it knows its change is durable. Runs on the grain's scheduler (one
 /// thread), so it needs no lock; <paramref name="write"/> must take its snapshot before its first await.
 /// </summary>
-/// <param name="minInterval">
-/// The least time from one write's start to the next's. Under load, writes otherwise follow each other back to back, and
-/// each costs the same whatever it carries (the record's size is set by workers and classes): waiting for the interval lets
-/// more changes share a write, trading a few milliseconds of commit latency for far fewer writes. A commit after a quiet
-/// spell is written at once.
+/// <param name="maxGap">
+/// The longest a write waits after the one before it. Under load, writes otherwise follow each other back to back, and
+/// each costs about the same whatever it carries (the record's size is set by workers and classes): after a write that
+/// took <c>d</c>, the next one starts no sooner than <c>2d</c> (at most <paramref name="maxGap"/>) after it ended, so
+/// writes take at most a third of the time and every change made meanwhile shares the next one. Cheap writes (a small
+/// job, a quiet cluster) leave a gap too short to notice; a commit after a quiet spell is written at once.
 /// </param>
-/// <param name="delay">Waits the rest of the interval (a test controls it); <see cref="Task.Delay(TimeSpan)"/> by default.</param>
-public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default, Func<TimeSpan, Task>? delay = null)
+/// <param name="delay">Waits out the gap (a test controls it); <see cref="Task.Delay(TimeSpan)"/> by default.</param>
+public sealed class GroupCommit(Func<Task> write, TimeSpan maxGap = default, Func<TimeSpan, Task>? delay = null)
 {
     private readonly Func<TimeSpan, Task> _delay = delay ?? (wait => Task.Delay(wait));
     private TaskCompletionSource? _waiting;
     private bool _writing;
-    private long _lastStart;
+    private long _lastEnd;
+    private TimeSpan _lastDuration;
 
     /// <summary>Writes performed; each may carry many commits.</summary>
     public long Writes { get; private set; }
@@ -47,22 +49,27 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
         {
             while (_waiting is { } batch)
             {
-                if (Writes > 0 && minInterval - Stopwatch.GetElapsedTime(_lastStart) is { Ticks: > 0 } rest)
+                var gap = Math.Min(maxGap.Ticks, 2 * _lastDuration.Ticks);
+                if (Writes > 0 && TimeSpan.FromTicks(gap) - Stopwatch.GetElapsedTime(_lastEnd) is { Ticks: > 0 } rest)
                 {
                     // Commits asked for meanwhile join this batch: it is taken only when the write begins.
                     await _delay(rest);
                 }
 
                 _waiting = null;
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
                     Writes++;
-                    _lastStart = Stopwatch.GetTimestamp();
                     await write();
+                    _lastEnd = Stopwatch.GetTimestamp();
+                    _lastDuration = Stopwatch.GetElapsedTime(started, _lastEnd);
                     batch.SetResult();
                 }
                 catch (Exception e)
                 {
+                    _lastEnd = Stopwatch.GetTimestamp();
+                    _lastDuration = Stopwatch.GetElapsedTime(started, _lastEnd);
                     // Every waiter of this batch learns that its change may not be durable; the next write carries it again.
                     batch.SetException(e);
                 }

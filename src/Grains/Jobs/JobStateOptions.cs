@@ -13,10 +13,11 @@ public sealed class JobStateOptions
     public int OverlayLimit { get; set; } = JobStateStore.DefaultOverlayLimit;
 
     /// <summary>
-    /// The least time between the starts of two commits (<see cref="GroupCommit"/>): under load, changes wait up to this
-    /// long to share a write instead of each write following the last at once. A commit after a quiet spell is written at once.
+    /// The longest a commit waits after the one before it (<see cref="GroupCommit"/>): under load the next write starts
+    /// twice the last write's duration after it ended, at most this, so changes made meanwhile share it. Cheap writes
+    /// leave gaps too short to notice; a commit after a quiet spell is written at once.
     /// </summary>
     public TimeSpan CommitInterval { get; set; } = DefaultCommitInterval;
 
-    public static readonly TimeSpan DefaultCommitInterval = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan DefaultCommitInterval = TimeSpan.FromMilliseconds(25);
 }

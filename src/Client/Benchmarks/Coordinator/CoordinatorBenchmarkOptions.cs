@@ -16,7 +16,7 @@ namespace SENet.Client.Benchmarks.Coordinator;
 /// <param name="Classes">Classes of the synthetic dataset and the model.</param>
 /// <param name="SlowDevices">Devices of the fleet that run at <paramref name="SlowImagesPerSecond"/> instead (CPUs among GPUs): they hold the tail.</param>
 /// <param name="SlowImagesPerSecond">The slow devices' speed.</param>
-/// <param name="CommitInterval">The coordinator's least time between two commits' starts; null: the silo's default.</param>
+/// <param name="CommitInterval">The longest the coordinator's group commit waits after a write; null: the silo's default.</param>
 public sealed record CoordinatorBenchmarkOptions(
     int Shards = 1_000,
     int ShardSize = 256,
