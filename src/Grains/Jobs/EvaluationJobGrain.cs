@@ -322,6 +322,9 @@ public sealed class EvaluationJobGrain(
             return new LeaseResponse(null, JobOver: true);
         }
 
+        // One string per worker in everything the record holds (its tally, its leases, its shards' timings): the storage
+        // serializer writes a string it has already written as a reference, so a thousand leases do not repeat their names.
+        worker = Name(worker);
         if (scheduler.Lease(worker, DateTime.UtcNow) is not { } lease)
         {
             return new LeaseResponse(null, JobOver: false);
@@ -858,8 +861,8 @@ public sealed class EvaluationJobGrain(
     {
         if (!_job.Workers.TryGetValue(worker, out var tally))
         {
-            tally = new WorkerTally { Device = device };
-            _job.Workers[worker] = tally;
+            tally = new WorkerTally { Device = Name(device) };
+            _job.Workers[Name(worker)] = tally;
         }
 
         return tally;

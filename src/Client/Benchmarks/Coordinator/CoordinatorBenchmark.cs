@@ -19,6 +19,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan StatusPeriod = TimeSpan.FromMilliseconds(100);
+    private const int EndWaitSeconds = 600;
 
     private readonly Stopwatch _clock = new();
     private readonly LatencyRecorder _lease = new();
@@ -109,7 +110,16 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             .Select(_ => Task.Run(() => RunLaneAsync(job, device, hung.Contains(device), results, silos, cancellationToken), cancellationToken))));
         Volatile.Write(ref finished, true);
         await runningPoll;
+        // The job is over once its end (report files, then its final state) is written: the status says running until then.
+        // Waited for, so the silos are not stopped under it and the final state is the job's own.
         var status = await job.GetStatusAsync();
+        for (var waited = 0; status.State == JobState.Running && waited < EndWaitSeconds * 10; waited++)
+        {
+            await Task.Delay(100, cancellationToken);
+            status = await job.GetStatusAsync();
+        }
+
+        var endSeconds = Now - _lastCompletionAt;
         // Taken once the devices are done, with the job's activation alive and its whole shard table in memory: a full
         // collection mid-run would pause every device and status call it measures. Memory job storage lives in this
         // process too; what it holds (the latest write of each state) is the storage's, not the coordinator's.
@@ -144,6 +154,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             HeapBeforeBytes = baseline,
             StorageHeldBytes = heldByStorage,
             ShardTableBytes = _shardTableBytes,
+            EndSeconds = endSeconds,
             BusyShare = fed ? SimulatedDevice.BusyShare(devices, submitSeconds, drainedAt) : double.NaN,
             FinalState = status.State.ToString().ToLowerInvariant(),
             ImagesCounted = status.ImagesDone,

@@ -22,7 +22,7 @@ public static class CoordinatorReport
         var capacity = run.Capacity;
         var offered = run.OfferedCompletionsPerSecond;
         Row("job", $"{o.Shards:N0} shards of {o.ShardSize}", $"{o.Images:N0} synthetic listing entries, {o.Classes} classes; {o.Devices} devices at {o.ImagesPerSecond:N0} images/s{(o.SlowDevices > 0 ? $" ({o.SlowDevices} of them at {o.SlowImagesPerSecond:N0})" : "")}, compression {o.Compression}, {o.ShardsInFlight} in flight; ended {run.FinalState} with {run.ImagesCounted:N0} images counted");
-        Row("submit answered", $"{run.SubmitSeconds:F2} s", $"first lease {run.FirstLeaseSeconds:F2} s after submit");
+        Row("submit answered", $"{run.SubmitSeconds:F2} s", $"first lease {run.FirstLeaseSeconds:F2} s after submit; the job's end (report files, final state) written {run.EndSeconds:F2} s after its last completion");
         Row("completions/s", $"{run.CompletionsPerSecond:N0}", $"from the 10th to the 90th percentile of merges; devices asked for {offered:N0}/s; {run.OverallCompletionsPerSecond:N0}/s over the whole run ({run.RunSeconds:F2} s, tail included)");
         Row("tail", $"{run.TailSeconds:F2} s", $"from the first lease request that found no fresh shard to the last completion; a shard of {o.ShardSize} takes {o.ShardSize / o.ImagesPerSecond / o.Compression:F3} s on a device" +
             (o.SlowDevices > 0 ? $", {o.ShardSize / o.SlowImagesPerSecond / o.Compression:F3} s on a slow one" : ""));
@@ -69,6 +69,7 @@ public static class CoordinatorReport
         record.Set("coordinator_heap_mb", run.CoordinatorHeapBytes / 1048576.0);
         record.Set("storage_held_mb", run.StorageHeldBytes / 1048576.0);
         record.Set("shard_table_mb", run.ShardTableBytes / 1048576.0);
+        record.Set("end_seconds", run.EndSeconds);
         record.Set("busy_share", run.BusyShare);
         record.Set("tail_seconds", run.TailSeconds);
         record.Set("slow_devices", o.SlowDevices);

@@ -47,6 +47,9 @@ public sealed record CoordinatorRun
     /// </summary>
     public required long CoordinatorHeapBytes { get; init; }
 
+    /// <summary>Wall seconds from the last completion until the job's end (report files, final state) was written.</summary>
+    public double EndSeconds { get; init; }
+
     /// <summary>The coordinator's shard table and scheduler for a job of this size at their largest, measured alone (<see cref="ShardTableMemory"/>).</summary>
     public long ShardTableBytes { get; init; }
 
