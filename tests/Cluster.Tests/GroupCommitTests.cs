@@ -43,6 +43,56 @@ public sealed class GroupCommitTests
         Assert.Equal(2, commit.Writes);
     }
 
+    [Fact]
+    public async Task UnderLoadACommitWaitsTwiceTheLastWritesDurationAndSharesItsWriteWithEveryCommitMadeMeanwhile()
+    {
+        var writes = 0;
+        var delays = new List<TimeSpan>();
+        var gap = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var commit = new GroupCommit(async () =>
+        {
+            writes++;
+            await Task.Delay(500);
+        }, TimeSpan.FromHours(1), wait =>
+        {
+            delays.Add(wait);
+            return gap.Task;
+        });
+
+        // The first write goes at once.
+        await commit.CommitAsync();
+        Assert.Equal((1, 0), (writes, delays.Count));
+
+        var second = commit.CommitAsync();
+        var third = commit.CommitAsync();
+        Assert.Same(second, third);
+        Assert.Equal(1, writes);
+        Assert.False(second.IsCompleted, "a commit right after a write was answered before the gap ran out");
+        // Twice a write of at least 500 ms, less the moments since it ended: far more than one write's time, far less than the limit.
+        Assert.InRange(Assert.Single(delays), TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(1));
+
+        gap.SetResult();
+        await second;
+        Assert.Equal(2, writes);
+    }
+
+    [Fact]
+    public async Task ACommitAfterAQuietSpellOrAfterCheapWritesIsWrittenWithoutWaiting()
+    {
+        var delays = 0;
+        var commit = new GroupCommit(() => Task.CompletedTask, TimeSpan.FromHours(1), _ =>
+        {
+            delays++;
+            return Task.CompletedTask;
+        });
+
+        await commit.CommitAsync();
+        await Task.Delay(50);
+        await commit.CommitAsync();
+
+        Assert.Equal((2L, 0), (commit.Writes, delays));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 500 && !condition(); i++)

@@ -28,6 +28,27 @@ public sealed class JobStateStoreTests
     }
 
     [Fact]
+    public void AWorkersNameIsWrittenOnceHoweverManyLeasesItHoldsWhenTheyShareItsString()
+    {
+        // The coordinator interns worker names, so its tally, its leases and its shards' timings hold one string.
+        var worker = string.Concat("127.0.0.1:11111@123456789", "|cuda:", "17");
+        JobRecord Record(Func<string> name) => new()
+        {
+            Workers = new() { [worker] = new WorkerTally { Device = "cuda:17" } },
+            Leases = [.. Enumerable.Range(0, 1_000).Select(i => new LeaseHolder(Guid.NewGuid(), i, name(), false, null))],
+        };
+
+        var shared = Serializer.SerializeToArray(Record(() => worker));
+        var copies = Serializer.SerializeToArray(Record(() => new string(worker.AsSpan())));
+
+        // Each copy costs its ~35 characters again; a shared string costs a reference of a few bytes.
+        Assert.True(copies.Length - shared.Length > 1_000 * (worker.Length - 8), $"{shared.Length} bytes shared, {copies.Length} bytes with copies");
+        var loaded = Serializer.Deserialize<JobRecord>(shared)!;
+        Assert.All(loaded.Leases, l => Assert.Equal(worker, l.Worker));
+        Assert.Equal(Enumerable.Range(0, 1_000), loaded.Leases.Select(l => l.ShardId));
+    }
+
+    [Fact]
     public async Task ARowCommittedOnlyInTheRecordIsLoadedOverItsPartition()
     {
         var storage = new SharedJobStorage();

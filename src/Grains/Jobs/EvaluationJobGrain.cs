@@ -94,7 +94,7 @@ public sealed partial class EvaluationJobGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _store = new JobStateStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Jobs), this.GetGrainId(), stateOptions.Value.ShardsPerPartition, stateOptions.Value.OverlayLimit);
-        _commit = new GroupCommit(() => _store.WriteAsync(Snapshot, _shards));
+        _commit = new GroupCommit(() => _store.WriteAsync(Snapshot, _shards), stateOptions.Value.CommitInterval);
         (_job, _shards) = await _store.LoadAsync();
         if (_job.Spec is null || (_job.ShardCount == 0 && _job.State != JobState.Planning))
         {
@@ -485,6 +485,9 @@ public sealed partial class EvaluationJobGrain(
             return new LeaseResponse(null, JobOver: true);
         }
 
+        // One string per worker in everything the record holds (its tally, its leases, its shards' timings): the storage
+        // serializer writes a string it has already written as a reference, so a thousand leases do not repeat their names.
+        worker = Name(worker);
         var lease = NextLease(scheduler, worker);
         // While the job plans, a worker that finds nothing waits a little for the next shards rather than polling again.
         for (var waited = Stopwatch.StartNew(); lease is null && _job.State == JobState.Planning && waited.Elapsed < PlanningLeaseWait; lease = NextLease(scheduler, worker))
@@ -898,17 +901,23 @@ public sealed partial class EvaluationJobGrain(
         }
 
         var outputs = OutputStores.Open(_job.Spec!.OutputFolder!, storage);
+        var (job, shards, title) = (_job.Snapshot([], []), _shards, $"SENet Eval: {_job.Spec.Name ?? JobId}");
         try
         {
-            var report = await ReportAsync();
-            await outputs.WriteAsync("report.json", Encoding.UTF8.GetBytes(ReportWriter.ToJson(report)), CancellationToken.None);
-            await outputs.WriteAsync("results.csv", Encoding.UTF8.GetBytes(ReportWriter.ToResultsCsv(report)), CancellationToken.None);
-            await outputs.WriteAsync("report.html", Encoding.UTF8.GetBytes(HtmlReportWriter.Write(report, $"SENet Eval: {_job.Spec.Name ?? JobId}")), CancellationToken.None);
-            if (_job.Spec.JoinPredictions)
+            // Off the grain's scheduler: a large job's report (its timeline, the HTML charts, the joined predictions) takes
+            // seconds of CPU, and status, lease and complete calls must not wait behind it. The shard table no longer changes.
+            await Task.Run(async () =>
             {
-                var joined = await PredictionsJoiner.JoinAsync(outputs, _job.ShardCount, CancellationToken.None);
-                await outputs.WriteAsync(JobOutputNames.JoinedPredictions, joined.Csv, CancellationToken.None);
-            }
+                var report = await JobReportBuilder.BuildAsync(job, shards, outputs, CancellationToken.None);
+                await outputs.WriteAsync("report.json", Encoding.UTF8.GetBytes(ReportWriter.ToJson(report)), CancellationToken.None);
+                await outputs.WriteAsync("results.csv", Encoding.UTF8.GetBytes(ReportWriter.ToResultsCsv(report)), CancellationToken.None);
+                await outputs.WriteAsync("report.html", Encoding.UTF8.GetBytes(HtmlReportWriter.Write(report, title)), CancellationToken.None);
+                if (job.Spec!.JoinPredictions)
+                {
+                    var joined = await PredictionsJoiner.JoinAsync(outputs, job.ShardCount, CancellationToken.None);
+                    await outputs.WriteAsync(JobOutputNames.JoinedPredictions, joined.Csv, CancellationToken.None);
+                }
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or JsonException or Azure.RequestFailedException)
         {
@@ -949,7 +958,12 @@ public sealed partial class EvaluationJobGrain(
         logger.LogInformation("Job {Job} {State}: {Images} scored, {Failed} failed", JobId, state, _job.Counts?.Images, _job.Counts?.Failed);
     }
 
-    private Task<EvaluationReport> ReportAsync() => JobReportBuilder.BuildAsync(_job, _shards, OutputStores.Open(_job.Spec!.OutputFolder!, storage), CancellationToken.None);
+    /// <summary>The report of an ended job, built off the grain's scheduler (seconds of CPU for a large job) from a copy of its record.</summary>
+    private Task<EvaluationReport> ReportAsync()
+    {
+        var (job, shards, outputs) = (_job.Snapshot([], []), _shards, OutputStores.Open(_job.Spec!.OutputFolder!, storage));
+        return Task.Run(() => JobReportBuilder.BuildAsync(job, shards, outputs, CancellationToken.None));
+    }
 
     /// <summary>
     /// The job's span lives as long as the job on this activation; every shard span joins its trace through the
@@ -1039,8 +1053,8 @@ public sealed partial class EvaluationJobGrain(
     {
         if (!_job.Workers.TryGetValue(worker, out var tally))
         {
-            tally = new WorkerTally { Device = device };
-            _job.Workers[worker] = tally;
+            tally = new WorkerTally { Device = Name(device) };
+            _job.Workers[Name(worker)] = tally;
         }
 
         return tally;

@@ -14,4 +14,13 @@ public sealed class JobStateOptions
     public int ShardsPerPartition { get; set; } = JobStateStore.DefaultPartitionSize;
 
     public int OverlayLimit { get; set; } = JobStateStore.DefaultOverlayLimit;
+
+    /// <summary>
+    /// The longest a commit waits after the one before it (<see cref="GroupCommit"/>): under load the next write starts
+    /// twice the last write's duration after it ended, at most this, so changes made meanwhile share it. Cheap writes
+    /// leave gaps too short to notice; a commit after a quiet spell is written at once.
+    /// </summary>
+    public TimeSpan CommitInterval { get; set; } = DefaultCommitInterval;
+
+    public static readonly TimeSpan DefaultCommitInterval = TimeSpan.FromMilliseconds(25);
 }

@@ -24,12 +24,14 @@ public sealed class BenchSilos : IAsyncDisposable
     private IHost? _doomed;
 
     private readonly StrongBox<CountingStorageSerializer?> _written;
+    private readonly bool _blobJobStorage;
 
-    private BenchSilos(IHost coordinators, IHost? doomed, StrongBox<CountingStorageSerializer?> written)
+    private BenchSilos(IHost coordinators, IHost? doomed, StrongBox<CountingStorageSerializer?> written, bool blobJobStorage)
     {
         _coordinators = coordinators;
         _doomed = doomed;
         _written = written;
+        _blobJobStorage = blobJobStorage;
     }
 
     /// <summary>The coordinators' silo's address.</summary>
@@ -43,15 +45,18 @@ public sealed class BenchSilos : IAsyncDisposable
     /// <summary>Writes the coordinators' silo made to job storage.</summary>
     public long Writes => _written.Value?.Writes ?? 0;
 
+    /// <summary>Bytes job storage holds (the latest write of each state), where it lives in this process (memory storage).</summary>
+    public long HeldInProcessBytes => _blobJobStorage ? 0 : _written.Value?.HeldBytes ?? 0;
+
     /// <summary>The worker-only silo's address, while it lives; null without one.</summary>
     public string? DoomedSilo { get; private set; }
 
-    public static async Task<BenchSilos> StartAsync(StorageOptions storage, bool blobJobStorage, bool withDoomedSilo, CancellationToken cancellationToken)
+    public static async Task<BenchSilos> StartAsync(StorageOptions storage, bool blobJobStorage, bool withDoomedSilo, CancellationToken cancellationToken, TimeSpan? commitInterval = null)
     {
         var ports = FreePorts.Take(4);
         var clusterId = $"bench-coordinator-{Guid.NewGuid():N}";
         var written = new StrongBox<CountingStorageSerializer?>();
-        var coordinators = Build(new SiloOptions { ClusterId = clusterId, ServiceId = clusterId, SiloPort = ports[0], GatewayPort = ports[1] }, storage, blobJobStorage, services =>
+        var coordinators = Build(new SiloOptions { ClusterId = clusterId, ServiceId = clusterId, SiloPort = ports[0], GatewayPort = ports[1] }, storage, blobJobStorage, commitInterval, services =>
         {
             // Wraps whatever serializer the job provider was given, so the count is exactly what it stores. Only the provider
             // in use: the memory provider registered first under the same name may be built too, and writes nothing.
@@ -70,14 +75,14 @@ public sealed class BenchSilos : IAsyncDisposable
         if (withDoomedSilo)
         {
             doomed = Build(new SiloOptions { ClusterId = clusterId, ServiceId = clusterId, SiloPort = ports[2], GatewayPort = ports[3], PrimarySiloPort = ports[0], HostsCoordinators = false },
-                storage, blobJobStorage, services => services.Configure<GrainTypeOptions>(o =>
+                storage, blobJobStorage, commitInterval, services => services.Configure<GrainTypeOptions>(o =>
                     // Memory job storage lives in storage grains: none may live on the silo that dies, or the job's record dies with it.
                     o.Classes.RemoveWhere(t => t.Name.StartsWith("MemoryStorageGrain", StringComparison.Ordinal))));
             await doomed.StartAsync(cancellationToken);
             doomedSilo = doomed.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
         }
 
-        return new BenchSilos(coordinators, doomed, written)
+        return new BenchSilos(coordinators, doomed, written, blobJobStorage)
         {
             DoomedSilo = doomedSilo,
         };
@@ -94,7 +99,7 @@ public sealed class BenchSilos : IAsyncDisposable
         }
     }
 
-    private static IHost Build(SiloOptions silo, StorageOptions storage, bool blobJobStorage, Action<IServiceCollection> configure)
+    private static IHost Build(SiloOptions silo, StorageOptions storage, bool blobJobStorage, TimeSpan? commitInterval, Action<IServiceCollection> configure)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Error);
@@ -108,6 +113,12 @@ public sealed class BenchSilos : IAsyncDisposable
         builder.Services.AddSingleton<IDatasetSourceFactory>(_ => new SyntheticDatasetSourceFactory(new DatasetSourceFactory(storage)));
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         configure(builder.Services);
+        if (commitInterval is { } interval)
+        {
+            // Registered after the silo's: the coordinator is given this one.
+            builder.Services.AddSingleton(new JobStateOptions { CommitInterval = interval });
+        }
+
         return builder.Build();
     }
 

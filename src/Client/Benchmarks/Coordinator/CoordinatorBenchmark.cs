@@ -19,6 +19,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan StatusPeriod = TimeSpan.FromMilliseconds(100);
+    private const int EndWaitSeconds = 600;
 
     private readonly Stopwatch _clock = new();
     private readonly LatencyRecorder _lease = new();
@@ -33,9 +34,8 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
     private double _firstLeaseAt = double.PositiveInfinity;
     private double _lastCompletionAt;
     private double _killedAt = double.NaN;
-    private long _heapAtHalf = -1;
     private int _killStarted;
-    private int _heapSampled;
+    private long _shardTableBytes;
 
     private double Now => _clock.Elapsed.TotalSeconds;
 
@@ -48,12 +48,14 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             throw new ArgumentException("senet bench --coordinator --storage blob keeps job state in the account of SENet__Storage__ConnectionString (e.g. an Azurite started with --skipApiVersionCheck); it is not set.");
         }
 
+        // Before any silo: the grain's per-shard structures for a job of this size, measured alone.
+        _shardTableBytes = ShardTableMemory.MeasureBytes(options.Shards, options.Devices);
         var folder = Directory.CreateTempSubdirectory("senet-bench-coordinator-").FullName;
         try
         {
             var model = Path.Combine(folder, "model.onnx");
             await File.WriteAllBytesAsync(model, SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: options.Classes, InputSize: 32)), cancellationToken);
-            await using var silos = await BenchSilos.StartAsync(storage, options.Storage == "blob", options.KillSiloAt > 0, cancellationToken);
+            await using var silos = await BenchSilos.StartAsync(storage, options.Storage == "blob", options.KillSiloAt > 0, cancellationToken, options.CommitInterval);
             return await RunJobAsync(silos, model, Path.Combine(folder, "out"), cancellationToken);
         }
         finally
@@ -112,7 +114,21 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
         Volatile.Write(ref finished, true);
         await runningPoll;
         var plannedAt = await planningPoll;
+        // The job is over once its end (report files, then its final state) is written: the status says running until then.
+        // Waited for, so the silos are not stopped under it and the final state is the job's own.
         var status = await job.GetStatusAsync();
+        for (var waited = 0; status.State == JobState.Running && waited < EndWaitSeconds * 10; waited++)
+        {
+            await Task.Delay(100, cancellationToken);
+            status = await job.GetStatusAsync();
+        }
+
+        var endSeconds = Now - _lastCompletionAt;
+        // Taken once the devices are done, with the job's activation alive and its whole shard table in memory: a full
+        // collection mid-run would pause every device and status call it measures. Memory job storage lives in this
+        // process too; what it holds (the latest write of each state) is the storage's, not the coordinator's.
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        var heldByStorage = silos.HeldInProcessBytes;
 
         var drainedAt = double.IsNaN(_drainedAt) ? _lastCompletionAt : _drainedAt;
         var mergedAtDrain = _mergedAtDrain >= 0 ? _mergedAtDrain : _merged;
@@ -139,8 +155,11 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             BytesWhilePlanning = bytesWhilePlanning,
             BytesWhileRunning = silos.BytesWritten - bytesAtRun,
             WritesWhileRunning = silos.Writes - writesAtRun,
-            CoordinatorHeapBytes = Math.Max(0, Interlocked.Read(ref _heapAtHalf) - baseline),
+            CoordinatorHeapBytes = Math.Max(0, heapAfter - baseline - heldByStorage),
             HeapBeforeBytes = baseline,
+            StorageHeldBytes = heldByStorage,
+            ShardTableBytes = _shardTableBytes,
+            EndSeconds = endSeconds,
             BusyShare = fed ? SimulatedDevice.BusyShare(devices, submitSeconds, drainedAt) : double.NaN,
             FinalState = status.State.ToString().ToLowerInvariant(),
             ImagesCounted = status.ImagesDone,
@@ -268,12 +287,6 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             for (var i = 0; i < lease.ShardCount; i++)
             {
                 _mergeTimes.Add(now);
-            }
-
-            if (count * 2 >= options.Shards && Interlocked.Exchange(ref _heapSampled, 1) == 0)
-            {
-                // Half-way, with the coordinator's state at its fullest: what its activation and storage hold.
-                Interlocked.Exchange(ref _heapAtHalf, GC.GetTotalMemory(forceFullCollection: true));
             }
 
             if (options.KillSiloAt > 0 && count >= options.KillSiloAt * options.Shards && Interlocked.Exchange(ref _killStarted, 1) == 0)

@@ -17,6 +17,7 @@ namespace SENet.Client.Benchmarks.Coordinator;
 /// <param name="SlowDevices">Devices of the fleet that run at <paramref name="SlowImagesPerSecond"/> instead (CPUs among GPUs): they hold the tail.</param>
 /// <param name="SlowImagesPerSecond">The slow devices' speed.</param>
 /// <param name="AutoShardSize">The job runs as --shard-size auto with <paramref name="ShardSize"/> as its base: leases carry runs of shards sized to about 10 s of a device's measured work.</param>
+/// <param name="CommitInterval">The longest the coordinator's group commit waits after a write; null: the silo's default.</param>
 public sealed record CoordinatorBenchmarkOptions(
     int Shards = 1_000,
     int ShardSize = 256,
@@ -33,7 +34,8 @@ public sealed record CoordinatorBenchmarkOptions(
     int Classes = 100,
     int SlowDevices = 0,
     double SlowImagesPerSecond = 50,
-    bool AutoShardSize = false)
+    bool AutoShardSize = false,
+    TimeSpan? CommitInterval = null)
 {
     public long Images => (long)Shards * ShardSize;
 
@@ -71,6 +73,7 @@ public sealed record CoordinatorBenchmarkOptions(
         Require(RenewSeconds > 0 && double.IsFinite(RenewSeconds), $"--renew-seconds {RenewSeconds} cannot work: use a positive number.");
         Require(SlowDevices >= 0 && SlowDevices + HungDevices < Devices, $"--slow-devices {SlowDevices} cannot work: use 0 to {Devices - HungDevices - 1} (with --hung-devices, at least one device must run at full speed).");
         Require(SlowImagesPerSecond > 0 && double.IsFinite(SlowImagesPerSecond), $"--slow-images-per-second {SlowImagesPerSecond} cannot work: use a positive number.");
+        Require(CommitInterval is null || (CommitInterval >= TimeSpan.Zero && CommitInterval <= TimeSpan.FromSeconds(10)), $"--commit-interval {CommitInterval?.TotalMilliseconds} cannot work: use 0 to 10,000 milliseconds.");
         Require(Classes >= 1, $"--classes {Classes} cannot work: use 1 or more.");
         if (problems.Count > 0)
         {

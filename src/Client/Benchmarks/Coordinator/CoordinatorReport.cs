@@ -27,7 +27,7 @@ public static class CoordinatorReport
             Row("leases (auto)", $"{run.LeasesCompleted:N0} completions", $"runs of {(double)run.Merged / Math.Max(1, run.LeasesCompleted):F1} shards of {o.ShardSize} on average, sized to about 10 s of a device's measured work and shrinking at the tail; completions/s below counts shards");
         }
 
-        Row("submit answered", $"{run.SubmitSeconds:F2} s", $"first lease {run.FirstLeaseSeconds:F2} s after submit; planned in the background, the whole listing in {(double.IsNaN(run.PlannedSeconds) ? "(never seen to end)" : $"{run.PlannedSeconds:F2} s")}");
+        Row("submit answered", $"{run.SubmitSeconds:F2} s", $"first lease {run.FirstLeaseSeconds:F2} s after submit; planned in the background, the whole listing in {(double.IsNaN(run.PlannedSeconds) ? "(never seen to end)" : $"{run.PlannedSeconds:F2} s")}; the job's end (report files, final state) written {run.EndSeconds:F2} s after its last completion");
         Row("completions/s", $"{run.CompletionsPerSecond:N0}", $"from the 10th to the 90th percentile of merges; devices asked for {offered:N0}/s; {run.OverallCompletionsPerSecond:N0}/s over the whole run ({run.RunSeconds:F2} s, tail included)");
         Row("tail", $"{run.TailSeconds:F2} s", $"from the first lease request that found no fresh shard to the last completion; a shard of {o.ShardSize} takes {o.ShardSize / o.ImagesPerSecond / o.Compression:F3} s on a device" +
             (o.SlowDevices > 0 ? $", {o.ShardSize / o.SlowImagesPerSecond / o.Compression:F3} s on a slow one" : ""));
@@ -36,7 +36,7 @@ public static class CoordinatorReport
         Row("status p99 while planning", Ms(run.StatusWhilePlanning.Percentile(99)), $"{run.StatusWhilePlanning.Count} calls, one every 100 ms while the job said planning");
         Row("status p99 while running", Ms(run.StatusWhileRunning.Percentile(99)), $"{run.StatusWhileRunning.Count} calls, one every 100 ms");
         Row("job storage written per completion", $"{run.BytesPerCompletion:N0} bytes", $"{(double)run.WritesWhileRunning / Math.Max(1, run.Merged):F2} writes per completion; {run.BytesWhilePlanning:N0} bytes while planning");
-        Row("coordinator memory", $"{run.CoordinatorHeapBytes / 1048576.0:F1} MB", $"growth of this process's managed heap from before submit ({run.HeapBeforeBytes / 1048576.0:F1} MB) to half-way through the job, after full collections: the grain, its stored record, the silo's caches");
+        Row("coordinator memory", $"{run.ShardTableBytes / 1048576.0:F1} MB", $"the grain's shard table and scheduler for {o.Shards:N0} shards at their largest, measured alone ({run.ShardTableBytes / (double)o.Shards:F0} bytes a shard); this process's managed heap grew {run.CoordinatorHeapBytes / 1048576.0:F1} MB from before submit ({run.HeapBeforeBytes / 1048576.0:F1} MB) to the job's end with its activation alive, after full collections{(run.StorageHeldBytes > 0 ? $", less {run.StorageHeldBytes / 1048576.0:F1} MB that memory job storage holds" : "")} (the silo's caches and the simulator's records too)");
         Row("device time busy", double.IsNaN(run.BusyShare) ? "not measured" : $"{run.BusyShare * 100:F1} %", double.IsNaN(run.BusyShare)
             ? $"the queue drained after {run.FeedSeconds:F2} s, before half the shards were merged: run at least {10 * o.Devices * o.ShardsInFlight:N0} shards (10 × devices × in flight)"
             : $"while fresh shards lasted ({run.FeedSeconds:F2} s); target ≥ {CoordinatorCapacity.BusyTarget * 100:F0} %");
@@ -75,6 +75,9 @@ public static class CoordinatorReport
         record.Set("bytes_per_completion", run.BytesPerCompletion);
         record.Set("writes_per_completion", (double)run.WritesWhileRunning / Math.Max(1, run.Merged));
         record.Set("coordinator_heap_mb", run.CoordinatorHeapBytes / 1048576.0);
+        record.Set("storage_held_mb", run.StorageHeldBytes / 1048576.0);
+        record.Set("shard_table_mb", run.ShardTableBytes / 1048576.0);
+        record.Set("end_seconds", run.EndSeconds);
         record.Set("busy_share", run.BusyShare);
         record.Set("tail_seconds", run.TailSeconds);
         record.Set("slow_devices", o.SlowDevices);

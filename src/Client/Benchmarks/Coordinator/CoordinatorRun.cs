@@ -44,8 +44,20 @@ public sealed record CoordinatorRun
 
     public required long WritesWhileRunning { get; init; }
 
-    /// <summary>Growth of this process's managed heap (after a full collection) from before submit to half-way through the job.</summary>
+    /// <summary>
+    /// Growth of this process's managed heap (after full collections) from before submit to the job's end with its
+    /// activation alive, less what memory job storage holds in this process.
+    /// </summary>
     public required long CoordinatorHeapBytes { get; init; }
+
+    /// <summary>Wall seconds from the last completion until the job's end (report files, final state) was written.</summary>
+    public double EndSeconds { get; init; }
+
+    /// <summary>The coordinator's shard table and scheduler for a job of this size at their largest, measured alone (<see cref="ShardTableMemory"/>).</summary>
+    public long ShardTableBytes { get; init; }
+
+    /// <summary>Bytes memory job storage held in this process at the end (the latest write of each state); 0 for blob storage.</summary>
+    public long StorageHeldBytes { get; init; }
 
     public required long HeapBeforeBytes { get; init; }
 

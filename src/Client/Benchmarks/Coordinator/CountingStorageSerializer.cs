@@ -1,13 +1,18 @@
+using System.Collections.Concurrent;
 using Orleans.Storage;
+using SENet.Grains.Jobs;
 
 namespace SENet.Client.Benchmarks.Coordinator;
 
 /// <summary>
 /// The job storage provider's serializer, counting what it writes: every grain-storage write of the job record passes
-/// through it once, whatever the provider (memory or blob), so the bytes are those the provider stores.
+/// through it once, whatever the provider (memory or blob), so the bytes are those the provider stores. It also keeps the
+/// size of the latest write of each stored state (the record, each shard partition): what memory job storage holds in
+/// this process, which the coordinator's own memory figure leaves out.
 /// </summary>
 public sealed class CountingStorageSerializer(IGrainStorageSerializer inner) : IGrainStorageSerializer
 {
+    private readonly ConcurrentDictionary<string, long> _latest = new();
     private long _bytes;
     private long _writes;
 
@@ -15,13 +20,25 @@ public sealed class CountingStorageSerializer(IGrainStorageSerializer inner) : I
 
     public long Writes => Interlocked.Read(ref _writes);
 
+    /// <summary>Bytes of the latest write of every state written: what a store that keeps one copy of each holds.</summary>
+    public long HeldBytes => _latest.Values.Sum();
+
     public BinaryData Serialize<T>(T? input)
     {
         var data = inner.Serialize(input);
-        Interlocked.Add(ref _bytes, data.ToMemory().Length);
+        var length = data.ToMemory().Length;
+        Interlocked.Add(ref _bytes, length);
         Interlocked.Increment(ref _writes);
+        _latest[StateKey(input)] = length;
         return data;
     }
 
     public T? Deserialize<T>(BinaryData input) => inner.Deserialize<T>(input);
+
+    /// <summary>Which stored state a write replaces: a partition is named by its first shard (the serializer is not told the state's name).</summary>
+    public static string StateKey<T>(T? input) => input switch
+    {
+        ShardPartition { Shards: [var first, ..] } => $"partition@{first.Id}",
+        _ => typeof(T).FullName ?? typeof(T).Name,
+    };
 }
