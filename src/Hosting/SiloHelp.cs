@@ -14,7 +14,8 @@ public static class SiloHelp
 
         Settings come from appsettings.json beside the program (whatever the working directory), then environment
         variables (SENet__Silo__SiloPort=11112), then arguments (--SENet:Silo:SiloPort=11112), later ones winning.
-        A silo refuses to start on a port another process listens on, naming the port and the process.
+        A silo refuses to start on a port another process listens on, naming the port and the process, and refuses a
+        setting that cannot work (a negative count, an unknown clustering, a certificate it cannot open), naming the key.
 
         SENet:Silo
           --SENet:Silo:ClusterId=senet            cluster id (clients pass --cluster-id)
@@ -51,6 +52,9 @@ public static class SiloHelp
           --SENet:Telemetry:DashboardPort=        serve the Orleans dashboard on this port
         SENet:Tls
           --SENet:Tls:CertificatePath=            the cluster's PKCS#12 certificate (password: SENet__Tls__CertificatePassword)
+        SENet:JobState
+          --SENet:JobState:ShardsPerPartition=1024  shard rows per stored partition of a job's shard table
+          --SENet:JobState:OverlayLimit=512       changed rows kept in the job record before their partitions are written
         Logging
           --Logging:LogLevel:Default=Information  and Logging:LogLevel:Orleans=Warning (appsettings.json)
 

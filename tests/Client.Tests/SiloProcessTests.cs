@@ -82,6 +82,7 @@ public sealed partial class SiloProcessTests : IDisposable
         {
             (SiloOptions.Section, typeof(SiloOptions)), (Grains.Devices.DeviceOptions.Section, typeof(Grains.Devices.DeviceOptions)),
             (TelemetryOptions.Section, typeof(TelemetryOptions)), (Evaluation.Storage.StorageOptions.Section, typeof(Evaluation.Storage.StorageOptions)),
+            (Grains.Jobs.JobStateOptions.Section, typeof(Grains.Jobs.JobStateOptions)),
         };
 
         foreach (var (section, options) in sections)
