@@ -18,8 +18,8 @@ public sealed partial class EvaluationJobGrain
         }
 
         var shardImages = (double)_job.TotalImages / _shards.Count;
-        // Every shard is planned before the first lease today; a planner that streams shards in must pass false until it is done.
-        var shards = _sizer.ShardsFor(worker, shardImages, (long)(scheduler.Pending * shardImages), planningDone: true);
+        // While the listing streams in, what is queued is not all there is: runs are sized by the device's speed alone.
+        var shards = _sizer.ShardsFor(worker, shardImages, (long)(scheduler.Pending * shardImages), planningDone: _job.State != JobState.Planning);
         return scheduler.LeaseRun(worker, now, shards);
     }
 
