@@ -126,7 +126,8 @@ public sealed class CoordinatorTests(CoordinatorOnlyFixture fixture) : IClassFix
         Assert.Contains("outside this cluster's output root", outside.Message);
         Assert.Contains("outside this cluster's output root", climbing.Message);
         Assert.True(defaulted.IsActive, $"{defaulted.State}: {defaulted.Error}");
-        Assert.True(Directory.Exists(Path.Combine(fixture.Data.Folder, "out", "defaulted", "manifest")));
+        // Planned in the background: the first shard's manifest lands moments after the answer.
+        Assert.True(SpinWait.SpinUntil(() => Directory.Exists(Path.Combine(fixture.Data.Folder, "out", "defaulted", "manifest")), TimeSpan.FromSeconds(30)));
         await fixture.Grains.GetGrain<IEvaluationJobGrain>("defaulted").CancelAsync();
     }
 

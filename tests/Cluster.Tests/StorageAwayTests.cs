@@ -21,7 +21,8 @@ public sealed class StorageAwayTests(ImpatientStorageClusterFixture fixture) : I
             fixture.OpenAllGates();
             await Task.Delay(TimeSpan.FromSeconds(8));
             var during = await job.GetStatusAsync();
-            Assert.Equal(JobState.Running, during.State);
+            // Planning too may be under way (the listing itself met the outage): neither state is an end.
+            Assert.True(during.IsActive, $"{during.State}: {during.Error}");
             Assert.True(during.ShardsRetried > 0, "no shard was handed back while storage was away");
             await fixture.Azurite.StartAgainAsync();
         }

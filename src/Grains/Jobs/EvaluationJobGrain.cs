@@ -80,6 +80,9 @@ public sealed partial class EvaluationJobGrain(
     // Completed (and replaced) each time planned shards are applied, or planning ends: lease requests waiting for shards go on.
     private TaskCompletionSource _shardsPlanned = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Storage outages met while planning, one after another: each waits longer before listing again.
+    private int _planningOutages;
+
     // Planned rows below this are flushed to their partitions (or asked to be, by the next commit).
     private int _plannedFlushedThrough;
 
@@ -343,6 +346,26 @@ public sealed partial class EvaluationJobGrain(
         {
             // Cancelled with the job: its end says why.
         }
+        catch (Exception e) when (IsStorageOutage(e) && _job.State == JobState.Planning && !_finishing)
+        {
+            // Storage away longer than the client's retries is an outage, not a broken listing: planning waits and lists
+            // again from the start, keeping the shards it has (checked against the new listing), as a successor would.
+            var delay = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(_planningOutages++, 5)) * (0.8 + 0.4 * Random.Shared.NextDouble()));
+            logger.LogWarning("Job {Job}: storage did not answer while planning ({Reason}); planning resumes in {Delay:F1} s after {Shards} shards", JobId, e.Message, delay.TotalSeconds, _shards.Count);
+            try
+            {
+                await Task.Delay(delay, planning.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (_job.State == JobState.Planning && !_finishing)
+            {
+                StartPlanning();
+            }
+        }
         catch (Exception e)
         {
             if (_job.State == JobState.Planning && !_finishing)
@@ -367,6 +390,19 @@ public sealed partial class EvaluationJobGrain(
                 planning.Dispose();
             }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
+    }
+
+    private static bool IsStorageOutage(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is StorageUnavailableException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

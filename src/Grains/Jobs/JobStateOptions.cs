@@ -8,7 +8,7 @@ namespace SENet.Grains.Jobs;
 /// </summary>
 public sealed class JobStateOptions
 {
-    /// <summary>Configuration section (<c>SENet:JobState:ShardsPerPartition</c>, <c>SENet:JobState:OverlayLimit</c>).</summary>
+    /// <summary>Configuration section (<c>SENet:JobState:ShardsPerPartition</c>, <c>OverlayLimit</c>, <c>CommitInterval</c>).</summary>
     public const string Section = "SENet:JobState";
 
     public int ShardsPerPartition { get; set; } = JobStateStore.DefaultPartitionSize;

@@ -6,20 +6,21 @@ namespace SENet.Client.Benchmarks.Coordinator;
 /// <summary>
 /// What a coordinator holds per shard, measured alone: the shard table and the scheduler the grain keeps for a job of
 /// a given size, built as the grain builds them and filled as a finished job leaves them (every row merged, with its
-/// lease and timing), over a scheduler whose queue still holds every shard (its largest). The heap's growth across
-/// that, after full collections, is the coordinator's memory for the job, free of what the silo, the storage and the
-/// simulator hold in the same process.
+/// lease and timing), over a scheduler whose queue still holds every shard (its largest). The bytes this thread
+/// allocates to build them are that memory (little of it is garbage: the table's capacity is set up front), counted
+/// free of whatever the silo, the storage, the simulator or a test running beside it allocate or collect meanwhile,
+/// which a heap's growth across the build is not.
 /// </summary>
 public static class ShardTableMemory
 {
     public static long MeasureBytes(int shards, int devices)
     {
-        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var before = GC.GetAllocatedBytesForCurrentThread();
         var table = Build(shards, devices, out var scheduler);
-        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var after = GC.GetAllocatedBytesForCurrentThread();
         GC.KeepAlive(table);
         GC.KeepAlive(scheduler);
-        return Math.Max(0, after - before);
+        return after - before;
     }
 
     /// <summary>The table and scheduler of <paramref name="shards"/> shards, every row merged by one of <paramref name="devices"/> workers.</summary>
