@@ -23,7 +23,7 @@ ANCHORS = {
 MAX_PROBABILITY_DIFFERENCE = 5e-3
 MIN_TOP1_AGREEMENT = 0.99
 MIN_FP16_TOP1_AGREEMENT = 14 / 16
-RESULT_KEYS = ["format", "complete", "device", "machine", "kit", "steps", "checks", "bench", "e2e", "cluster", "anchors", "problems"]
+RESULT_KEYS = ["format", "complete", "device", "machine", "kit", "steps", "checks", "multi_model", "bench", "e2e", "cluster", "anchors", "problems"]
 
 
 def load(path):
@@ -64,6 +64,22 @@ def compare(reference_folder, other_folder):
         "counts": counts, "counts_equal": all(x == y for x, y in counts.values()),
         "providers": [ra.get("execution_provider"), rb.get("execution_provider")],
     }
+
+
+def multi_model(eval_root):
+    """One pass, several evaluations: each model's centre view against its own single run (counts must be equal)."""
+    multi = os.path.join(eval_root, "multi")
+    if not os.path.isdir(multi):
+        return None
+    keys = ("images", "failed", "top1_correct", "top5_correct")
+    rows = []
+    for model, single in (("m32", "device"), ("m16", "device-fp16")):
+        a, b = load(os.path.join(multi, model, "center", "report.json")), load(os.path.join(eval_root, single, "report.json"))
+        rows.append({"model": model, "view": "center", "single_run": single,
+                     "in_one_pass": [a.get(k) for k in keys] if a else None, "alone": [b.get(k) for k in keys] if b else None,
+                     "equal": a is not None and b is not None and all(a.get(k) == b.get(k) for k in keys)})
+    views = sorted(os.listdir(os.path.join(multi, "m32"))) if os.path.isdir(os.path.join(multi, "m32")) else []
+    return {"evaluations": len(views) * 2, "views": views, "checks": rows}
 
 
 def busy_share(csv_path, start=None, end=None):
@@ -129,6 +145,7 @@ def measured(work, out, device, arch, gpus, budget):
     device_vs_cpu = compare(os.path.join(eval_root, "cpu"), os.path.join(eval_root, "device"))
     fp16_vs_fp32 = compare(os.path.join(eval_root, "device"), os.path.join(eval_root, "device-fp16"))
     checks = {"device_vs_cpu": device_vs_cpu, "fp16_vs_fp32": fp16_vs_fp32}
+    several = multi_model(eval_root)
     if device_vs_cpu:
         device_vs_cpu["pass"] = device_vs_cpu["top1_agreement"] >= MIN_TOP1_AGREEMENT \
             and device_vs_cpu["largest_probability_difference"] <= MAX_PROBABILITY_DIFFERENCE
@@ -189,7 +206,7 @@ def measured(work, out, device, arch, gpus, budget):
                     "kernel": platform.release(), "nvidia_libs": open(os.path.join(work, "nvidia_libs.txt")).read().strip().split(":") if os.path.exists(os.path.join(work, "nvidia_libs.txt")) else [],
                     "provider_missing_libraries": missing_libraries},
         "kit": {"stage_id": collect.get("stage_id"), "pruned": collect.get("pruned"), "restored": collect.get("restored"), "architecture": arch, "budget_s": int(budget)},
-        "steps": steps, "checks": checks, "bench": bench, "e2e": e2e, "cluster": cluster, "anchors": anchors, "problems": problems,
+        "steps": steps, "checks": checks, "multi_model": several, "bench": bench, "e2e": e2e, "cluster": cluster, "anchors": anchors, "problems": problems,
     }
     return results
 
@@ -212,6 +229,12 @@ def markdown(results):
         else:
             lines.append(f"| {name} | not measured | | | | | |")
     lines.append("")
+    m = r.get("multi_model")
+    if m:
+        lines += ["## One pass, several evaluations (`evaluate --model m32 --model m16 --view center --view 224@1.0`)", ""]
+        lines += [f"- {c['model']} {c['view']}: in one pass {c['in_one_pass']}, alone ({c['single_run']}) {c['alone']} (images, failed, top-1, top-5): equal {c['equal']}" for c in m["checks"]]
+        lines.append(f"- {m['evaluations']} evaluations (views {', '.join(m['views'])}) from one read and decode of each image")
+        lines.append("")
     b = r["bench"]
     if b:
         gpu = b.get("e2e_gpu") or {}
