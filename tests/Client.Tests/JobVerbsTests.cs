@@ -70,7 +70,7 @@ public sealed class JobVerbsTests(EmbeddedClusterFixture fixture) : IClassFixtur
         Assert.False(Directory.Exists(second));
         Assert.Equal(0, again.ExitCode);
         Assert.Equal(jobId, again.Output.Trim());
-        Assert.Matches($"job {jobId} already exists: (running|completed), ", again.Error);
+        Assert.Matches($"job {jobId} already exists: (planning|running|completed), ", again.Error);
         Assert.DoesNotContain("submitted:", again.Error);
     }
 

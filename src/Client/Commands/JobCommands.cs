@@ -88,7 +88,7 @@ public static class JobCommands
                 return 0;
             }
 
-            await console.Error.WriteLineAsync($"submitted: {status.ImagesTotal} images in {status.ShardsTotal} shards");
+            await console.Error.WriteLineAsync($"submitted: {Planned(status)}");
             return 0;
         }));
         return command;
@@ -108,6 +108,11 @@ public static class JobCommands
         console.Out.Write(JobWatcher.Render(status));
         return 0;
     });
+
+    /// <summary>A job just submitted: planned whole, or still listing in the background (the totals so far, then).</summary>
+    public static string Planned(JobStatus status) => status.State == JobState.Planning
+        ? $"planning in the background, {status.ImagesTotal} images in {status.ShardsTotal} shards listed so far"
+        : $"{status.ImagesTotal} images in {status.ShardsTotal} shards";
 
     private static Command Watch(CliConsole console) => JobVerb(console, "watch",
         "Follow a job (or a suite's jobs) live: a progress bar with images/s and ETA, one row per device (silo, device, images/s, shards held), each failed image as it arrives, then the summary and where the outputs are. Plain lines on standard error when the output is not a terminal. Exits with the job's outcome (0: completed).",

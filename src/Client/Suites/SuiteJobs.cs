@@ -44,7 +44,7 @@ public static class SuiteJobs
 
             started.Add(new SuiteMember(job.Entry.Name, job.JobId));
             await console.Error.WriteLineAsync(existing.State == JobState.NotStarted
-                ? $"{job.Entry.Name}: job {job.JobId}, {status.ImagesTotal} images in {status.ShardsTotal} shards"
+                ? $"{job.Entry.Name}: job {job.JobId}, {Commands.JobCommands.Planned(status)}"
                 : $"{job.Entry.Name}: job {job.JobId} already exists: {status.State.ToString().ToLowerInvariant()}, {status.ImagesDone}/{status.ImagesTotal} images; nothing new was submitted for it");
             if (cancellationToken.IsCancellationRequested)
             {
