@@ -42,8 +42,10 @@ public sealed class AutoShardSizeBenchTests : IDisposable
         var figures = document.RootElement.GetProperty("figures");
         Assert.Equal("completed", figures.GetProperty("state").GetString());
         Assert.Equal(300 * 16, figures.GetProperty("images_counted").GetInt64());
-        // Runs: fewer completion calls than shards.
-        Assert.InRange(figures.GetProperty("leases_completed").GetDouble(), 1, 299);
+        // Runs: fewer completion calls than shard results they carried (merged, or ignored as a duplicate's). A loaded
+        // machine brings more duplicates at the tail, so the calls are not compared with the shards alone.
+        var (calls, carried) = (figures.GetProperty("leases_completed").GetDouble(), figures.GetProperty("merged").GetDouble() + figures.GetProperty("ignored").GetDouble());
+        Assert.True(calls >= 1 && calls < carried, $"{calls} completion calls carried {carried} shard results");
         Assert.Contains("leases (auto)", output);
     }
 
