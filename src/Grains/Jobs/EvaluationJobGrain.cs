@@ -761,8 +761,17 @@ public sealed partial class EvaluationJobGrain(
             await FinishAsync(JobState.Cancelled, "cancelled by the user");
         }
 
+        // A job already ending (its last shard merged, its report being written) ends as it was going to: the answer
+        // waits for that end rather than calling the job running.
+        for (var waited = Stopwatch.StartNew(); _finishing && waited.Elapsed < FinishWait; )
+        {
+            await Task.Delay(50);
+        }
+
         return Status();
     }
+
+    private static readonly TimeSpan FinishWait = TimeSpan.FromSeconds(60);
 
     public async Task<JobResults?> GetResultsAsync()
     {
