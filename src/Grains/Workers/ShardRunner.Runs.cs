@@ -24,18 +24,9 @@ public sealed partial class ShardRunner
     public async Task<IReadOnlyList<ShardResult>> RunShardsAsync(string worker, string device, JobSpec spec, ShardLease lease, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
-        KeyValuePair<string, object?>[] tags =
-        [
-            new(TelemetryTags.Job, lease.JobId),
-            new(TelemetryTags.Silo, silo.SiloAddress.ToParsableString()),
-            new(TelemetryTags.Device, device),
-        ];
-        ActivityContext.TryParse(lease.TraceParent, null, out var jobContext);
-        using var span = EvaluationTelemetry.Source.StartActivity("senet.shard", ActivityKind.Internal, jobContext, tags);
-        span?.SetTag("senet.shard", lease.ShardId);
+        var tags = ShardTags(lease, device);
+        using var span = StartShardSpan(lease, tags);
         span?.SetTag("senet.shard.count", lease.ShardCount);
-        span?.SetTag("senet.shard.attempt", lease.Attempt);
-        span?.SetTag("senet.shard.duplicate", lease.Duplicate);
         var job = grains.GetGrain<IEvaluationJobGrain>(lease.JobId);
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var outputs = OutputStores.Open(spec.OutputFolder!, storage);
@@ -49,9 +40,7 @@ public sealed partial class ShardRunner
         var session = use.Session;
         using var decoder = new ImageDecoder();
         var labels = await LabelManifest.ReadAsync(outputs, cancellationToken);
-        var pipeline = new EvaluationPipeline(session, datasets.Open(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
-            new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode,
-                MaxFileBytes: spec.CheckedMaxFileBytes(), ClassSubset: labels?.Subset(session.Classes), LabelSets: labels?.LabelSets ?? false, Outputs: spec.Outputs));
+        var pipeline = PipelineFor(spec, session, decoder, labels, tags);
 
         var renewal = new LeaseRenewal(lease, imagesDone => job.RenewAsync(lease, imagesDone), leaseLost, RenewInterval, logger);
         var classNames = await ShardManifest.ReadClassNamesAsync(outputs, cancellationToken);

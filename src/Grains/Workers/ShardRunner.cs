@@ -6,6 +6,7 @@ using SENet.Contracts.Jobs;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
 using SENet.Evaluation.Metrics;
+using SENet.Evaluation.Models;
 using SENet.Evaluation.Pipeline;
 using SENet.Evaluation.Reproducibility;
 using SENet.Evaluation.Storage;
@@ -34,21 +35,36 @@ public sealed partial class ShardRunner(SessionPool sessions, IOptions<DeviceOpt
         using var use = await sessions.GetAsync(modelPath, DeviceInventory.ToInferenceDevice(device, spec.DevicePolicy), spec.BatchSize, cancellationToken);
     }
 
-    public async Task<ShardResult> RunAsync(string worker, string device, JobSpec spec, ShardLease lease, CancellationToken cancellationToken)
+    /// <summary>The telemetry tags of a lease's work: its job, silo (the address the CLI prints, so a dashboard's silo is recognisable) and device.</summary>
+    private KeyValuePair<string, object?>[] ShardTags(ShardLease lease, string device) =>
+    [
+        new(TelemetryTags.Job, lease.JobId),
+        new(TelemetryTags.Silo, silo.SiloAddress.ToParsableString()),
+        new(TelemetryTags.Device, device),
+    ];
+
+    /// <summary>The lease's span, a child of the job's trace.</summary>
+    private static Activity? StartShardSpan(ShardLease lease, KeyValuePair<string, object?>[] tags)
     {
-        var started = DateTime.UtcNow;
-        KeyValuePair<string, object?>[] tags =
-        [
-            new(TelemetryTags.Job, lease.JobId),
-            // The address the CLI prints (senet silos, status), so a dashboard's silo is recognisable.
-            new(TelemetryTags.Silo, silo.SiloAddress.ToParsableString()),
-            new(TelemetryTags.Device, device),
-        ];
         ActivityContext.TryParse(lease.TraceParent, null, out var jobContext);
-        using var span = EvaluationTelemetry.Source.StartActivity("senet.shard", ActivityKind.Internal, jobContext, tags);
+        var span = EvaluationTelemetry.Source.StartActivity("senet.shard", ActivityKind.Internal, jobContext, tags);
         span?.SetTag("senet.shard", lease.ShardId);
         span?.SetTag("senet.shard.attempt", lease.Attempt);
         span?.SetTag("senet.shard.duplicate", lease.Duplicate);
+        return span;
+    }
+
+    /// <summary>The job's pipeline on this silo's session, with the label conventions the coordinator resolved while planning.</summary>
+    private EvaluationPipeline PipelineFor(JobSpec spec, ClassifierSession session, ImageDecoder decoder, LabelManifest? labels, KeyValuePair<string, object?>[] tags) =>
+        new(session, datasets.Open(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
+            new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode,
+                MaxFileBytes: spec.CheckedMaxFileBytes(), ClassSubset: labels?.Subset(session.Classes), LabelSets: labels?.LabelSets ?? false, Outputs: spec.Outputs));
+
+    public async Task<ShardResult> RunAsync(string worker, string device, JobSpec spec, ShardLease lease, CancellationToken cancellationToken)
+    {
+        var started = DateTime.UtcNow;
+        var tags = ShardTags(lease, device);
+        using var span = StartShardSpan(lease, tags);
         var job = grains.GetGrain<IEvaluationJobGrain>(lease.JobId);
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var outputs = OutputStores.Open(spec.OutputFolder!, storage);
@@ -66,9 +82,7 @@ public sealed partial class ShardRunner(SessionPool sessions, IOptions<DeviceOpt
         using var decoder = new ImageDecoder();
         // The label conventions as the coordinator resolved them while planning (class subset, label sets).
         var labels = await LabelManifest.ReadAsync(outputs, cancellationToken);
-        var pipeline = new EvaluationPipeline(session, datasets.Open(spec.DataPath), decoder, spec.ToPreprocessSpec(session.InputHeight),
-            new PipelineOptions(ReadConcurrency: devices.EffectiveReadConcurrency, MaxPixels: spec.MaxPixels, TelemetryTags: tags, DecodeScheduler: decode,
-                MaxFileBytes: spec.CheckedMaxFileBytes(), ClassSubset: labels?.Subset(session.Classes), LabelSets: labels?.LabelSets ?? false, Outputs: spec.Outputs));
+        var pipeline = PipelineFor(spec, session, decoder, labels, tags);
 
         var renewal = new LeaseRenewal(lease, imagesDone => job.RenewAsync(lease, imagesDone), leaseLost, RenewInterval, logger);
         var classNames = await ShardManifest.ReadClassNamesAsync(outputs, cancellationToken);
