@@ -16,7 +16,17 @@ namespace SENet.Contracts.Jobs;
 [GenerateSerializer, Immutable, Alias("senet.JobSpec")]
 public sealed record JobSpec
 {
+    /// <summary>The model; with <see cref="Models"/>, the first of them.</summary>
     [Id(0)] public required string ModelPath { get; init; }
+
+    /// <summary>
+    /// Several models scored in one pass (each image read and decoded once for all), each counted and reported on its
+    /// own under OUT/&lt;name&gt;/; empty for the one model at <see cref="ModelPath"/>. When set, its first is <see cref="ModelPath"/>.
+    /// </summary>
+    [Id(90)] public IReadOnlyList<JobModel> Models { get; init; } = [];
+
+    /// <summary>Several views of each model in one pass (each distinct preprocessing computed once); empty for <see cref="View"/> alone. When set, its first is <see cref="View"/>.</summary>
+    [Id(91)] public IReadOnlyList<ViewSpec> Views { get; init; } = [];
 
     [Id(1)] public required string DataPath { get; init; }
 
