@@ -59,6 +59,28 @@ public sealed class MultiModelRefusalTests(CoordinatorOnlyFixture fixture) : ICl
         AssertNothingDone("refused-fast", spec);
     }
 
+    [Fact]
+    public async Task StartingTheSameJobOfSeveralModelsAgainAnswersWithItsStatus()
+    {
+        JobSpec Spec() => fixture.Data.Spec("again") with
+        {
+            Models = [new("first", fixture.Data.ModelPath), new("again", fixture.Data.ModelPath)],
+            View = ViewSpec.Center,
+            Views = [ViewSpec.Center, ViewSpec.Parse("32@1")],
+        };
+
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("again");
+        var first = await job.StartAsync(Spec());
+        // A client retrying its submission (a coordinator failover, a lost answer) sends the same spec in new lists.
+        var again = await job.StartAsync(Spec());
+
+        Assert.Equal(first.JobId, again.JobId);
+        Assert.NotEqual(JobState.NotStarted, again.State);
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => job.StartAsync(Spec() with { Views = [ViewSpec.Center] }));
+        Assert.Contains("with a different spec", refused.Message);
+        await job.CancelAsync();
+    }
+
     public static TheoryData<string, string> Inconsistent => new()
     {
         { "first-not-model-path", "The job's first model (Models[0]) must be its ModelPath" },
