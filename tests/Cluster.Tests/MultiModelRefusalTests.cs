@@ -48,6 +48,33 @@ public sealed class MultiModelRefusalTests(CoordinatorOnlyFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task AModelOfTheListOutsideTheClustersInputRootsIsRefused()
+    {
+        var spec = fixture.Data.Spec("refused-outside") with { Models = [new("first", fixture.Data.ModelPath), new("secret", "/etc/passwd")] };
+
+        var refused = await Assert.ThrowsAsync<JobRejectedException>(() => fixture.Grains.GetGrain<IEvaluationJobGrain>("refused-outside").StartAsync(spec));
+
+        Assert.Contains("--model '/etc/passwd' is outside the locations this cluster reads from (SENet:Storage:InputRoots", refused.Message);
+        Assert.DoesNotContain("root:", refused.Message);
+        AssertNothingDone("refused-outside", spec);
+    }
+
+    [Fact]
+    public void AClientSeesEveryModelOfTheListWithoutItsSas()
+    {
+        var spec = fixture.Data.Spec("sas") with
+        {
+            ModelPath = "https://account.blob.core.windows.net/models/a.onnx?sv=1&sig=secret-a",
+            Models = [new("a", "https://account.blob.core.windows.net/models/a.onnx?sv=1&sig=secret-a"), new("b", "https://account.blob.core.windows.net/models/b.onnx?sv=1&sig=secret-b")],
+        };
+
+        var seen = SENet.Grains.Jobs.ClientView.Redacted(spec);
+
+        Assert.Equal(["https://account.blob.core.windows.net/models/a.onnx?<redacted>", "https://account.blob.core.windows.net/models/b.onnx?<redacted>"], seen.Models.Select(m => m.Path));
+        Assert.Equal(["a", "b"], seen.Models.Select(m => m.Name));
+    }
+
+    [Fact]
     public async Task FastDecodeWithViewsOfDifferentResizeSizesIsRefused()
     {
         ViewSpec[] views = [ViewSpec.Parse("32@0.875"), ViewSpec.Parse("32@0.5")];
