@@ -115,6 +115,7 @@ public sealed class MultiModelRefusalTests(CoordinatorOnlyFixture fixture) : ICl
         { "slash-name", "Model name 'a/b' cannot name its output folder" },
         { "reserved-name", "Model name 'predictions' cannot name its output folder" },
         { "first-not-view", "The job's first view (Views[0]) must be its View" },
+        { "views-of-a-reserved-file-name", "Model name 'predictions' cannot name its output folder" },
         { "view-twice", "--view center is given 2 times" },
         { "view-invalid", "--view 32@7 cannot work" },
     };
@@ -132,6 +133,7 @@ public sealed class MultiModelRefusalTests(CoordinatorOnlyFixture fixture) : ICl
             "slash-name" => spec with { Models = [new("first", model), new("a/b", model)] },
             "reserved-name" => spec with { Models = [new("first", model), new("predictions", model)] },
             "first-not-view" => spec with { Views = [ViewSpec.Parse("32@1"), ViewSpec.Center] },
+            "views-of-a-reserved-file-name" => spec with { ModelPath = Path.Combine(fixture.Data.Folder, "predictions.onnx"), Views = [ViewSpec.Center, ViewSpec.Parse("32@1")] },
             "view-twice" => spec with { Views = [ViewSpec.Center, ViewSpec.Center] },
             _ => spec with { Views = [ViewSpec.Center, new ViewSpec(CropView.Center, 32, 7)] },
         };
