@@ -63,5 +63,37 @@ public sealed class EvaluationPipelineGroupsTests : IDisposable
         Assert.Equal(groups.Sum(g => g.Count) - _bad.Count, predictions.Count);
     }
 
+    [Fact]
+    public async Task EveryEvaluationOfOnePassCountsEachGroupAsItsOwnPassAlone()
+    {
+        var second = SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 4, InputSize: InputSize, Seed: 21));
+        using var first = ClassifierSession.Create(Model, new ClassifierSessionOptions(InferenceDevice.Cpu, 4, IntraOpThreads: 1));
+        using var other = ClassifierSession.Create(second, new ClassifierSessionOptions(InferenceDevice.Cpu, 4, IntraOpThreads: 1));
+        using var decoder = new ImageDecoder();
+        IReadOnlyList<LabelledImage>[] groups = [[_good[0], _good[1], _bad[0]], [.. _good.Skip(2), _bad[1]]];
+        var whole = new PreprocessSpec(CropSize: InputSize, CropPct: 1.0);
+        (ClassifierSession Session, PreprocessSpec Preprocess)[] evaluations = [(first, Preprocess), (first, whole), (other, Preprocess), (other, whole)];
+        var predictions = evaluations.Select(_ => new List<ImagePrediction>()).ToArray();
+
+        var results = await new EvaluationPipeline(new LocalFolderSource(_folder.Path), decoder,
+            [.. evaluations.Select((e, i) => new PipelineEvaluation(e.Session, e.Preprocess, $"evaluation {i}", predictions[i].Add))]).RunPartsAsync(groups);
+
+        Assert.Equal(evaluations.Length, results.Count);
+        for (var e = 0; e < evaluations.Length; e++)
+        {
+            Assert.Equal(groups.Length, results[e].Count);
+            var alonePredictions = new List<ImagePrediction>();
+            var alone = await new EvaluationPipeline(evaluations[e].Session, new LocalFolderSource(_folder.Path), decoder, evaluations[e].Preprocess).RunGroupsAsync(groups, alonePredictions.Add);
+            for (var g = 0; g < groups.Length; g++)
+            {
+                Assert.True(results[e][g].Counts.CountsEqual(alone[g].Counts), $"evaluation {e}, group {g}");
+                Assert.Equal(alone[g].Failures.Select(f => (f.ImageId, f.Stage)).Order(), results[e][g].Failures.Select(f => (f.ImageId, f.Stage)).Order());
+            }
+
+            Assert.Equal(alonePredictions.OrderBy(p => p.ImageId, StringComparer.Ordinal).Select(p => (p.ImageId, string.Join(",", p.TopClasses), string.Join(",", p.TopProbabilities))),
+                predictions[e].OrderBy(p => p.ImageId, StringComparer.Ordinal).Select(p => (p.ImageId, string.Join(",", p.TopClasses), string.Join(",", p.TopProbabilities))));
+        }
+    }
+
     public void Dispose() => _folder.Dispose();
 }
