@@ -30,6 +30,7 @@ public sealed class ManyEvaluationVerbsTests(EmbeddedClusterFixture fixture) : I
         var results = await CliRunner.RunAsync(["results", jobId, "--out", fetched, .. fixture.Connection]);
         var again = await CliRunner.RunAsync(submitArgs);
         var html = await CliRunner.RunAsync(["results", jobId, "--html", Path.Combine(folder, "one.html"), .. fixture.Connection]);
+        var table = await CliRunner.RunAsync(["results", "--table", jobId, "--csv", Path.Combine(folder, "table.csv"), .. fixture.Connection]);
 
         Assert.Equal(jobId, submit.Output.Trim());
         Assert.Contains("for 4 evaluations in one pass (m/center, m/64@1, beta/center, beta/64@1)", submit.Error);
@@ -45,6 +46,11 @@ public sealed class ManyEvaluationVerbsTests(EmbeddedClusterFixture fixture) : I
         Assert.Contains($"job {jobId} already exists: completed", again.Error);
         Assert.Equal(1, html.ExitCode);
         Assert.Contains("--html writes one report, but job", html.Error);
+
+        // A row per model × view in a table of jobs.
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Equal([$"{jobId} beta/64@1", $"{jobId} beta/center", $"{jobId} m/64@1", $"{jobId} m/center"],
+            (await File.ReadAllLinesAsync(Path.Combine(folder, "table.csv"))).Skip(1).Select(l => l.Split(',')[1]).Order(StringComparer.Ordinal));
 
         var combined = await File.ReadAllLinesAsync(Path.Combine(fetched, "results.csv"));
         Assert.Equal(await File.ReadAllLinesAsync(Path.Combine(output, "results.csv")), combined);
