@@ -80,6 +80,7 @@ public static class JobSpecRules
             problems.Add($"--view {spec.View?.ToString() ?? "(none)"} cannot work: use {ViewSpec.Forms}, with a crop_pct above 0 and at most 1.");
         }
 
+        CheckEvaluations(spec, problems);
         if (spec.LeaseTimeout <= TimeSpan.Zero)
         {
             problems.Add($"The lease timeout ({spec.LeaseTimeout}) must be positive.");
@@ -95,6 +96,68 @@ public static class JobSpecRules
             throw new ArgumentException(string.Join(" ", problems));
         }
     }
+
+    /// <summary>Folders a job writes at its output's root: a model of that name would mix its outputs with them.</summary>
+    private static readonly string[] ReservedNames = ["predictions", "logs", "failures", "manifest", "report.json", "results.csv", "report.html", "predictions.csv"];
+
+    /// <summary>
+    /// Several models or views: the first of each is the spec's own (<see cref="JobSpec.ModelPath"/>, <see cref="JobSpec.View"/>),
+    /// every name is a folder of its own (OUT/&lt;name&gt;/), every view is valid and given once.
+    /// </summary>
+    private static void CheckEvaluations(JobSpec spec, List<string> problems)
+    {
+        var models = spec.Models ?? [];
+        if (models.Count > 0)
+        {
+            if (models[0].Path != spec.ModelPath)
+            {
+                problems.Add("The job's first model (Models[0]) must be its ModelPath: a client that lists several models names the first in both.");
+            }
+
+            foreach (var model in models)
+            {
+                if (!IsUsableFolderName(model.Name))
+                {
+                    problems.Add($"Model name '{model.Name}' cannot name its output folder OUT/<name>/: use no '/', '\\', '?', '#', '%', ':', '*', '\"', '<', '>', '|' or control characters, not '.' or '..' alone, and none of {string.Join(", ", ReservedNames)}.");
+                }
+
+                if (string.IsNullOrWhiteSpace(model.Path))
+                {
+                    problems.Add($"Model {model.Name} has no file: give each model a path every silo sees.");
+                }
+            }
+
+            if (models.GroupBy(m => m.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                problems.Add($"Two models are named '{twice.Key}': their outputs would share OUT/{twice.Key}/. Give each its own name (NAME=PATH in a models file, or distinct file names).");
+            }
+        }
+
+        var views = spec.Views ?? [];
+        if (views.Count > 0)
+        {
+            if (views[0] != spec.View)
+            {
+                problems.Add("The job's first view (Views[0]) must be its View: a client that lists several views names the first in both.");
+            }
+
+            foreach (var view in views.Where(v => v is null || !v.IsValid))
+            {
+                problems.Add($"--view {view?.ToString() ?? "(none)"} cannot work: use {ViewSpec.Forms}, with a crop_pct above 0 and at most 1.");
+            }
+
+            if (views.Where(v => v is not null).GroupBy(v => v.ToString()).FirstOrDefault(g => g.Count() > 1) is { } again)
+            {
+                problems.Add($"--view {again.Key} is given {again.Count()} times: each view is scored and reported once; give it once.");
+            }
+        }
+    }
+
+    /// <summary>A name that is one path segment everywhere (a local folder, a blob prefix), as a model's output folder must be.</summary>
+    public static bool IsUsableFolderName(string? name) =>
+        !string.IsNullOrWhiteSpace(name) && name.Length <= 100 && name is not ("." or "..") && name.Trim() == name
+        && !name.Any(c => char.IsControl(c) || c is '/' or '\\' or '?' or '#' or '%' or ':' or '*' or '"' or '<' or '>' or '|')
+        && !ReservedNames.Contains(name, StringComparer.OrdinalIgnoreCase);
 
     private static void Check<T>(OptionChoices<T> choices, T value, List<string> problems)
         where T : struct, Enum

@@ -17,4 +17,10 @@ public sealed record ShardResult(
 
     /// <summary>The worker's execution provider and its settings, in one line.</summary>
     [Id(51)] public string? ExecutionProvider { get; init; }
+
+    /// <summary>
+    /// A job of several models or views: every evaluation's counts and failures, in <see cref="JobEvaluations.Of"/> order
+    /// (<see cref="Counts"/> and <see cref="Failures"/> are the first's); empty for a job of one evaluation.
+    /// </summary>
+    [Id(52)] public IReadOnlyList<ShardEvaluationResult> Evaluations { get; init; } = [];
 }

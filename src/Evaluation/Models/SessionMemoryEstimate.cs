@@ -21,6 +21,17 @@ public static class SessionMemoryEstimate
         checked((parameters * sizeof(float)) + ((long)batchSize * 3 * height * width * sizeof(float) * ActivationsPerInput));
 
     /// <summary>
+    /// <see cref="SessionBytes(long, int, int, int)"/> of a described model: its input's height and width as its graph
+    /// declares them, <paramref name="fallbackSide"/> where a side is symbolic.
+    /// </summary>
+    public static long SessionBytes(ModelDescription model, int batchSize, int fallbackSide)
+    {
+        var dimensions = model.Inputs.FirstOrDefault()?.Dimensions ?? [];
+        int Side(int axis) => dimensions.Count > axis && int.TryParse(dimensions[axis], out var side) && side > 0 ? side : fallbackSide;
+        return SessionBytes(model.Parameters, batchSize, Side(2), Side(3));
+    }
+
+    /// <summary>
     /// Refuses, with the figures, models whose sessions (each <paramref name="streams"/> times) need more than
     /// <paramref name="limitMb"/> MiB together; 0 is no limit. Returns the device's sessions and their estimated MiB.
     /// </summary>

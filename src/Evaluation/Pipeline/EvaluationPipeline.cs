@@ -65,6 +65,21 @@ public sealed class EvaluationPipeline
         IProgress<EvaluationProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        var evaluations = _evaluations.ToArray();
+        evaluations[0] = evaluations[0] with { OnPrediction = onPrediction ?? evaluations[0].OnPrediction };
+        return (await new EvaluationPipeline(_source, _decoder, evaluations, _options).RunPartsAsync(parts, progress, cancellationToken))[0];
+    }
+
+    /// <summary>
+    /// Several parts of images (a run of shards) in one pass of every evaluation, each image read and decoded once for
+    /// all: each evaluation's result per part, [evaluation][part], each what a pass over that part alone would count.
+    /// Predictions go to each evaluation's <see cref="PipelineEvaluation.OnPrediction"/>. Duration and timings are the whole pass's.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<EvaluationResult>>> RunPartsAsync(
+        IReadOnlyList<IReadOnlyList<LabelledImage>> parts,
+        IProgress<EvaluationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
         // By reference: two parts may hold equal records (the same name twice), each counted in its own part.
         var partOf = new Dictionary<LabelledImage, int>(ReferenceEqualityComparer.Instance);
         var images = new List<LabelledImage>(parts.Sum(p => p.Count));
@@ -77,10 +92,8 @@ public sealed class EvaluationPipeline
             }
         }
 
-        var evaluations = _evaluations.ToArray();
-        evaluations[0] = evaluations[0] with { OnPrediction = onPrediction ?? evaluations[0].OnPrediction };
-        var (_, byPart) = await new EvaluationPipeline(_source, _decoder, evaluations, _options).RunAsync(images, image => partOf[image], parts.Count, progress, cancellationToken);
-        return byPart[0];
+        var (_, byPart) = await RunAsync(images, image => partOf[image], parts.Count, progress, cancellationToken);
+        return byPart;
     }
 
     /// <summary>
@@ -421,7 +434,7 @@ public sealed class EvaluationPipeline
     /// The decode every preprocessing of the pass can share. Fast decode shrinks a JPEG towards its resize size, which
     /// differs between crops: decoding once for several would no longer give each the image its single run sees.
     /// </summary>
-    private static DecodeOptions DecodeOptionsOf(IReadOnlyList<PreprocessSpec> groups, long maxPixels)
+    public static DecodeOptions DecodeOptionsOf(IReadOnlyList<PreprocessSpec> groups, long maxPixels)
     {
         var options = groups.Select(g => g.DecodeOptions(maxPixels)).Distinct().ToList();
         if (options.Count > 1)

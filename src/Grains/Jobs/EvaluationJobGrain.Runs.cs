@@ -56,6 +56,11 @@ public sealed partial class EvaluationJobGrain
             return false;
         }
 
+        foreach (var result in results)
+        {
+            CheckEvaluationsOf(result);
+        }
+
         if (results.Count > 0)
         {
             RecordLeaseRate(scheduler, lease, results[0].Worker, results.Sum(r => r.Counts.Images + r.Counts.Failed),
@@ -74,7 +79,7 @@ public sealed partial class EvaluationJobGrain
 
             var (shard, result) = (_shards[lease.ShardId + i], results[i]);
             MergeResult(result);
-            shard.Failures = result.Failures.Count;
+            shard.Failures = FailuresOf(result);
             shard.Timing = new ShardTiming(Name(result.Device), Name(result.Worker), (result.StartedUtc - _job.StartedUtc).TotalSeconds,
                 (result.FinishedUtc - _job.StartedUtc).TotalSeconds, result.Counts.Images + result.Counts.Failed);
             CountShard("completed");

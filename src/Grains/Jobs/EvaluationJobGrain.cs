@@ -189,6 +189,7 @@ public sealed partial class EvaluationJobGrain(
         IOutputStore? claimed = null;
         string? modelSha256 = null;
         ModelOutputs outputKind;
+        List<EvaluationRecord> evaluations;
         try
         {
             effective = spec with { OutputFolder = OutputFor(spec) };
@@ -197,22 +198,21 @@ public sealed partial class EvaluationJobGrain(
             // Validation, before any work: the model loads and is a classifier, labels parse, classes agree, the listing reads.
             JobSpecRules.Validate(spec);
 
-            var modelFile = await models.ResolveAsync(effective.ModelPath, token);
-            // A CPU session, as every worker's: the checks below are what ONNX Runtime makes of the graph, not only what
-            // its file declares. The pool keeps it for this silo's workers.
-            use = await sessions.GetAsync(modelFile, InferenceDevice.Cpu, 1, token);
-            modelSha256 = await Digests.FileSha256Async(modelFile, token);
-            effective.CheckViewsFit(effective.ToPreprocessSpec(use.Session.InputHeight), use.Session.FixedBatchSize);
-            // Every worker resolves it from the same graph and gets the same answer; the report says which it was.
-            outputKind = effective.ResolveOutputs(use.Session.Description);
-            if (use.Session.FixedBatchSize is null)
-            {
-                // The model was checked with one image: the job's batch must fit the workers' buffers too.
-                ClassifierSession.RefuseImpossibleBatch(spec.BatchSize, use.Session.InputHeight, use.Session.InputWidth, use.Session.Classes);
-            }
+            // Every model (one, or each of several), its views and its batch, checked as a job of it alone would be.
+            (use, modelSha256, outputKind, evaluations) = await ValidateModelsAsync(effective, token);
 
             var outputs = OutputStores.Open(effective.OutputFolder!, storage);
-            await OutputClaim.ClaimAsync(outputs, JobId, spec.Overwrite, async holder => (await GrainFactory.GetGrain<IEvaluationJobGrain>(holder).GetStatusAsync()).State, token);
+            try
+            {
+                await OutputClaim.ClaimAsync(outputs, JobId, spec.Overwrite, async holder => (await GrainFactory.GetGrain<IEvaluationJobGrain>(holder).GetStatusAsync()).State, token,
+                    [.. JobEvaluations.Of(effective).Select(e => e.Folder)]);
+            }
+            catch
+            {
+                use.Dispose();
+                throw;
+            }
+
             claimed = outputs;
             // The dataset, cheaply: its class folders or labels file, and the listing's first page. The rest is planned
             // in the background, after this call has answered.
@@ -253,6 +253,7 @@ public sealed partial class EvaluationJobGrain(
             BatchSize = session.FixedBatchSize ?? effective.BatchSize,
             Outputs = outputKind.Name,
             OutputsSource = outputKind.Source,
+            Evaluations = evaluations,
         };
         if (job.ModelNote is { } note)
         {
@@ -456,6 +457,7 @@ public sealed partial class EvaluationJobGrain(
     {
         var datasetFailures = outcome.Issues.Where(i => i.CountsAsFailure).Select(i => new ImageFailure(i.Path, DatasetStage, i.Detail)).ToList();
         _job.Counts!.AddFailures(datasetFailures.Count);
+        AddFailuresToEvaluations(datasetFailures.Count);
         foreach (var failure in datasetFailures)
         {
             _events.Add(JobEventKind.ImageFailed, failure.ImageId, $"{failure.Stage}: {failure.Reason}", null);
@@ -571,6 +573,7 @@ public sealed partial class EvaluationJobGrain(
             return false;
         }
 
+        CheckEvaluationsOf(result);
         RecordLeaseRate(scheduler, lease, result.Worker, result.Counts.Images + result.Counts.Failed, result.FinishedUtc - result.StartedUtc);
         var outcome = scheduler.Complete(lease.LeaseId, lease.ShardId, lease.Range);
         if (outcome == CompletionOutcome.Ignored)
@@ -583,14 +586,14 @@ public sealed partial class EvaluationJobGrain(
         MergeResult(result);
         if (outcome == CompletionOutcome.Merged)
         {
-            shard.Failures = result.Failures.Count;
+            shard.Failures = FailuresOf(result);
             shard.Timing = new ShardTiming(Name(result.Device), Name(result.Worker), (result.StartedUtc - _job.StartedUtc).TotalSeconds,
                 (result.FinishedUtc - _job.StartedUtc).TotalSeconds, result.Counts.Images + result.Counts.Failed);
             CountShard("completed");
         }
         else
         {
-            shard.Failures += result.Failures.Count;
+            shard.Failures += FailuresOf(result);
             logger.LogInformation("Job {Job}: quarantined shard {Shard}, {Range} scored alone", JobId, shard.Id, lease.Range);
             await SettleIfDoneAsync(shard);
         }
@@ -607,6 +610,7 @@ public sealed partial class EvaluationJobGrain(
     private async Task PoisonAsync(ShardRecord shard, ProbeRange poison)
     {
         _job.Counts!.AddFailures(1);
+        AddFailuresToEvaluations(1);
         shard.Failures++;
         _store.Changed(shard.Id);
         var image = (await ShardManifest.ReadAsync(OutputStores.Open(_job.Spec!.OutputFolder!, storage), shard.Id, CancellationToken.None))[poison.Range.Start];
@@ -632,29 +636,33 @@ public sealed partial class EvaluationJobGrain(
                 return;
             }
 
-            var outputs = OutputStores.Open(_job.Spec!.OutputFolder!, storage);
-            var rows = new List<string>();
-            var failures = new List<ImageFailure>();
-            foreach (var probe in probes.Where(p => p.Outcome == ProbeOutcome.Merged).OrderBy(p => p.Range.Start))
+            // Each evaluation's ranges become its own parts, under its folder; one lease id names every evaluation's failures part.
+            var merged = Guid.NewGuid();
+            foreach (var outputs in EvaluationStores(_job.Spec!, OutputStores.Open(_job.Spec!.OutputFolder!, storage)))
             {
-                var part = Encoding.UTF8.GetString(await outputs.ReadAsync(JobOutputNames.PredictionsRangePart(shard.Id, probe.Range.Start, probe.Range.Count), CancellationToken.None));
-                // CSV records, not lines: a quoted note may hold a line break. Each range's header is dropped; one goes first.
-                rows.AddRange(PredictionsJoiner.Records(part).Skip(1));
-                try
+                var rows = new List<string>();
+                var failures = new List<ImageFailure>();
+                foreach (var probe in probes.Where(p => p.Outcome == ProbeOutcome.Merged).OrderBy(p => p.Range.Start))
                 {
-                    failures.AddRange(JsonSerializer.Deserialize<List<ImageFailure>>(await outputs.ReadAsync(JobOutputNames.FailuresPart(shard.Id, probe.MergedLease!.Value), CancellationToken.None)) ?? []);
+                    var part = Encoding.UTF8.GetString(await outputs.ReadAsync(JobOutputNames.PredictionsRangePart(shard.Id, probe.Range.Start, probe.Range.Count), CancellationToken.None));
+                    // CSV records, not lines: a quoted note may hold a line break. Each range's header is dropped; one goes first.
+                    rows.AddRange(PredictionsJoiner.Records(part).Skip(1));
+                    try
+                    {
+                        failures.AddRange(JsonSerializer.Deserialize<List<ImageFailure>>(await outputs.ReadAsync(JobOutputNames.FailuresPart(shard.Id, probe.MergedLease!.Value), CancellationToken.None)) ?? []);
+                    }
+                    catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or Azure.RequestFailedException { Status: 404 })
+                    {
+                        // A range without failures writes no failures part.
+                    }
                 }
-                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or Azure.RequestFailedException { Status: 404 })
-                {
-                    // A range without failures writes no failures part.
-                }
+
+                await outputs.WriteAsync(JobOutputNames.FailuresPart(shard.Id, merged), JsonSerializer.SerializeToUtf8Bytes(failures), CancellationToken.None);
+                // Sorted by image, as every other shard's part is.
+                var predictions = string.Concat(rows.OrderBy(PredictionsJoiner.FirstField, StringComparer.Ordinal).Prepend(PredictionsCsvWriter.Header).Select(r => r + "\n"));
+                await outputs.WriteAsync(JobOutputNames.PredictionsPart(shard.Id), Encoding.UTF8.GetBytes(predictions), CancellationToken.None);
             }
 
-            var merged = Guid.NewGuid();
-            await outputs.WriteAsync(JobOutputNames.FailuresPart(shard.Id, merged), JsonSerializer.SerializeToUtf8Bytes(failures), CancellationToken.None);
-            // Sorted by image, as every other shard's part is.
-            var predictions = string.Concat(rows.OrderBy(PredictionsJoiner.FirstField, StringComparer.Ordinal).Prepend(PredictionsCsvWriter.Header).Select(r => r + "\n"));
-            await outputs.WriteAsync(JobOutputNames.PredictionsPart(shard.Id), Encoding.UTF8.GetBytes(predictions), CancellationToken.None);
             shard.MergedLease = merged;
             _scheduler?.Settle(shard);
             CountShard("completed");
@@ -669,6 +677,7 @@ public sealed partial class EvaluationJobGrain(
     {
         // Counts only: each shard's failed images stay in the failures part its worker wrote, read when the report is made.
         _job.Counts!.Merge(result.Counts);
+        MergeEvaluations(result);
         DecodeTally.Merge(_job.Decoded, result.Decoded);
         if (result.ExecutionProvider is { } provider && !_job.ExecutionProviders.Contains(provider))
         {
@@ -787,8 +796,7 @@ public sealed partial class EvaluationJobGrain(
             return null;
         }
 
-        var report = await ReportAsync();
-        return new JobResults(_job.State, ReportWriter.ToJson(report), ReportWriter.ToResultsCsv(report), ClientView.Location(_job.Spec!.OutputFolder!));
+        return await ResultsAsync();
     }
 
     /// <summary>A refused job gives its output location back, so that the corrected job can use it.</summary>
@@ -951,18 +959,7 @@ public sealed partial class EvaluationJobGrain(
         {
             // Off the grain's scheduler: a large job's report (its timeline, the HTML charts, the joined predictions) takes
             // seconds of CPU, and status, lease and complete calls must not wait behind it. The shard table no longer changes.
-            await Task.Run(async () =>
-            {
-                var report = await JobReportBuilder.BuildAsync(job, shards, outputs, CancellationToken.None);
-                await outputs.WriteAsync("report.json", Encoding.UTF8.GetBytes(ReportWriter.ToJson(report)), CancellationToken.None);
-                await outputs.WriteAsync("results.csv", Encoding.UTF8.GetBytes(ReportWriter.ToResultsCsv(report)), CancellationToken.None);
-                await outputs.WriteAsync("report.html", Encoding.UTF8.GetBytes(HtmlReportWriter.Write(report, title)), CancellationToken.None);
-                if (job.Spec!.JoinPredictions)
-                {
-                    var joined = await PredictionsJoiner.JoinAsync(outputs, job.ShardCount, CancellationToken.None);
-                    await outputs.WriteAsync(JobOutputNames.JoinedPredictions, joined.Csv, CancellationToken.None);
-                }
-            });
+            await Task.Run(() => WriteReportFilesAsync(job, shards, outputs, title));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or JsonException or Azure.RequestFailedException)
         {
@@ -1001,13 +998,6 @@ public sealed partial class EvaluationJobGrain(
         }
 
         logger.LogInformation("Job {Job} {State}: {Images} scored, {Failed} failed", JobId, state, _job.Counts?.Images, _job.Counts?.Failed);
-    }
-
-    /// <summary>The report of an ended job, built off the grain's scheduler (seconds of CPU for a large job) from a copy of its record.</summary>
-    private Task<EvaluationReport> ReportAsync()
-    {
-        var (job, shards, outputs) = (_job.Snapshot([], []), _shards, OutputStores.Open(_job.Spec!.OutputFolder!, storage));
-        return Task.Run(() => JobReportBuilder.BuildAsync(job, shards, outputs, CancellationToken.None));
     }
 
     /// <summary>

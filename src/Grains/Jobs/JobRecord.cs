@@ -98,8 +98,38 @@ public sealed class JobRecord
     /// </summary>
     [Id(80)] public string? PlanLastImage { get; set; }
 
+    /// <summary>
+    /// A job of several models or views: each evaluation's merged counts and model, in <see cref="JobEvaluations.Of"/>
+    /// order; empty for a job of one. <see cref="Counts"/> and the model fields above are the first's, so status, the
+    /// failure threshold and single-model code read the job as they always have.
+    /// </summary>
+    [Id(90)] public List<EvaluationRecord> Evaluations { get; set; } = [];
+
     /// <summary>The leases in flight when this record was written: who held what, for a coordinator that restarts.</summary>
     [Id(44)] public List<LeaseHolder> Leases { get; set; } = [];
+
+    /// <summary>
+    /// Evaluation <paramref name="evaluation"/> of a job of several, read as the job of that model and view alone: its
+    /// spec, counts and model. Shares everything else with this record: for building its report, not for storing.
+    /// </summary>
+    public JobRecord ForEvaluation(JobEvaluation evaluation)
+    {
+        var record = Evaluations[evaluation.Index];
+        var copy = (JobRecord)MemberwiseClone();
+        copy.Spec = Spec!.ForEvaluation(evaluation);
+        copy.Counts = record.Counts;
+        copy.ModelName = record.ModelName;
+        copy.ModelParameters = record.ModelParameters;
+        copy.ModelMultiplyAccumulates = record.ModelMultiplyAccumulates;
+        copy.CropSize = record.CropSize;
+        copy.ModelNote = record.ModelNote;
+        copy.ModelSha256 = record.ModelSha256;
+        copy.Outputs = record.Outputs;
+        copy.OutputsSource = record.OutputsSource;
+        copy.BatchSize = record.BatchSize;
+        copy.Evaluations = [];
+        return copy;
+    }
 
     /// <summary>
     /// A copy that later changes do not reach, with <paramref name="overlay"/> and <paramref name="leases"/> as of now:
@@ -119,6 +149,7 @@ public sealed class JobRecord
         copy.ExecutionProviders = [.. ExecutionProviders];
         copy.ClassNames = [.. ClassNames];
         copy.Workers = Workers.ToDictionary(w => w.Key, w => new WorkerTally { Device = w.Value.Device, Images = w.Value.Images, Shards = w.Value.Shards, LastError = w.Value.LastError, Stopped = w.Value.Stopped });
+        copy.Evaluations = [.. Evaluations.Select(e => e.Clone())];
         copy.Overlay = overlay;
         copy.Leases = leases;
         return copy;

@@ -16,11 +16,47 @@ namespace SENet.Grains.Jobs;
 public static class JobReportBuilder
 {
     /// <summary>The report of <paramref name="job"/> as it stands (running, ended or cancelled), its failures read from <paramref name="outputs"/>.</summary>
-    public static async Task<EvaluationReport> BuildAsync(JobRecord job, IReadOnlyList<ShardRecord> shards, IOutputStore outputs, CancellationToken cancellationToken)
+    public static Task<EvaluationReport> BuildAsync(JobRecord job, IReadOnlyList<ShardRecord> shards, IOutputStore outputs, CancellationToken cancellationToken) =>
+        BuildAsync(job, shards, outputs, outputs, cancellationToken);
+
+    /// <summary>
+    /// The report of one model × view of a job of several: that evaluation's counts, model and view, the failures of its
+    /// folder's parts (plus planning's and the quarantine's, every evaluation's), as the single-model job would report it.
+    /// </summary>
+    public static Task<EvaluationReport> BuildAsync(JobRecord job, IReadOnlyList<ShardRecord> shards, IOutputStore outputs, JobEvaluation evaluation, CancellationToken cancellationToken) =>
+        job.Evaluations.Count == 0
+            ? BuildAsync(job, shards, outputs, cancellationToken)
+            : BuildAsync(job.ForEvaluation(evaluation), shards, outputs, OutputStores.Under(outputs, evaluation.Folder), cancellationToken);
+
+    /// <summary>Every evaluation's report, in <see cref="JobEvaluations.Of"/> order; a job of one evaluation has one.</summary>
+    public static async Task<IReadOnlyList<(JobEvaluation Evaluation, EvaluationReport Report)>> BuildAllAsync(JobRecord job, IReadOnlyList<ShardRecord> shards, IOutputStore outputs, CancellationToken cancellationToken)
+    {
+        var reports = new List<(JobEvaluation, EvaluationReport)>();
+        foreach (var evaluation in JobEvaluations.Of(job.Spec!))
+        {
+            reports.Add((evaluation, await BuildAsync(job, shards, outputs, evaluation, cancellationToken)));
+        }
+
+        return reports;
+    }
+
+    /// <summary>The combined OUT/results.csv of a job of several evaluations: the results.csv header and ",view", then each evaluation's row and view.</summary>
+    public static string CombinedResultsCsv(IReadOnlyList<(JobEvaluation Evaluation, EvaluationReport Report)> reports)
+    {
+        var rows = new System.Text.StringBuilder(ReportWriter.ResultsCsvHeader + ",view\n");
+        foreach (var (evaluation, report) in reports)
+        {
+            rows.Append(ReportWriter.ToResultsCsv(report).Split('\n')[1]).Append(',').Append(evaluation.View.ToString()).Append('\n');
+        }
+
+        return rows.ToString();
+    }
+
+    private static async Task<EvaluationReport> BuildAsync(JobRecord job, IReadOnlyList<ShardRecord> shards, IOutputStore outputs, IOutputStore parts, CancellationToken cancellationToken)
     {
         var spec = job.Spec!;
         var labels = await LabelManifest.ReadAsync(outputs, cancellationToken);
-        var failures = await ReadFailuresAsync(job, shards, outputs, cancellationToken);
+        var failures = await ReadFailuresAsync(job, shards, parts, cancellationToken);
         var duration = (job.FinishedUtc ?? DateTime.UtcNow) - job.StartedUtc;
         // Workers are tallied when they join; the report names the devices that scored shards, each with its silo (two
         // silos' cpu:0 are two devices).

@@ -47,6 +47,16 @@ public static class JobSpecExtensions
         return new PreprocessSpec(cropSize, view.CropPct ?? spec.CropPct, spec.Interpolation, spec.Normalization, spec.FastDecode, view.View);
     }
 
+    /// <summary>
+    /// The spec of one evaluation of a job of several models or views as a job of its own would have it: that model
+    /// and that view alone. Its preprocessing, report and reproducibility record are that single-model job's.
+    /// </summary>
+    public static JobSpec ForEvaluation(this JobSpec spec, JobEvaluation evaluation) =>
+        spec with { ModelPath = evaluation.ModelPath, View = evaluation.View, Models = [], Views = [] };
+
+    /// <summary>Whether the spec asks for more than one model × view (each counted and reported under its own folder).</summary>
+    public static bool HasSeveralEvaluations(this JobSpec spec) => JobEvaluations.Of(spec).Count > 1;
+
     /// <summary>Refuses, before any work, a view whose crops of one image cannot share one batch (ten crops need at least 10 slots).</summary>
     public static void CheckViewsFit(this JobSpec spec, PreprocessSpec preprocess, int? fixedBatchSize)
     {

@@ -13,7 +13,8 @@ namespace SENet.Grains.Jobs;
 public static class OutputClaim
 {
     /// <summary>Claims <paramref name="outputs"/> for <paramref name="jobId"/>; throws <see cref="ArgumentException"/> naming the job that holds it.</summary>
-    public static async Task ClaimAsync(IOutputStore outputs, string jobId, bool overwrite, Func<string, Task<JobState>> stateOf, CancellationToken cancellationToken)
+    /// <param name="evaluationFolders">With --overwrite, the folders under the location whose outputs go too (a job of several models or views writes under OUT/&lt;model&gt;[/&lt;view&gt;]/).</param>
+    public static async Task ClaimAsync(IOutputStore outputs, string jobId, bool overwrite, Func<string, Task<JobState>> stateOf, CancellationToken cancellationToken, IReadOnlyList<string>? evaluationFolders = null)
     {
         if (await HolderAsync(outputs, jobId, cancellationToken) is not { } holder)
         {
@@ -33,14 +34,17 @@ public static class OutputClaim
         }
 
         // The ended job's parts go first, its marker last, so a crash in between still names it.
-        foreach (var file in JobOutputNames.Files)
+        foreach (var store in (evaluationFolders ?? []).Where(f => f.Length > 0).Distinct().Select(f => OutputStores.Under(outputs, f)).Prepend(outputs))
         {
-            await outputs.DeleteAsync(file, cancellationToken);
-        }
+            foreach (var file in JobOutputNames.Files)
+            {
+                await store.DeleteAsync(file, cancellationToken);
+            }
 
-        foreach (var folder in JobOutputNames.Folders)
-        {
-            await outputs.DeleteFolderAsync(folder, cancellationToken);
+            foreach (var folder in JobOutputNames.Folders)
+            {
+                await store.DeleteFolderAsync(folder, cancellationToken);
+            }
         }
 
         await outputs.DeleteAsync(JobOutputNames.Marker, cancellationToken);

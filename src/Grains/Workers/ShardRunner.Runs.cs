@@ -27,7 +27,6 @@ public sealed partial class ShardRunner
         var tags = ShardTags(lease, device);
         using var span = StartShardSpan(lease, tags);
         span?.SetTag("senet.shard.count", lease.ShardCount);
-        var job = grains.GetGrain<IEvaluationJobGrain>(lease.JobId);
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var outputs = OutputStores.Open(spec.OutputFolder!, storage);
         var shardIds = Enumerable.Range(lease.ShardId, lease.ShardCount).ToList();
@@ -35,53 +34,14 @@ public sealed partial class ShardRunner
         await Parallel.ForAsync(0, shardIds.Count, new ParallelOptions { MaxDegreeOfParallelism = FileConcurrency, CancellationToken = cancellationToken },
             async (i, ct) => manifests[i] = await ShardManifest.ReadAsync(outputs, shardIds[i], ct));
 
-        var modelPath = await models.ResolveAsync(spec.ModelPath, cancellationToken);
-        using var use = await sessions.GetAsync(modelPath, DeviceInventory.ToInferenceDevice(device, spec.DevicePolicy), spec.BatchSize, cancellationToken);
-        var session = use.Session;
-        using var decoder = new ImageDecoder();
-        var labels = await LabelManifest.ReadAsync(outputs, cancellationToken);
-        var pipeline = PipelineFor(spec, session, decoder, labels, tags);
-
-        var renewal = new LeaseRenewal(lease, imagesDone => job.RenewAsync(lease, imagesDone), leaseLost, RenewInterval, logger);
+        var pass = await RunPassAsync(device, spec, lease, outputs, manifests, tags, leaseLost, cancellationToken);
         var classNames = await ShardManifest.ReadClassNamesAsync(outputs, cancellationToken);
-        // A prediction's image names its shard: a job's manifests list each image once.
-        var shardOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < manifests.Length; i++)
-        {
-            foreach (var image in manifests[i])
-            {
-                shardOf[image.Path] = i;
-            }
-        }
-
-        var predictions = manifests.Select(m => new List<ImagePrediction>(m.Count)).ToArray();
-        IReadOnlyList<EvaluationResult> results;
-        try
-        {
-            results = await pipeline.RunGroupsAsync(manifests, p => predictions[shardOf[p.ImageId]].Add(p), renewal, leaseLost.Token);
-        }
-        finally
-        {
-            await renewal.StopAsync();
-        }
-
         var finished = DateTime.UtcNow;
-        var decoded = SplitDecoded(decoder.Tally.Snapshot(), results);
+        var decoded = SplitDecoded(pass.Decoded, pass.Results[0]);
         await Parallel.ForAsync(0, shardIds.Count, new ParallelOptions { MaxDegreeOfParallelism = FileConcurrency, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var shard = shardIds[i];
-            if (results[i].Failures.Count > 0)
-            {
-                await outputs.WriteAsync(JobOutputNames.FailuresPart(shard, lease.LeaseId), JsonSerializer.SerializeToUtf8Bytes(results[i].Failures), ct);
-            }
-
-            var csv = new StringWriter();
-            using (var writer = new PredictionsCsvWriter(csv, classNames))
-            {
-                writer.WriteSorted(predictions[i]);
-            }
-
-            await outputs.WriteAsync(JobOutputNames.PredictionsPart(shard), Encoding.UTF8.GetBytes(csv.ToString()), ct);
+            await WritePartsAsync(outputs, pass, i, shard, lease.LeaseId, JobOutputNames.PredictionsPart(shard), classNames, ct);
             await outputs.WriteAsync(JobOutputNames.ShardLog(shard), JsonSerializer.SerializeToUtf8Bytes(new
             {
                 shard,
@@ -94,15 +54,14 @@ public sealed partial class ShardRunner
                 start = started,
                 end = finished,
                 images = manifests[i].Count,
-                failures = results[i].Failures.Count,
+                failures = pass.Results[0][i].Failures.Count,
             }), ct);
         });
 
         var images = manifests.Sum(m => m.Count);
         span?.SetTag("senet.shard.images", images);
         logger.LogInformation("Shards {First}–{Last} of job {Job}: {Images} images on {Device} in {Seconds:F1} s", lease.ShardId, lease.ShardId + lease.ShardCount - 1, lease.JobId, images, device, (DateTime.UtcNow - started).TotalSeconds);
-        var provider = ProviderSettings.Describe(device, session, sessions.Cuda, sessions.CpuThreadsPerSession);
-        return [.. results.Select((result, i) => new ShardResult(result.Counts, result.Failures, worker, device, started, finished) { Decoded = decoded[i], ExecutionProvider = provider })];
+        return [.. Enumerable.Range(0, shardIds.Count).Select(i => ResultOf(pass, i, worker, device, started, finished, decoded[i]))];
     }
 
     /// <summary>
