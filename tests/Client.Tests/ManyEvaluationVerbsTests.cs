@@ -70,9 +70,8 @@ public sealed class ManyEvaluationVerbsTests(EmbeddedClusterFixture fixture) : I
     }
 
     // The coordinator compares a resubmitted spec by record equality, under which JobSpec.Models/Views (lists) compare by
-    // reference, so the same submission is refused as "a different spec": /work/helpers/clienteval-spec-equality.patch
-    // (EvaluationJobGrain.StartAsync compares them item by item) makes this pass.
-    [Fact(Skip = "Needs the grain's spec comparison to compare Models/Views item by item (clienteval-spec-equality.patch)")]
+    // reference, so the same submission is refused as "a different spec" until EvaluationJobGrain.StartAsync compares them item by item.
+    [Fact(Skip = "Needs EvaluationJobGrain.StartAsync to compare JobSpec.Models/Views item by item")]
     public async Task TheSameSubmissionOfSeveralModelsAgainIsTheSameJob()
     {
         var folder = Path.Combine(fixture.Folder, $"again-{Guid.NewGuid():N}");
