@@ -47,7 +47,7 @@ public sealed class SignalTests : IAsyncLifetime
         var output = Path.Combine(_folder, "out-many");
         var list = Path.Combine(_folder, "zoo.txt");
         await File.WriteAllLinesAsync(list, [$"first = {Model}", $"second = {Model}"]);
-        await using var evaluate = await StartMidJobAsync(output, ["--models", list]);
+        await using var evaluate = await StartMidJobAsync(output, ["--models", list], scored: true);
 
         await evaluate.SignalAsync("INT");
         var exitCode = await evaluate.WaitAsync(TimeSpan.FromSeconds(60));
@@ -61,7 +61,7 @@ public sealed class SignalTests : IAsyncLifetime
         }
 
         Assert.Contains("cancelling", evaluate.Output);
-        Assert.Contains("2 evaluations, one pass", evaluate.Output);
+        Assert.True(evaluate.Output.Contains("2 evaluations, one pass", StringComparison.Ordinal), evaluate.Output);
     }
 
     [Fact]
@@ -78,18 +78,20 @@ public sealed class SignalTests : IAsyncLifetime
     }
 
     /// <summary>Starts <c>evaluate</c> and waits until it has reported progress, so the job is running.</summary>
-    private async Task<DotnetProcess> StartMidJobAsync(string output, string[]? models = null)
+    /// <param name="scored">Wait until some image is scored (not only listed), so that the partial reports have figures.</param>
+    private async Task<DotnetProcess> StartMidJobAsync(string output, string[]? models = null, bool scored = false)
     {
         var evaluate = DotnetProcess.Start("senet.dll",
             ["evaluate", "--data", Data, .. models ?? ["--model", Model], "--device", "cpu", "--threads", "1", "--batch-size", "1", "--shard-size", "4", "--out", output],
             new Dictionary<string, string>());
-        for (var attempt = 0; attempt < 1200 && !evaluate.Output.Contains("progress: ", StringComparison.Ordinal); attempt++)
+        var running = new System.Text.RegularExpressions.Regex(scored ? "progress: [1-9]" : "progress: ");
+        for (var attempt = 0; attempt < 1200 && !running.IsMatch(evaluate.Output); attempt++)
         {
             Assert.False(evaluate.HasExited, evaluate.Output);
             await Task.Delay(100);
         }
 
-        Assert.Contains("progress: ", evaluate.Output);
+        Assert.Matches(running, evaluate.Output);
         return evaluate;
     }
 
