@@ -367,7 +367,7 @@ public static class JobCommands
             }
 
             var several = results.Any(r => r.Results is { Evaluations.Count: > 0 });
-            console.Out.MarkupLine($"fetched: [bold]{Markup.Escape(output.FullName)}[/] ({string.Join(", ", written)}; each dataset's report.json and results.csv under DATASET/{(several ? ", each model × view's under DATASET/<model>[/<view>]/" : "")})");
+            console.Out.MarkupLine($"fetched: [bold]{Markup.Escape(output.FullName)}[/] ({Markup.Escape($"{string.Join(", ", written)}; each dataset's report.json and results.csv under DATASET/{(several ? ", each model × view's under DATASET/<model>[/<view>]/" : "")}")})");
         }
 
         return statuses.All(s => s.Status.State == JobState.Completed) ? 0 : 1;
