@@ -103,7 +103,10 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, IOptions<DeviceOpti
         }
     }
 
-    /// <summary>Loads the job's model on the device, waiting for storage while it is away; false if the model cannot load here.</summary>
+    /// <summary>
+    /// Loads the job's models on the device (with several, after the memory rule), waiting for storage while it is away;
+    /// false if they cannot load or fit here: the worker stops for the job with the reason, and the others go on.
+    /// </summary>
     private async Task<bool> PrepareAsync(IEvaluationJobGrain job, string jobId, string key, string device, JobSpec spec, CancellationToken stop)
     {
         for (var attempt = 0; ; attempt++)
@@ -122,7 +125,7 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, IOptions<DeviceOpti
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "Worker {Worker} cannot run job {Job}: its model does not load", key, jobId);
-                await job.WorkerStoppedAsync(key, $"the model did not load on {device}: {e.Message}");
+                await job.WorkerStoppedAsync(key, $"{(JobEvaluations.ModelsOf(spec).Count > 1 ? "the job's models" : "the model")} did not load on {device}: {e.Message}");
                 return false;
             }
         }
