@@ -33,7 +33,7 @@ public sealed class MultiModelEvaluateTests : IDisposable
 
         Assert.True(exitCode == 0, stderr);
         // One job on the embedded silo (answered while it may still be listing), its shards serving every model × view.
-        Assert.Matches(@"job job-\S+: \d+ images in \d+ shards for 4 evaluations in one pass \(2 model\(s\) × 2 view\(s\)\)", stderr);
+        Assert.Matches(@"job job-\S+: (16 images in 4 shards|planning in the background, \d+ images in \d+ shards listed so far) for 4 evaluations in one pass \(2 model\(s\) × 2 view\(s\)\)", stderr);
         var combined = await File.ReadAllLinesAsync(Path.Combine(output, "results.csv"));
         Assert.Equal(ReportWriter.ResultsCsvHeader + ",view", combined[0]);
         Assert.Equal(["alpha,center", "alpha,64@1", "beta,center", "beta,64@1"], combined.Skip(1).Select(l => $"{l.Split(',')[0]},{l.Split(',')[^1]}"));

@@ -210,7 +210,8 @@ public static class EvaluateCommand
         var scoring = evaluations.Count > 1
             ? $" for {evaluations.Count} evaluations in one pass ({JobEvaluations.ModelsOf(spec).Count} model(s) × {JobEvaluations.ViewsOf(spec).Count} view(s))"
             : "";
-        console.Error.WriteLine($"job {jobId}: {started.ImagesTotal} images in {started.ShardsTotal} shards{scoring} on {string.Join(", ", discovery.Devices)}");
+        // Answered at once: the dataset may still be listing, and its totals so far read as the job's would mislead.
+        console.Error.WriteLine($"job {jobId}: {JobCommands.Planned(started)}{scoring} on {string.Join(", ", discovery.Devices)}");
         try
         {
             await JobWatcher.WatchAsync(console, cluster.Grains, jobId, cancellationToken);
