@@ -48,6 +48,33 @@ public sealed class MultiModelRefusalTests(CoordinatorOnlyFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task AModelOfTheListOutsideTheClustersInputRootsIsRefused()
+    {
+        var spec = fixture.Data.Spec("refused-outside") with { Models = [new("first", fixture.Data.ModelPath), new("secret", "/etc/passwd")] };
+
+        var refused = await Assert.ThrowsAsync<JobRejectedException>(() => fixture.Grains.GetGrain<IEvaluationJobGrain>("refused-outside").StartAsync(spec));
+
+        Assert.Contains("--model '/etc/passwd' is outside the locations this cluster reads from (SENet:Storage:InputRoots", refused.Message);
+        Assert.DoesNotContain("root:", refused.Message);
+        AssertNothingDone("refused-outside", spec);
+    }
+
+    [Fact]
+    public void AClientSeesEveryModelOfTheListWithoutItsSas()
+    {
+        var spec = fixture.Data.Spec("sas") with
+        {
+            ModelPath = "https://account.blob.core.windows.net/models/a.onnx?sv=1&sig=secret-a",
+            Models = [new("a", "https://account.blob.core.windows.net/models/a.onnx?sv=1&sig=secret-a"), new("b", "https://account.blob.core.windows.net/models/b.onnx?sv=1&sig=secret-b")],
+        };
+
+        var seen = SENet.Grains.Jobs.ClientView.Redacted(spec);
+
+        Assert.Equal(["https://account.blob.core.windows.net/models/a.onnx?<redacted>", "https://account.blob.core.windows.net/models/b.onnx?<redacted>"], seen.Models.Select(m => m.Path));
+        Assert.Equal(["a", "b"], seen.Models.Select(m => m.Name));
+    }
+
+    [Fact]
     public async Task FastDecodeWithViewsOfDifferentResizeSizesIsRefused()
     {
         ViewSpec[] views = [ViewSpec.Parse("32@0.875"), ViewSpec.Parse("32@0.5")];
@@ -59,6 +86,28 @@ public sealed class MultiModelRefusalTests(CoordinatorOnlyFixture fixture) : ICl
         AssertNothingDone("refused-fast", spec);
     }
 
+    [Fact]
+    public async Task StartingTheSameJobOfSeveralModelsAgainAnswersWithItsStatus()
+    {
+        JobSpec Spec() => fixture.Data.Spec("again") with
+        {
+            Models = [new("first", fixture.Data.ModelPath), new("again", fixture.Data.ModelPath)],
+            View = ViewSpec.Center,
+            Views = [ViewSpec.Center, ViewSpec.Parse("32@1")],
+        };
+
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("again");
+        var first = await job.StartAsync(Spec());
+        // A client retrying its submission (a coordinator failover, a lost answer) sends the same spec in new lists.
+        var again = await job.StartAsync(Spec());
+
+        Assert.Equal(first.JobId, again.JobId);
+        Assert.NotEqual(JobState.NotStarted, again.State);
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => job.StartAsync(Spec() with { Views = [ViewSpec.Center] }));
+        Assert.Contains("with a different spec", refused.Message);
+        await job.CancelAsync();
+    }
+
     public static TheoryData<string, string> Inconsistent => new()
     {
         { "first-not-model-path", "The job's first model (Models[0]) must be its ModelPath" },
@@ -66,6 +115,7 @@ public sealed class MultiModelRefusalTests(CoordinatorOnlyFixture fixture) : ICl
         { "slash-name", "Model name 'a/b' cannot name its output folder" },
         { "reserved-name", "Model name 'predictions' cannot name its output folder" },
         { "first-not-view", "The job's first view (Views[0]) must be its View" },
+        { "views-of-a-reserved-file-name", "Model name 'predictions' cannot name its output folder" },
         { "view-twice", "--view center is given 2 times" },
         { "view-invalid", "--view 32@7 cannot work" },
     };
@@ -83,6 +133,7 @@ public sealed class MultiModelRefusalTests(CoordinatorOnlyFixture fixture) : ICl
             "slash-name" => spec with { Models = [new("first", model), new("a/b", model)] },
             "reserved-name" => spec with { Models = [new("first", model), new("predictions", model)] },
             "first-not-view" => spec with { Views = [ViewSpec.Parse("32@1"), ViewSpec.Center] },
+            "views-of-a-reserved-file-name" => spec with { ModelPath = Path.Combine(fixture.Data.Folder, "predictions.onnx"), Views = [ViewSpec.Center, ViewSpec.Parse("32@1")] },
             "view-twice" => spec with { Views = [ViewSpec.Center, ViewSpec.Center] },
             _ => spec with { Views = [ViewSpec.Center, new ViewSpec(CropView.Center, 32, 7)] },
         };

@@ -106,10 +106,11 @@ public static class JobSpecRules
     /// </summary>
     private static void CheckEvaluations(JobSpec spec, List<string> problems)
     {
-        var models = spec.Models ?? [];
+        // Several views of the one model write under OUT/<its file's name>/<view>/: that name must be a folder too.
+        var models = spec.Models is { Count: > 0 } listed ? listed : spec.Views is { Count: > 1 } ? JobEvaluations.ModelsOf(spec) : [];
         if (models.Count > 0)
         {
-            if (models[0].Path != spec.ModelPath)
+            if (spec.Models is { Count: > 0 } && models[0].Path != spec.ModelPath)
             {
                 problems.Add("The job's first model (Models[0]) must be its ModelPath: a client that lists several models names the first in both.");
             }

@@ -9,6 +9,7 @@ public static class ClientView
     public static JobSpec Redacted(JobSpec spec) => spec with
     {
         ModelPath = Location(spec.ModelPath),
+        Models = [.. (spec.Models ?? []).Select(m => m with { Path = Location(m.Path) })],
         DataPath = Location(spec.DataPath),
         LabelsFile = Optional(spec.LabelsFile),
         ClassListFile = Optional(spec.ClassListFile),

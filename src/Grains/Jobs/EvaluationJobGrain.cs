@@ -173,7 +173,7 @@ public sealed partial class EvaluationJobGrain(
                 throw new ArgumentException($"Job '{JobId}' already exists ({state}) and writes to {StorageLocation.Redact(_job.Spec.OutputFolder!)}, not {StorageLocation.Redact(output)}. Submit under a new job id, or leave --job-id out.");
             }
 
-            if (_job.Spec with { OutputFolder = null } != spec with { OutputFolder = null })
+            if (!_job.Spec.SameWorkAs(spec))
             {
                 throw new ArgumentException($"Job '{JobId}' already exists ({state}) with a different spec. Submit under a new job id, or leave --job-id out.");
             }

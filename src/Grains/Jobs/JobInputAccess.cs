@@ -10,6 +10,12 @@ public static class JobInputAccess
     {
         StorageRoots.CheckInput(spec.DataPath, "--data", storage);
         StorageRoots.CheckInput(spec.ModelPath, "--model", storage);
+        // Every model of a job of several is read by the coordinator and every worker, as the first is.
+        foreach (var model in spec.Models ?? [])
+        {
+            StorageRoots.CheckInput(model.Path, "--model", storage);
+        }
+
         CheckFile(spec.LabelsFile, "--labels", storage);
         CheckFile(spec.ClassListFile, "--class-list", storage);
         CheckFile(spec.ModelClassesFile, "--model-classes", storage);

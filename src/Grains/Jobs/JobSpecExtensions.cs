@@ -12,6 +12,10 @@ namespace SENet.Grains.Jobs;
 /// </summary>
 public static class JobSpecExtensions
 {
+    private static readonly IReadOnlyList<JobModel> NoModels = [];
+
+    private static readonly IReadOnlyList<ViewSpec> NoViews = [];
+
     public static DatasetSpec ToDatasetSpec(this JobSpec spec) => new(
         LabelsFile: spec.LabelsFile,
         LabelFormat: spec.LabelFormat,
@@ -53,6 +57,15 @@ public static class JobSpecExtensions
     /// </summary>
     public static JobSpec ForEvaluation(this JobSpec spec, JobEvaluation evaluation) =>
         spec with { ModelPath = evaluation.ModelPath, View = evaluation.View, Models = [], Views = [] };
+
+    /// <summary>
+    /// Whether two specs ask for the same work wherever their outputs go: every setting equal, the lists of models and
+    /// views element by element (a record's own equality compares lists by reference, and a spec that crossed the wire
+    /// or storage holds new lists).
+    /// </summary>
+    public static bool SameWorkAs(this JobSpec spec, JobSpec other) =>
+        spec with { OutputFolder = null, Models = NoModels, Views = NoViews } == other with { OutputFolder = null, Models = NoModels, Views = NoViews }
+        && (spec.Models ?? []).SequenceEqual(other.Models ?? []) && (spec.Views ?? []).SequenceEqual(other.Views ?? []);
 
     /// <summary>Whether the spec asks for more than one model × view (each counted and reported under its own folder).</summary>
     public static bool HasSeveralEvaluations(this JobSpec spec) => JobEvaluations.Of(spec).Count > 1;
