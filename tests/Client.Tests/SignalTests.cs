@@ -42,6 +42,29 @@ public sealed class SignalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheFirstSignalCancelsAJobOfSeveralModelsAndEachModelsPartialReportSaysSo()
+    {
+        var output = Path.Combine(_folder, "out-many");
+        var list = Path.Combine(_folder, "zoo.txt");
+        await File.WriteAllLinesAsync(list, [$"first = {Model}", $"second = {Model}"]);
+        await using var evaluate = await StartMidJobAsync(output, ["--models", list], scored: true);
+
+        await evaluate.SignalAsync("INT");
+        var exitCode = await evaluate.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == 130, $"exit code {exitCode}: {evaluate.Output}");
+        foreach (var model in new[] { "first", "second" })
+        {
+            var report = ReportWriter.FromJson(await File.ReadAllTextAsync(Path.Combine(output, model, "report.json")));
+            Assert.Equal("cancelled", report.State);
+            Assert.True(report.Images + report.Failed < 400, "the job finished before the signal: the test proves nothing");
+        }
+
+        Assert.Contains("cancelling", evaluate.Output);
+        Assert.True(evaluate.Output.Contains("2 evaluations, one pass", StringComparison.Ordinal), evaluate.Output);
+    }
+
+    [Fact]
     public async Task ASecondSignalExitsAtOnce()
     {
         await using var evaluate = await StartMidJobAsync(Path.Combine(_folder, "out-twice"));
@@ -55,18 +78,20 @@ public sealed class SignalTests : IAsyncLifetime
     }
 
     /// <summary>Starts <c>evaluate</c> and waits until it has reported progress, so the job is running.</summary>
-    private async Task<DotnetProcess> StartMidJobAsync(string output)
+    /// <param name="scored">Wait until some image is scored (not only listed), so that the partial reports have figures.</param>
+    private async Task<DotnetProcess> StartMidJobAsync(string output, string[]? models = null, bool scored = false)
     {
         var evaluate = DotnetProcess.Start("senet.dll",
-            ["evaluate", "--data", Data, "--model", Model, "--device", "cpu", "--threads", "1", "--batch-size", "1", "--shard-size", "4", "--out", output],
+            ["evaluate", "--data", Data, .. models ?? ["--model", Model], "--device", "cpu", "--threads", "1", "--batch-size", "1", "--shard-size", "4", "--out", output],
             new Dictionary<string, string>());
-        for (var attempt = 0; attempt < 1200 && !evaluate.Output.Contains("progress: ", StringComparison.Ordinal); attempt++)
+        var running = new System.Text.RegularExpressions.Regex(scored ? "progress: [1-9]" : "progress: ");
+        for (var attempt = 0; attempt < 1200 && !running.IsMatch(evaluate.Output); attempt++)
         {
             Assert.False(evaluate.HasExited, evaluate.Output);
             await Task.Delay(100);
         }
 
-        Assert.Contains("progress: ", evaluate.Output);
+        Assert.Matches(running, evaluate.Output);
         return evaluate;
     }
 

@@ -84,6 +84,16 @@ public static class JobWatcher
             return;
         }
 
+        if (results.Evaluations.Count > 0)
+        {
+            var first = ReportWriter.FromJson(results.ReportJson);
+            console.Out.MarkupLine($"[bold]{Markup.Escape(status.JobId)} {Markup.Escape(first.StateSummary())}[/]: {results.Evaluations.Count} evaluations in one pass; "
+                + $"{first.DurationSeconds.ToString("F1", CultureInfo.InvariantCulture)} s at {first.ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture)} images/s");
+            Commands.ManyModelEvaluation.PrintOrExplain(console, status.JobId, results, status.Error);
+            console.Out.MarkupLine($"outputs: [bold]{Markup.Escape(StorageLocation.Redact(results.OutputFolder))}[/] ({Markup.Escape(Commands.ManyModelEvaluation.Describe(results))}); 'senet results {Markup.Escape(status.JobId)} --out DIR' fetches them");
+            return;
+        }
+
         var report = ReportWriter.FromJson(results.ReportJson);
         var invariant = CultureInfo.InvariantCulture;
         var figures = report.Images > 0

@@ -16,11 +16,6 @@ namespace SENet.Client.Commands;
 /// </summary>
 public static class EvaluateCommand
 {
-    /// <summary>A suite runs one model on every dataset for now: several models in one pass run on one dataset.</summary>
-    private static string SuiteModel(IReadOnlyList<(string? Name, string Path)> models) => models.Count == 1
-        ? models[0].Path
-        : throw new ArgumentException($"--suite runs one model over its datasets; {models.Count} were given. Run one suite per model, or several models on one dataset without --suite.");
-
     public static Command Create(CliConsole console)
     {
         var data = new Option<string?>("--data") { Description = "Dataset folder or blob URL: ImageFolder (a sub-folder per class) or flat with --labels. Or --suite." };
@@ -42,7 +37,7 @@ public static class EvaluateCommand
             if (parse.GetValue(suite) is { } suiteFile)
             {
                 var plan = SuitePlan.Create(parse, SuiteFile.Load(suiteFile), SuitePlan.NewSuiteId(), parse.GetValue(options.Output) is { } root ? EvaluationOptions.Location(root) : null,
-                    entry => options.ToJobSpec(entry, SuiteModel(ModelList.From(entry.GetValue(model) ?? [], entry.GetValue(modelsFile))), entry.GetValue(data)!, policy), [data, .. options.PerDataset], checkLocalFiles: true);
+                    entry => options.ToJobSpec(entry, ModelList.ToJobModels(ModelList.From(entry.GetValue(model) ?? [], entry.GetValue(modelsFile))), entry.GetValue(data)!, policy), [data, .. options.PerDataset], checkLocalFiles: true);
                 return await RunSuiteEmbeddedAsync(console, plan, devices, cancellationToken);
             }
 
@@ -52,14 +47,13 @@ public static class EvaluateCommand
                 throw new DirectoryNotFoundException($"Dataset folder '{Path.GetFullPath(dataLocation)}' does not exist. Pass --data with the folder that holds the images.");
             }
 
-            var models = ModelList.From(parse.GetValue(model) ?? [], parse.GetValue(modelsFile));
-            var views = options.Views(parse);
-            if (models.Count > 1 || views.Count > 1)
+            var spec = options.ToJobSpec(parse, ModelList.ToJobModels(ModelList.From(parse.GetValue(model) ?? [], parse.GetValue(modelsFile))), dataLocation, policy);
+            if (JobEvaluations.Of(spec).Count > 1)
             {
-                return await ManyModelEvaluation.RunAsync(console, parse, options, models, views, dataLocation, parse.GetValue(device)!, parse.GetValue(threads), cancellationToken);
+                // Each model × view's predictions.csv beside its report, as one pass has always written them.
+                spec = spec with { JoinPredictions = true };
             }
 
-            var spec = options.ToJobSpec(parse, models[0].Path, dataLocation, policy);
             var report = await RunEmbeddedAsync(console, spec, devices, cancellationToken);
             return ExitCode(report, cancellationToken);
         }));
@@ -90,13 +84,15 @@ public static class EvaluateCommand
     public static (DeviceOptions Devices, DevicePolicy Policy) EmbeddedDevices(string device, int cpuThreads)
     {
         var parsed = InferenceDevice.Parse(device);
+        // A silo reads its GPU memory limit from SENet:Devices:Cuda:MemoryLimitMb; the embedded one from the same variable.
+        var cuda = new CudaDeviceOptions { MemoryLimitMb = ManyModelEvaluation.MemoryLimitMb() };
         // Two shards in flight on the CPU too: the next shard is leased, read and decoded while the last one's batches run,
         // so small shards do not each wait for a lease and a completion's durable write with the device idle.
         return parsed.Kind switch
         {
-            DeviceKind.Cpu => (new DeviceOptions { List = "cpu:0", CpuThreads = cpuThreads, ShardsInFlight = EmbeddedShardsInFlight }, DevicePolicy.Cpu),
-            DeviceKind.Cuda => (new DeviceOptions { List = parsed.ToString(), CpuThreads = cpuThreads, ShardsInFlight = EmbeddedShardsInFlight }, DevicePolicy.Auto),
-            _ => (new DeviceOptions { CpuThreads = cpuThreads, ShardsInFlight = EmbeddedShardsInFlight }, DevicePolicy.Auto),
+            DeviceKind.Cpu => (new DeviceOptions { List = "cpu:0", CpuThreads = cpuThreads, ShardsInFlight = EmbeddedShardsInFlight, Cuda = cuda }, DevicePolicy.Cpu),
+            DeviceKind.Cuda => (new DeviceOptions { List = parsed.ToString(), CpuThreads = cpuThreads, ShardsInFlight = EmbeddedShardsInFlight, Cuda = cuda }, DevicePolicy.Auto),
+            _ => (new DeviceOptions { CpuThreads = cpuThreads, ShardsInFlight = EmbeddedShardsInFlight, Cuda = cuda }, DevicePolicy.Auto),
         };
     }
 
@@ -163,7 +159,8 @@ public static class EvaluateCommand
                 var report = result is null ? null : ReportWriter.FromJson(result.ReportJson);
                 var code = report is null ? ExitCodes.Failure : ExitCode(report, cancellationToken);
                 exitCode = code == ExitCodes.Success ? exitCode : code;
-                var figures = report is null ? status.State.ToString().ToLowerInvariant() : $"{report.StateSummary()}, {report.Images:N0} images scored, {report.Failed:N0} failed";
+                var figures = report is null ? status.State.ToString().ToLowerInvariant() : $"{report.StateSummary()}, {report.Images:N0} images scored, {report.Failed:N0} failed"
+                    + (result is { Evaluations.Count: > 0 } ? $" by each of {result.Evaluations.Count} evaluations" : "");
                 console.Out.MarkupLine(Markup.Escape($"{member.Dataset}: {figures}{(status.Error is null ? "" : $": {status.Error}")} -> {SuitePlan.Child(plan.Output, member.Dataset)}"));
             }
 
@@ -209,7 +206,12 @@ public static class EvaluateCommand
             console.Error.WriteLine($"warning: {decoding}");
         }
 
-        console.Error.WriteLine($"job {jobId}: {started.ImagesTotal} images in {started.ShardsTotal} shards on {string.Join(", ", discovery.Devices)}");
+        var evaluations = JobEvaluations.Of(spec);
+        var scoring = evaluations.Count > 1
+            ? $" for {evaluations.Count} evaluations in one pass ({JobEvaluations.ModelsOf(spec).Count} model(s) × {JobEvaluations.ViewsOf(spec).Count} view(s))"
+            : "";
+        // Answered at once: the dataset may still be listing, and its totals so far read as the job's would mislead.
+        console.Error.WriteLine($"job {jobId}: {JobCommands.Planned(started)}{scoring} on {string.Join(", ", discovery.Devices)}");
         try
         {
             await JobWatcher.WatchAsync(console, cluster.Grains, jobId, cancellationToken);
@@ -224,8 +226,15 @@ public static class EvaluateCommand
             : throw new InvalidOperationException($"Job {jobId} ended without a report."));
         var report = ReportWriter.FromJson(results.ReportJson);
         var status = await job.GetStatusAsync();
-        ReportPrinter.PrintOrExplain(console, jobId, report, status.Error);
-        console.Out.MarkupLine($"written: [bold]{Markup.Escape(results.OutputFolder)}[/] (report.json, results.csv, report.html, predictions/)");
+        if (results.Evaluations.Count == 0)
+        {
+            ReportPrinter.PrintOrExplain(console, jobId, report, status.Error);
+            console.Out.MarkupLine($"written: [bold]{Markup.Escape(results.OutputFolder)}[/] (report.json, results.csv, report.html, predictions/)");
+            return report;
+        }
+
+        ManyModelEvaluation.PrintOrExplain(console, jobId, results, status.Error);
+        console.Out.MarkupLine($"written: [bold]{Markup.Escape(results.OutputFolder)}[/] ({Markup.Escape(ManyModelEvaluation.Describe(results))} and predictions.csv)");
         return report;
     }
 }

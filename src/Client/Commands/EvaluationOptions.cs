@@ -78,9 +78,15 @@ public sealed class EvaluationOptions
         }
     }
 
+    /// <summary>
+    /// The job of several models (the first is its <see cref="JobSpec.ModelPath"/>; one model is a job of one) and every
+    /// <c>--view</c>: one pass over the images, each model × view counted and reported on its own.
+    /// </summary>
+    public JobSpec ToJobSpec(ParseResult parse, IReadOnlyList<JobModel> models, string dataPath, DevicePolicy devicePolicy) =>
+        ToJobSpec(parse, models[0].Path, dataPath, devicePolicy) with { Models = models.Count > 1 ? models : [] };
+
     /// <summary>The job the options describe: each name is parsed here, once (the validators have refused the others).</summary>
-    /// <param name="view">The job's view instead of the one <c>--view</c> (several run only on evaluate's one pass, which passes its own).</param>
-    public JobSpec ToJobSpec(ParseResult parse, string modelPath, string dataPath, DevicePolicy devicePolicy, ViewSpec? view = null) => new()
+    public JobSpec ToJobSpec(ParseResult parse, string modelPath, string dataPath, DevicePolicy devicePolicy) => new()
     {
         ModelPath = Location(modelPath),
         DataPath = Location(dataPath),
@@ -106,7 +112,8 @@ public sealed class EvaluationOptions
         Outputs = JobSpecRules.OutputKinds.Parse(parse.GetValue(Outputs)!),
         ConfidenceLevel = parse.GetValue(ConfidenceLevel),
         JoinPredictions = parse.GetValue(PredictionsCsv),
-        View = view ?? SingleView(parse),
+        View = Views(parse)[0],
+        Views = Views(parse) is { Count: > 1 } views ? views : [],
         RealLabelsFile = parse.GetValue(RealLabels) is { } real ? Location(real) : null,
         ClassSubsetFile = parse.GetValue(ClassSubset) is { } subset ? Location(subset) : null,
         ClassSubsetMode = JobSpecRules.ClassSubsetModes.Parse(parse.GetValue(ClassSubsetMode)!),
@@ -135,15 +142,6 @@ public sealed class EvaluationOptions
     /// <summary>The <c>--view</c> values, parsed, in the order given and without repeats; center when none is given.</summary>
     public IReadOnlyList<Evaluation.Imaging.ViewSpec> Views(ParseResult parse) =>
         [.. (parse.GetValue(View) is { Length: > 0 } views ? views : ["center"]).Select(Evaluation.Imaging.ViewSpec.Parse).Distinct()];
-
-    /// <summary>A job's one view; several run in one pass only on <c>senet evaluate</c>, which does not come here with them.</summary>
-    private ViewSpec SingleView(ParseResult parse)
-    {
-        var views = Views(parse);
-        return views.Count == 1
-            ? views[0]
-            : throw new ArgumentException($"--view is given {views.Count} times: a cluster job scores one view. Several views in one pass run on 'senet evaluate' (the embedded default); submit one job per view.");
-    }
 
     /// <summary>The default --shard-size.</summary>
     public const string DefaultShardSize = "256";
@@ -176,7 +174,7 @@ public sealed class EvaluationOptions
     {
         var option = new Option<string[]>("--view")
         {
-            Description = "The crops each image is scored on, repeatable on evaluate (each model × view reported on its own, one pass): center; tencrop (four corners, centre and their flips, the 10 softmax outputs averaged; --batch-size counts crops); SIZE@CROP_PCT (e.g. 224@0.875, overriding --crop-pct); tencrop@CROP_PCT.",
+            Description = "The crops each image is scored on, repeatable (each model × view reported on its own, one pass): center; tencrop (four corners, centre and their flips, the 10 softmax outputs averaged; --batch-size counts crops); SIZE@CROP_PCT (e.g. 224@0.875, overriding --crop-pct); tencrop@CROP_PCT.",
             HelpName = "center|tencrop|SIZE@CROP_PCT",
         };
         option.Validators.Add(result =>

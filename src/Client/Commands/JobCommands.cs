@@ -46,7 +46,8 @@ public static class JobCommands
         var cluster = new ClusterOptions();
         var data = new Option<string?>("--data") { Description = "Dataset folder as every silo sees it. Or --suite." };
         var suite = EvaluateCommand.SuiteOption();
-        var model = new Option<string>("--model") { Description = "ONNX classifier as every silo sees it.", Required = true };
+        var model = new Option<string[]>("--model") { Description = "ONNX classifier as every silo sees it. Repeatable: several models share one pass (each image read and decoded once), each reported under OUT/<model-name>/." };
+        var modelsFile = new Option<string?>("--models") { Description = "A models file read here: one model a line, PATH or NAME=PATH ('#' starts a comment; a relative PATH is the file's folder's); joins any --model." };
         var jobId = new Option<string?>("--job-id") { Description = "Job id (default: generated; with --suite the suite's id, its jobs being ID.DATASET). An existing job's id answers with that job's state and submits nothing." };
         // The same option name as evaluate's; a cluster's devices are its silos' (SENet:Devices), so only the policy is chosen here.
         var device = new Option<string>("--device") { Description = "auto: each worker runs on its own device (the silos' GPUs or CPUs); cpu: the CPU everywhere.", DefaultValueFactory = _ => "auto" };
@@ -54,9 +55,10 @@ public static class JobCommands
         var devicePolicy = new Option<string?>("--device-policy") { Description = "The former name of --device.", Hidden = true };
         EvaluationOptions.OneOf(devicePolicy, [.. JobSpecRules.DevicePolicies.Names]);
         var options = new EvaluationOptions();
-        var command = new Command("submit", "Submit a job (or with --suite one job per dataset) to the cluster; prints its id.") { data, suite, model, jobId, device, devicePolicy };
+        var command = new Command("submit", "Submit a job (or with --suite one job per dataset) to the cluster; prints its id.") { data, suite, model, modelsFile, jobId, device, devicePolicy };
         options.AddTo(command);
         cluster.AddTo(command);
+        IReadOnlyList<JobModel> Models(ParseResult parse) => ModelList.ToJobModels(ModelList.From(parse.GetValue(model) ?? [], parse.GetValue(modelsFile)));
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
             // Everything the client can check is checked before it connects.
@@ -65,7 +67,7 @@ public static class JobCommands
             {
                 // Paths are as the silos see them: each dataset's coordinator checks its own, before the next starts.
                 var plan = SuitePlan.Create(parse, SuiteFile.Load(suiteFile), parse.GetValue(jobId) ?? SuitePlan.NewSuiteId(), parse.GetValue(options.Output) is { } root ? EvaluationOptions.Location(root) : null,
-                    entry => options.ToJobSpec(entry, entry.GetValue(model)!, entry.GetValue(data)!, policy), [data, .. options.PerDataset], checkLocalFiles: false);
+                    entry => options.ToJobSpec(entry, Models(entry), entry.GetValue(data)!, policy), [data, .. options.PerDataset], checkLocalFiles: false);
                 await using var suiteConnection = await cluster.ConnectAsync(parse, cancellationToken);
                 var members = await SuiteJobs.StartAsync(console, suiteConnection.Grains, plan, cancellationToken);
                 console.Out.WriteLine(plan.SuiteId);
@@ -73,7 +75,7 @@ public static class JobCommands
                 return 0;
             }
 
-            var spec = options.ToJobSpec(parse, parse.GetValue(model)!, parse.GetValue(data) ?? throw new ArgumentException("submit needs --data (the dataset as every silo sees it) or --suite (a file listing several datasets)."), policy);
+            var spec = options.ToJobSpec(parse, Models(parse), parse.GetValue(data) ?? throw new ArgumentException("submit needs --data (the dataset as every silo sees it) or --suite (a file listing several datasets)."), policy);
             JobSpecRules.Validate(spec);
             await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
             var id = parse.GetValue(jobId) ?? JobIds.New();
@@ -88,7 +90,10 @@ public static class JobCommands
                 return 0;
             }
 
-            await console.Error.WriteLineAsync($"submitted: {Planned(status)}");
+            var evaluations = JobEvaluations.Of(spec);
+            await console.Error.WriteLineAsync($"submitted: {Planned(status)}" + (evaluations.Count > 1
+                ? $" for {evaluations.Count} evaluations in one pass ({string.Join(", ", evaluations.Select(e => e.Folder))}); 'senet results {id}' gives each"
+                : ""));
             return 0;
         }));
         return command;
@@ -157,6 +162,11 @@ public static class JobCommands
                 throw new InvalidOperationException($"Job {id} is still {status.State.ToString().ToLowerInvariant()}: {status.ImagesDone}/{status.ImagesTotal} images. Wait with 'senet watch {id}'.");
             }
 
+            if (results.Evaluations.Count > 0)
+            {
+                return await ManyResultsAsync(console, job, id, results, parse.GetValue(output), parse.GetValue(html), token);
+            }
+
             var report = ReportWriter.FromJson(results.ReportJson);
             ReportPrinter.PrintOrExplain(console, id, report, (await job.GetStatusAsync()).Error);
             // The location as the submitter wrote it may carry a SAS: shown without its query.
@@ -182,6 +192,30 @@ public static class JobCommands
             return 0;
         }, [output, html], table);
         return command;
+    }
+
+    /// <summary>
+    /// A job of several models or views: the table of every model × view; with --out, the combined results.csv and each
+    /// evaluation's report.json, results.csv, report.html and predictions.csv under its own folder, as the job wrote them.
+    /// </summary>
+    private static async Task<int> ManyResultsAsync(CliConsole console, IEvaluationJobGrain job, string id, JobResults results, DirectoryInfo? output, FileInfo? html, CancellationToken cancellationToken)
+    {
+        if (html is not null)
+        {
+            throw new ArgumentException($"--html writes one report, but job {id} has {results.Evaluations.Count} (one per model × view, each with its report.html): pass --out DIR to fetch them all.");
+        }
+
+        var status = await job.GetStatusAsync();
+        ManyModelEvaluation.PrintOrExplain(console, id, results, status.Error);
+        // The location as the submitter wrote it may carry a SAS: shown without its query.
+        console.Out.MarkupLine($"outputs: [bold]{Markup.Escape(StorageLocation.Redact(results.OutputFolder))}[/] ({Markup.Escape(ManyModelEvaluation.Describe(results))})");
+        if (output is not null)
+        {
+            var (rows, parts) = await ManyModelEvaluation.FetchAsync(results, status.ShardsTotal, output.FullName, id, cancellationToken);
+            console.Out.MarkupLine($"fetched: [bold]{Markup.Escape(output.FullName)}[/] (results.csv; for each of {results.Evaluations.Count} evaluations: report.json, results.csv, report.html, predictions.csv: {rows} predictions from {parts} shard parts)");
+        }
+
+        return 0;
     }
 
     /// <summary>
@@ -324,9 +358,16 @@ public static class JobCommands
             {
                 await local.WriteAsync($"{member.Dataset}/report.json", System.Text.Encoding.UTF8.GetBytes(result!.ReportJson), cancellationToken);
                 await local.WriteAsync($"{member.Dataset}/results.csv", System.Text.Encoding.UTF8.GetBytes(result.ResultsCsv), cancellationToken);
+                foreach (var evaluation in result.Evaluations)
+                {
+                    // A job of several models or views: each one's under DATASET/<model>[/<view>]/, as the job wrote them.
+                    await local.WriteAsync($"{member.Dataset}/{evaluation.Folder}/report.json", System.Text.Encoding.UTF8.GetBytes(evaluation.ReportJson), cancellationToken);
+                    await local.WriteAsync($"{member.Dataset}/{evaluation.Folder}/results.csv", System.Text.Encoding.UTF8.GetBytes(evaluation.ResultsCsv), cancellationToken);
+                }
             }
 
-            console.Out.MarkupLine($"fetched: [bold]{Markup.Escape(output.FullName)}[/] ({string.Join(", ", written)}; each dataset's report.json and results.csv under DATASET/)");
+            var several = results.Any(r => r.Results is { Evaluations.Count: > 0 });
+            console.Out.MarkupLine($"fetched: [bold]{Markup.Escape(output.FullName)}[/] ({Markup.Escape($"{string.Join(", ", written)}; each dataset's report.json and results.csv under DATASET/{(several ? ", each model × view's under DATASET/<model>[/<view>]/" : "")}")})");
         }
 
         return statuses.All(s => s.Status.State == JobState.Completed) ? 0 : 1;

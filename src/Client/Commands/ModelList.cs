@@ -1,8 +1,25 @@
+using SENet.Contracts.Jobs;
+
 namespace SENet.Client.Commands;
 
-/// <summary>The models of an <c>evaluate</c>: each <c>--model</c>, then each line of a <c>--models</c> file (PATH or NAME=PATH).</summary>
+/// <summary>The models of an <c>evaluate</c> or <c>submit</c>: each <c>--model</c>, then each line of a <c>--models</c> file (PATH or NAME=PATH).</summary>
 public static class ModelList
 {
+    /// <summary>
+    /// The job's models, each named (its models-file NAME, else its file name without extension) and located as every
+    /// silo must see it. Two of one name (ignoring case: OUT/&lt;name&gt;/ on a case-insensitive disk) are refused before any work.
+    /// </summary>
+    public static IReadOnlyList<JobModel> ToJobModels(IReadOnlyList<(string? Name, string Path)> models)
+    {
+        var named = models.Select(m => new JobModel(m.Name ?? JobEvaluations.NameOf(m.Path), EvaluationOptions.Location(m.Path))).ToList();
+        if (named.GroupBy(m => m.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"Two models are named '{twice.Key}': their outputs would share OUT/{twice.Key}/. Give each its own name (NAME=PATH in a models file, or distinct file names).");
+        }
+
+        return named;
+    }
+
     public static IReadOnlyList<(string? Name, string Path)> From(IReadOnlyList<string> models, string? modelsFile)
     {
         var list = models.Select(m => ((string?)null, m)).ToList();

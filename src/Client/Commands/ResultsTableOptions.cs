@@ -58,15 +58,19 @@ public sealed class ResultsTableOptions
 
             try
             {
-                bytes = await store.ReadAsync("report.json", cancellationToken);
+                // A job of several models or views: a row per model × view, each from its own folder.
+                var folders = await EvaluationFoldersAsync(store, cancellationToken);
+                foreach (var folder in folders)
+                {
+                    var name = folder.Length == 0 ? "report.json" : $"{folder}/report.json";
+                    bytes = await store.ReadAsync(name, cancellationToken);
+                    reports.Add((folder.Length == 0 ? job : $"{job} {folder}", JsonNode.Parse(bytes) as JsonObject ?? throw new InvalidDataException($"{store.Display}: {name} is not a JSON object.")));
+                }
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
                 await console.Error.WriteLineAsync($"warning: {job}: no report.json under {store.Display} (a job that never ran an image); left out of the table.");
-                continue;
             }
-
-            reports.Add((job, JsonNode.Parse(bytes) as JsonObject ?? throw new InvalidDataException($"{store.Display}: report.json is not a JSON object.")));
         }
 
         var rows = ResultsTable.Rows(reports);
@@ -95,5 +99,31 @@ public sealed class ResultsTableOptions
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The folders of a job's reports: "" for a job of one evaluation (report.json at its root); for a job of several
+    /// (results.csv ending in a view column, no report.json at the root), each model × view's, as the job named them.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> EvaluationFoldersAsync(Evaluation.Storage.IOutputStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _ = await store.ReadAsync("report.json", cancellationToken);
+            return [""];
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            var lines = System.Text.Encoding.UTF8.GetString(await store.ReadAsync("results.csv", cancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (lines.Length < 2 || !lines[0].EndsWith(",view", StringComparison.Ordinal))
+            {
+                throw;
+            }
+
+            // Model names are single path segments and views have no comma: the first and last fields name the folder.
+            var evaluations = lines.Skip(1).Select(l => (Model: l[..l.IndexOf(',')], View: l[(l.LastIndexOf(',') + 1)..])).ToList();
+            var several = evaluations.Select(e => e.View).Distinct(StringComparer.Ordinal).Count() > 1;
+            return [.. evaluations.Select(e => several ? $"{e.Model}/{e.View.Replace('/', '+')}" : e.Model)];
+        }
     }
 }

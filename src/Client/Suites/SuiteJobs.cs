@@ -155,29 +155,48 @@ public static class SuiteJobs
         {
             var result = await grains.GetGrain<IEvaluationJobGrain>(member.JobId).GetResultsAsync();
             results.Add((member, result));
-            if (result is not null)
+            if (result is null)
+            {
+                continue;
+            }
+
+            if (result.Evaluations.Count == 0)
             {
                 table.Add(member.Dataset, ReportWriter.FromJson(result.ReportJson));
+                continue;
+            }
+
+            // A job of several models (and views): a row per model, or per model × view when it scored several views.
+            var views = result.Evaluations.Select(e => e.View).Distinct(StringComparer.Ordinal).Count();
+            foreach (var evaluation in result.Evaluations)
+            {
+                table.Add(member.Dataset, ReportWriter.FromJson(evaluation.ReportJson), evaluation.Model, views > 1 ? evaluation.View : null);
             }
         }
 
         return (table, results);
     }
 
-    /// <summary>The table on the console: models as rows, datasets as columns, each dataset's conventions under it.</summary>
+    /// <summary>The table on the console: models (× views) as rows, datasets as columns, each dataset's conventions under it.</summary>
     public static void Print(CliConsole console, SuiteTable table)
     {
         // The title on its own line: a table narrower than it would wrap it.
         console.Out.MarkupLine($"[bold]suite {Markup.Escape(table.Name)}[/]: top-1 / top-5 accuracy (%)");
         var grid = new Table().Border(TableBorder.Rounded).AddColumn("model");
+        if (table.HasViews)
+        {
+            grid.AddColumn("view");
+        }
+
         foreach (var dataset in table.Datasets)
         {
             grid.AddColumn(Markup.Escape(dataset));
         }
 
-        foreach (var model in table.Models)
+        foreach (var row in table.Rows)
         {
-            grid.AddRow([Markup.Escape(model), .. table.Datasets.Select(d => Markup.Escape(SuiteTable.Cell(table[model, d])))]);
+            grid.AddRow([Markup.Escape(row.Model), .. table.HasViews ? [Markup.Escape(row.View ?? "")] : Array.Empty<string>(),
+                .. table.Datasets.Select(d => Markup.Escape(SuiteTable.Cell(table[row, d])))]);
         }
 
         console.Out.Write(grid);
@@ -200,30 +219,31 @@ public static class SuiteJobs
         return ["suite.csv", "suite.md", "suite-results.csv"];
     }
 
-    /// <summary>Every dataset's results.csv rows under one header, with the dataset first.</summary>
+    /// <summary>
+    /// Every dataset's results.csv rows under one header, with the dataset first; when some job scored several models or
+    /// views, a row per model × view with its view last (as each job's own results.csv), a one-evaluation job's view
+    /// taken from its report.
+    /// </summary>
     public static string CombinedResults(IEnumerable<(SuiteMember Member, JobResults? Results)> results)
     {
-        var combined = new StringBuilder();
-        foreach (var (member, result) in results)
+        var scored = results.Where(r => r.Results is not null).Select(r => (r.Member, Results: r.Results!)).ToList();
+        var withViews = scored.Any(r => r.Results.Evaluations.Count > 0);
+        var combined = new StringBuilder($"dataset,{ReportWriter.ResultsCsvHeader}{(withViews ? ",view" : "")}\n");
+        foreach (var (member, result) in scored)
         {
-            if (result is null)
+            IEnumerable<(string Csv, string? View)> evaluations = result.Evaluations.Count > 0
+                ? result.Evaluations.Select(e => (e.ResultsCsv, (string?)e.View))
+                : [(result.ResultsCsv, withViews ? ReportWriter.FromJson(result.ReportJson).View : null)];
+            foreach (var (csv, view) in evaluations)
             {
-                continue;
-            }
-
-            var lines = result.ResultsCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            if (combined.Length == 0)
-            {
-                combined.Append("dataset,").Append(lines[0]).Append('\n');
-            }
-
-            foreach (var row in lines.Skip(1))
-            {
-                combined.Append(Csv.Escape(member.Dataset)).Append(',').Append(row).Append('\n');
+                foreach (var row in csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+                {
+                    combined.Append(Csv.Escape(member.Dataset)).Append(',').Append(row).Append(view is null ? "" : $",{Csv.Escape(view)}").Append('\n');
+                }
             }
         }
 
-        return combined.Length == 0 ? $"dataset,{ReportWriter.ResultsCsvHeader}\n" : combined.ToString();
+        return combined.ToString();
     }
 
     private static string State(JobStatus status) => status.State.ToString().ToLowerInvariant();

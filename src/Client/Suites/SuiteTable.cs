@@ -5,7 +5,7 @@ using SENet.Evaluation.Metrics;
 namespace SENet.Client.Suites;
 
 /// <summary>
-/// A suite's results: models as rows, datasets as columns (in the suite's order), one report per cell. Figures are
+/// A suite's results: models (× views, when the jobs score several) as rows, datasets as columns (in the suite's order), one report per cell. Figures are
 /// rounded as results.csv rounds them (timm: 4 decimals), so a cell reads exactly as that dataset's own results.csv.
 /// A model that was not evaluated on a dataset (a refused or failed job) has an empty cell, never a zero.
 /// </summary>
@@ -13,29 +13,41 @@ public sealed class SuiteTable(string name, IEnumerable<string> datasets)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    private readonly List<string> _models = [];
-    private readonly Dictionary<(string Model, string Dataset), EvaluationReport> _cells = [];
+    private readonly List<SuiteRow> _rows = [];
+    private readonly Dictionary<(SuiteRow Row, string Dataset), EvaluationReport> _cells = [];
 
     public string Name { get; } = name;
 
     public IReadOnlyList<string> Datasets { get; } = datasets.ToList();
 
-    public IReadOnlyList<string> Models => _models;
+    /// <summary>The models, each once, in the order their first report came.</summary>
+    public IReadOnlyList<string> Models => [.. _rows.Select(r => r.Model).Distinct(StringComparer.Ordinal)];
 
-    public EvaluationReport? this[string model, string dataset] => _cells.GetValueOrDefault((model, dataset));
+    /// <summary>The rows in the order their first report came: a model, or a model × view when a job scored several views.</summary>
+    public IReadOnlyList<SuiteRow> Rows => _rows;
 
-    /// <summary>Adds a model's report on a dataset; the row is the model's name unless <paramref name="model"/> names it.</summary>
-    public void Add(string dataset, EvaluationReport report, string? model = null)
+    /// <summary>Whether some row is a model × view (a job scored several views): the table then has a view column.</summary>
+    public bool HasViews => _rows.Any(r => r.View is not null);
+
+    public EvaluationReport? this[string model, string dataset] => this[new SuiteRow(model, null), dataset];
+
+    public EvaluationReport? this[SuiteRow row, string dataset] => _cells.GetValueOrDefault((row, dataset));
+
+    /// <summary>
+    /// Adds a model's report on a dataset; the row is the model's name unless <paramref name="model"/> names it, and
+    /// the model × <paramref name="view"/> when the dataset's job scored several views.
+    /// </summary>
+    public void Add(string dataset, EvaluationReport report, string? model = null, string? view = null)
     {
         if (!Datasets.Contains(dataset, StringComparer.Ordinal))
         {
             throw new ArgumentException($"'{dataset}' is not a dataset of suite '{Name}' ({string.Join(", ", Datasets)}).", nameof(dataset));
         }
 
-        var row = model ?? report.Model;
-        if (!_models.Contains(row, StringComparer.Ordinal))
+        var row = new SuiteRow(model ?? report.Model, view);
+        if (!_rows.Contains(row))
         {
-            _models.Add(row);
+            _rows.Add(row);
         }
 
         if (!_cells.TryAdd((row, dataset), report))
@@ -45,25 +57,31 @@ public sealed class SuiteTable(string name, IEnumerable<string> datasets)
     }
 
     /// <summary>Whether a dataset's column carries ImageNet-ReaL figures (some cell of it was scored with label sets).</summary>
-    public bool HasReal(string dataset) => _models.Any(m => this[m, dataset]?.Labels?.Real is not null);
+    public bool HasReal(string dataset) => _rows.Any(r => this[r, dataset]?.Labels?.Real is not null);
 
-    /// <summary>model, then per dataset: top1, top5, real_top1 and real_top5 where ReaL labels were given, and the job's state.</summary>
+    /// <summary>model (and view, when a row is a model × view), then per dataset: top1, top5, real_top1 and real_top5 where ReaL labels were given, and the job's state.</summary>
     public IReadOnlyList<string> CsvColumns() =>
     [
         "model",
+        .. HasViews ? (string[])["view"] : [],
         .. Datasets.SelectMany(d => (string[])[$"{d}_top1", $"{d}_top5", .. HasReal(d) ? (string[])[$"{d}_real_top1", $"{d}_real_top5"] : [], $"{d}_state"]),
     ];
 
-    /// <summary>CSV (RFC 4180), one row per model; a cell with no report is empty.</summary>
+    /// <summary>CSV (RFC 4180), one row per model (× view); a cell with no report is empty.</summary>
     public string ToCsv()
     {
         var csv = new StringBuilder(string.Join(',', CsvColumns().Select(Csv.Escape))).Append('\n');
-        foreach (var model in _models)
+        foreach (var row in _rows)
         {
-            var cells = new List<string> { model };
+            var cells = new List<string> { row.Model };
+            if (HasViews)
+            {
+                cells.Add(row.View ?? "");
+            }
+
             foreach (var dataset in Datasets)
             {
-                var report = this[model, dataset];
+                var report = this[row, dataset];
                 var scored = report is { Images: > 0 };
                 cells.Add(scored ? Round(report!.Top1) : "");
                 cells.Add(scored ? Round(report!.Top5) : "");
@@ -86,11 +104,12 @@ public sealed class SuiteTable(string name, IEnumerable<string> datasets)
     /// <summary>A Markdown table as the console shows it (top-1 / top-5 per cell), then each dataset's label conventions.</summary>
     public string ToMarkdown()
     {
-        var markdown = new StringBuilder("| model | ").Append(string.Join(" | ", Datasets.Select(Escape))).Append(" |\n|---|")
+        var markdown = new StringBuilder(HasViews ? "| model | view | " : "| model | ").Append(string.Join(" | ", Datasets.Select(Escape))).Append(HasViews ? " |\n|---|---|" : " |\n|---|")
             .Append(string.Concat(Datasets.Select(_ => "---|"))).Append('\n');
-        foreach (var model in _models)
+        foreach (var row in _rows)
         {
-            markdown.Append("| ").Append(Escape(model)).Append(" | ").Append(string.Join(" | ", Datasets.Select(d => Escape(Cell(this[model, d]))))).Append(" |\n");
+            markdown.Append("| ").Append(Escape(row.Model)).Append(" | ").Append(HasViews ? $"{Escape(row.View ?? "")} | " : "")
+                .Append(string.Join(" | ", Datasets.Select(d => Escape(Cell(this[row, d]))))).Append(" |\n");
         }
 
         markdown.Append("\nCells: top-1 / top-5 accuracy (%)").Append(Datasets.Any(HasReal) ? ", then ImageNet-ReaL's" : "").Append(".\n");
@@ -125,12 +144,12 @@ public sealed class SuiteTable(string name, IEnumerable<string> datasets)
         return state == "completed" ? cell : $"{cell} ({state})";
     }
 
-    /// <summary>Per dataset, the label conventions its reports record (class folders, subset and mode, label sets, view).</summary>
+    /// <summary>Per dataset, the label conventions its reports record (class folders, subset and mode, label sets, and the view unless the rows name it).</summary>
     public IEnumerable<(string Dataset, string Conventions)> Conventions()
     {
         foreach (var dataset in Datasets)
         {
-            var report = _models.Select(m => this[m, dataset]).FirstOrDefault(r => r is not null);
+            var (row, report) = _rows.Select(r => (r, this[r, dataset])).FirstOrDefault(c => c.Item2 is not null);
             if (report is null)
             {
                 continue;
@@ -152,7 +171,7 @@ public sealed class SuiteTable(string name, IEnumerable<string> datasets)
                 parts.Add("ImageNet-ReaL label sets");
             }
 
-            if (report.View != "center")
+            if (row.View is null && report.View != "center")
             {
                 parts.Add($"view {report.View}");
             }

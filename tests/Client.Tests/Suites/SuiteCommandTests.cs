@@ -77,6 +77,56 @@ public sealed class SuiteCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ASuiteOfSeveralModelsAndViewsHasARowPerModelAndViewEachTheJobsOwnFigures()
+    {
+        var suite = await WriteSuiteAsync();
+        await File.WriteAllTextAsync(suite, """
+            {"datasets": [
+              {"name": "plain", "data": "plain"},
+              {"name": "real", "data": "real", "real-labels": "real.json"}
+            ]}
+            """);
+        await File.WriteAllBytesAsync(In("b.onnx"), SeResNetBuilder.BuildBytes(new SeResNetSpec(SeResNetArchitecture.SeResNet18, Classes: 3, InputSize: 64, Seed: 17)));
+        string[] common = ["--model", In("m.onnx"), "--model", In("b.onnx"), "--view", "center", "--view", "64@1", "--device", "cpu", "--batch-size", "10", "--shard-size", "5"];
+
+        var run = await CliRunner.RunAsync(["evaluate", "--suite", suite, .. common, "--out", In("out")]);
+        var single = await CliRunner.RunAsync(["evaluate", "--data", In("real"), "--real-labels", In("real.json"), "--model", In("b.onnx"), "--view", "64@1",
+            "--device", "cpu", "--batch-size", "10", "--shard-size", "5", "--out", In("single-b")]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.True(single.ExitCode == 0, single.Error);
+        var lines = await File.ReadAllLinesAsync(In("out", "suite.csv"));
+        Assert.Equal("model,view,plain_top1,plain_top5,plain_state,real_top1,real_top5,real_real_top1,real_real_top5,real_state", lines[0]);
+        Assert.Equal(["m,center", "m,64@1", "b,center", "b,64@1"], lines.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
+        // Every cell is its dataset's job's own figure for that model × view, as its results.csv under OUT/DATASET/<model>/<view>/ rounds it.
+        for (var row = 1; row < lines.Length; row++)
+        {
+            var cells = Row(lines, row);
+            foreach (var dataset in new[] { "plain", "real" })
+            {
+                var own = Row(await File.ReadAllLinesAsync(In("out", dataset, cells["model"], cells["view"], "results.csv")));
+                Assert.Equal((own["top1"], own["top5"], own["state"]), (cells[$"{dataset}_top1"], cells[$"{dataset}_top5"], cells[$"{dataset}_state"]));
+            }
+
+            Assert.Equal(Row(await File.ReadAllLinesAsync(In("out", "real", cells["model"], cells["view"], "results.csv")))["real_top1"], cells["real_real_top1"]);
+        }
+
+        // And one of them, count for count, the single run of that model and view.
+        var alone = ReportWriter.FromJson(await File.ReadAllTextAsync(In("single-b", "report.json")));
+        var inSuite = ReportWriter.FromJson(await File.ReadAllTextAsync(In("out", "real", "b", "64@1", "report.json")));
+        Assert.Equal((alone.Images, alone.Failed, alone.Top1Correct, alone.Top5Correct, alone.View), (inSuite.Images, inSuite.Failed, inSuite.Top1Correct, inSuite.Top5Correct, inSuite.View));
+        Assert.Equal(alone.Labels?.Real, inSuite.Labels?.Real);
+        var singleRow = Row(await File.ReadAllLinesAsync(In("single-b", "results.csv")));
+        Assert.Equal((singleRow["top1"], singleRow["real_top1"]), (Row(lines, 4)["real_top1"], Row(lines, 4)["real_real_top1"]));
+
+        Assert.Contains("| model | view | plain | real |", await File.ReadAllLinesAsync(In("out", "suite.md")));
+        var combined = await File.ReadAllLinesAsync(In("out", "suite-results.csv"));
+        Assert.Equal($"dataset,{ReportWriter.ResultsCsvHeader},view", combined[0]);
+        Assert.Equal(["plain,m,center", "plain,m,64@1", "plain,b,center", "plain,b,64@1", "real,m,center", "real,m,64@1", "real,b,center", "real,b,64@1"],
+            combined.Skip(1).Select(l => $"{l.Split(',')[0]},{l.Split(',')[1]},{l.Split(',')[^1]}"));
+    }
+
+    [Fact]
     public async Task ABadEntryIsRefusedNamingItBeforeAnyWork()
     {
         var suite = await WriteSuiteAsync();

@@ -1,4 +1,5 @@
 using SENet.Client.Suites;
+using SENet.Contracts.Jobs;
 using SENet.Evaluation.Metrics;
 
 namespace SENet.Client.Tests.Suites;
@@ -63,5 +64,51 @@ public sealed class SuiteTableTests
 
         Assert.Throws<ArgumentException>(() => table.Add("v2", Report("m", 1, 1, 1)));
         Assert.Throws<ArgumentException>(() => table.Add("imagenet", Report("m", 1, 0, 1)));
+    }
+
+    [Fact]
+    public void JobsOfSeveralViewsMakeARowPerModelAndViewWithAViewColumn()
+    {
+        var table = new SuiteTable("family", ["imagenet", "ten"]);
+        table.Add("imagenet", Report("x", 4, 3, 4) with { View = "center" }, "alpha", "center");
+        table.Add("imagenet", Report("x", 4, 2, 4) with { View = "64@1" }, "alpha", "64@1");
+        table.Add("imagenet", Report("x", 4, 1, 3) with { View = "center" }, "beta", "center");
+        // An entry whose own view replaced the command line's: a job of one view, its row the model alone.
+        table.Add("ten", Report("x", 4, 4, 4) with { View = "tencrop" }, "alpha");
+
+        Assert.Equal([new SuiteRow("alpha", "center"), new SuiteRow("alpha", "64@1"), new SuiteRow("beta", "center"), new SuiteRow("alpha", null)], table.Rows);
+        Assert.Equal(["alpha", "beta"], table.Models);
+        Assert.Equal(
+            [
+                "model,view,imagenet_top1,imagenet_top5,imagenet_state,ten_top1,ten_top5,ten_state",
+                "alpha,center,75,100,completed,,,",
+                "alpha,64@1,50,100,completed,,,",
+                "beta,center,25,75,completed,,,",
+                "alpha,,,,,100,100,completed",
+            ], table.ToCsv().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var markdown = table.ToMarkdown().Split('\n');
+        Assert.Equal("| model | view | imagenet | ten |", markdown[0]);
+        Assert.Equal("|---|---|---|---|", markdown[1]);
+        Assert.Equal("| alpha | 64@1 | 50 / 100 | not evaluated |", markdown[3]);
+        // The view is a row's where the row names it, the dataset's convention where it does not.
+        Assert.Equal([("ten", "view tencrop")], table.Conventions());
+    }
+
+    [Fact]
+    public void TheSuitesResultsHaveARowPerModelAndViewWithTheViewLastWhenSomeJobScoredSeveral()
+    {
+        static string Csv(string model, string view) => $"{ReportWriter.ResultsCsvHeader}\n{model},1,2,{view}\n";
+        var several = new JobResults(JobState.Completed, "{}", "combined", "/o/plain")
+        {
+            Evaluations = [new EvaluationResults("a", "center", "a", "{}", Csv("a", "c")), new EvaluationResults("b", "center", "b", "{}", Csv("b", "c"))],
+        };
+        var single = new JobResults(JobState.Completed, ReportWriter.ToJson(Report("a", 1, 1, 1) with { View = "tencrop" }), Csv("a", "t"), "/o/ten");
+
+        var combined = SuiteJobs.CombinedResults([(new SuiteMember("plain", "s.plain"), several), (new SuiteMember("gone", "s.gone"), null), (new SuiteMember("ten", "s.ten"), single)])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal([$"dataset,{ReportWriter.ResultsCsvHeader},view", "plain,a,1,2,c,center", "plain,b,1,2,c,center", "ten,a,1,2,t,tencrop"], combined);
+        // Jobs of one evaluation each: the rows as each job's results.csv, no view column.
+        Assert.Equal([$"dataset,{ReportWriter.ResultsCsvHeader}", "ten,a,1,2,t"], SuiteJobs.CombinedResults([(new SuiteMember("ten", "s.ten"), single)]).Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }

@@ -51,6 +51,43 @@ public sealed class SuiteVerbsTests(EmbeddedClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task ASubmittedSuiteOfSeveralModelsHasARowPerModelAndFetchesEachModelsReport()
+    {
+        var folder = Path.Combine(fixture.Folder, $"suite-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var other = Path.Combine(folder, "other.onnx");
+        await File.WriteAllBytesAsync(other, Evaluation.Models.SeResNetBuilder.BuildBytes(new Evaluation.Models.SeResNetSpec(Evaluation.Models.SeResNetArchitecture.SeResNet18, Classes: 3, InputSize: 64, Seed: 41)));
+        var suite = Path.Combine(folder, "zoo.json");
+        await File.WriteAllTextAsync(suite, $$"""{"datasets": [{"name": "plain", "data": "{{fixture.Data}}"}, {"name": "ten", "data": "{{fixture.Data}}", "view": "tencrop"}]}""");
+        var output = Path.Combine(folder, "out");
+
+        var submit = await CliRunner.RunAsync(["submit", "--suite", suite, "--model", fixture.Model, "--model", other, "--shard-size", "8", "--device", "cpu", "--out", output, .. fixture.Connection]);
+        Assert.True(submit.ExitCode == 0, submit.Error);
+        var suiteId = submit.Output.Trim();
+        var watch = await CliRunner.RunAsync(["watch", suiteId, .. fixture.Connection]);
+        var results = await CliRunner.RunAsync(["results", suiteId, "--out", Path.Combine(folder, "fetched"), .. fixture.Connection]);
+
+        Assert.True(watch.ExitCode == 0, watch.Error);
+        Assert.True(results.ExitCode == 0, results.Error);
+        var table = (await File.ReadAllLinesAsync(Path.Combine(folder, "fetched", "suite.csv"))).Select(l => l.Split(',')).ToList();
+        Assert.Equal(["model", "plain_top1", "plain_top5", "plain_state", "ten_top1", "ten_top5", "ten_state"], table[0]);
+        Assert.Equal(["m", "other"], table.Skip(1).Select(r => r[0]));
+        foreach (var (model, row) in new[] { ("m", table[1]), ("other", table[2]) })
+        {
+            foreach (var (dataset, column) in new[] { ("plain", 1), ("ten", 4) })
+            {
+                // Each model's cell is its own report's, fetched under DATASET/<model>/ as the job wrote it.
+                var fetched = await File.ReadAllTextAsync(Path.Combine(folder, "fetched", dataset, model, "report.json"));
+                Assert.Equal(await File.ReadAllTextAsync(Path.Combine(output, dataset, model, "report.json")), fetched);
+                Assert.Equal(Math.Round(ReportWriter.FromJson(fetched).Top1, 4).ToString(System.Globalization.CultureInfo.InvariantCulture), row[column]);
+            }
+        }
+
+        Assert.Equal("tencrop", ReportWriter.FromJson(await File.ReadAllTextAsync(Path.Combine(output, "ten", "other", "report.json"))).View);
+        Assert.Matches("  ten: .*view tencrop", results.Output);
+    }
+
+    [Fact]
     public async Task CancelStopsEveryJobOfASuiteAndAnUnknownIdIsStillNoJob()
     {
         var folder = Path.Combine(fixture.Folder, $"suite-{Guid.NewGuid():N}");
