@@ -96,8 +96,8 @@ public sealed partial class EvaluationJobGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _store = new JobStateStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Jobs), this.GetGrainId(), stateOptions.Value.ShardsPerPartition, stateOptions.Value.OverlayLimit);
-        _commit = new GroupCommit(() => _store.WriteAsync(Snapshot, _shards), stateOptions.Value.CommitInterval);
+        _store = new JobStateStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Jobs), this.GetGrainId(), stateOptions.Value.ShardsPerPartition, stateOptions.Value.OverlayLimit, stateOptions.Value.LogSlots);
+        _commit = new GroupCommit(() => _store.WriteAsync(Snapshot, _shards, _scheduler?.Leases ?? [], _job.Workers), stateOptions.Value.CommitInterval);
         (_job, _shards) = await _store.LoadAsync();
         if (_job.Spec is null || (_job.ShardCount == 0 && _job.State != JobState.Planning))
         {
@@ -140,11 +140,11 @@ public sealed partial class EvaluationJobGrain(
         return scheduler;
     }
 
-    /// <summary>The job record as a commit writes it: counters and leases as of now, <paramref name="overlay"/> the rows not yet in partitions.</summary>
+    /// <summary>The job record as a commit writes it: counters as of now, <paramref name="overlay"/> the rows it carries; the store adds the leases and tallies it needs.</summary>
     private JobRecord Snapshot(List<ShardRecord> overlay)
     {
         SyncCounters();
-        var snapshot = _job.Snapshot(overlay, _scheduler?.Holders() ?? []);
+        var snapshot = _job.Snapshot(overlay, [], withWorkers: false);
         snapshot.ShardCount = _shards.Count;
         if (_finishing)
         {

@@ -101,8 +101,15 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
         // Submit answers once the job is validated; the listing is planned in the background while the devices lease.
         var planningPoll = PlanningProbe.PollAsync(job, whilePlanning, () => Now, stopPolling.Token);
 
+        if (options.AfterPlanning)
+        {
+            var planned = await planningPoll;
+            progress.WriteLine($"bench: the listing was planned {planned:F1} s after submit; the devices start now");
+        }
+
+        var devicesStart = Now;
         var bytesWhilePlanning = silos.BytesWritten - bytesBefore;
-        var (bytesAtRun, writesAtRun) = (silos.BytesWritten, silos.Writes);
+        var (bytesAtRun, writesAtRun, kindsAtRun) = (silos.BytesWritten, silos.Writes, silos.WrittenByKind());
         progress.WriteLine($"bench: submit answered in {submitSeconds:F1} s (planning goes on in the background); {options.Devices} devices at {options.ImagesPerSecond:N0} images/s{(options.SlowDevices > 0 ? $" ({options.SlowDevices} at {options.SlowImagesPerSecond:N0})" : "")}, compression {options.Compression}, {options.ShardsInFlight} shards in flight each");
 
         var whileRunning = new LatencyRecorder();
@@ -142,9 +149,9 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             PlannedSeconds = plannedAt,
             FirstLeaseSeconds = _firstLeaseAt,
             CompletionsPerSecond = _mergeTimes.SteadyRate(),
-            OverallCompletionsPerSecond = options.Shards / Math.Max(1e-9, _lastCompletionAt - submitSeconds),
-            FeedSeconds = drainedAt - submitSeconds,
-            RunSeconds = _lastCompletionAt - submitSeconds,
+            OverallCompletionsPerSecond = options.Shards / Math.Max(1e-9, _lastCompletionAt - devicesStart),
+            FeedSeconds = drainedAt - devicesStart,
+            RunSeconds = _lastCompletionAt - devicesStart,
             Lease = _lease,
             Complete = _complete,
             Renew = _renew,
@@ -155,12 +162,13 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             BytesWhilePlanning = bytesWhilePlanning,
             BytesWhileRunning = silos.BytesWritten - bytesAtRun,
             WritesWhileRunning = silos.Writes - writesAtRun,
+            WrittenWhileRunning = silos.WrittenByKind().ToDictionary(k => k.Key, k => (k.Value.Bytes - kindsAtRun.GetValueOrDefault(k.Key).Bytes, k.Value.Writes - kindsAtRun.GetValueOrDefault(k.Key).Writes)),
             CoordinatorHeapBytes = Math.Max(0, heapAfter - baseline - heldByStorage),
             HeapBeforeBytes = baseline,
             StorageHeldBytes = heldByStorage,
             ShardTableBytes = _shardTableBytes,
             EndSeconds = endSeconds,
-            BusyShare = fed ? SimulatedDevice.BusyShare(devices, submitSeconds, drainedAt) : double.NaN,
+            BusyShare = fed ? SimulatedDevice.BusyShare(devices, devicesStart, drainedAt) : double.NaN,
             FinalState = status.State.ToString().ToLowerInvariant(),
             ImagesCounted = status.ImagesDone,
             LeasesReclaimed = status.LeasesReclaimed,

@@ -44,6 +44,9 @@ public sealed record CoordinatorRun
 
     public required long WritesWhileRunning { get; init; }
 
+    /// <summary>What the writes counted in <see cref="WritesWhileRunning"/> were: bytes and writes by kind of stored state.</summary>
+    public IReadOnlyDictionary<string, (long Bytes, long Writes)> WrittenWhileRunning { get; init; } = new Dictionary<string, (long Bytes, long Writes)>();
+
     /// <summary>
     /// Growth of this process's managed heap (after full collections) from before submit to the job's end with its
     /// activation alive, less what memory job storage holds in this process.
