@@ -600,6 +600,38 @@ public sealed partial class EvaluationJobGrain(
         return true;
     }
 
+    public async Task<LeaseResponse> CompleteAndLeaseAsync(ShardLease lease, ShardResult result, string worker)
+    {
+        // Both run to their commit in this turn, one after the other, so one write holds the merge and the next lease.
+        var completing = CompleteAsync(lease, result);
+        var leasing = LeaseAsync(worker);
+        bool merged;
+        try
+        {
+            merged = await completing;
+        }
+        catch
+        {
+            // The completion is not known to be durable and the worker retries the whole call: the lease just taken
+            // goes back to the queue rather than wait out its timeout.
+            try
+            {
+                if ((await leasing).Lease is { } taken)
+                {
+                    _scheduler?.Release(taken.LeaseId);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogDebug("Job {Job}: the lease taken with a completion that failed was not handed back ({Reason})", JobId, e.Message);
+            }
+
+            throw;
+        }
+
+        return await leasing with { Merged = merged };
+    }
+
     /// <summary>
     /// A range of one image killed its holder: the image fails alone. Counted at once (the quarantine already marked the
     /// range), named once the manifest is read.

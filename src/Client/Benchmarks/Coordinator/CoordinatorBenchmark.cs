@@ -214,11 +214,19 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
         CancellationToken cancellationToken)
     {
         var renewPeriod = options.RenewSeconds / options.Compression;
+        // The lease that came with the last completion, as a worker's lane takes it (CompleteAndLeaseAsync).
+        LeaseResponse? next = null;
         while (!cancellationToken.IsCancellationRequested && !device.IsRetired)
         {
-            var asked = Now;
-            var response = await job.LeaseAsync(device.Worker);
-            _lease.Add(Now - asked);
+            var response = next;
+            next = null;
+            if (response is null)
+            {
+                var asked = Now;
+                response = await job.LeaseAsync(device.Worker);
+                _lease.Add(Now - asked);
+            }
+
             if (response.Lease is not { } lease)
             {
                 if (response.JobOver)
@@ -277,9 +285,21 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
 
             var completing = Now;
             var finishedResult = result with { Worker = device.Worker, Device = WorkerKey.Parse(device.Worker).Device, StartedUtc = startedUtc, FinishedUtc = DateTime.UtcNow };
-            var merged = lease.ShardCount == 1
-                ? await job.CompleteAsync(lease, finishedResult)
-                : await job.CompleteRunAsync(lease, [.. Enumerable.Repeat(finishedResult, lease.ShardCount)]);
+            bool merged;
+            if (lease.ShardCount > 1)
+            {
+                merged = await job.CompleteRunAsync(lease, [.. Enumerable.Repeat(finishedResult, lease.ShardCount)]);
+            }
+            else if (options.SeparateLease)
+            {
+                merged = await job.CompleteAsync(lease, finishedResult);
+            }
+            else
+            {
+                next = await job.CompleteAndLeaseAsync(lease, finishedResult, device.Worker);
+                merged = next.Merged;
+            }
+
             Interlocked.Increment(ref _leasesCompleted);
             var now = Now;
             _complete.Add(now - completing);

@@ -22,6 +22,7 @@ namespace SENet.Client.Benchmarks.Coordinator;
 /// The devices start once the whole listing is planned. Planning writes one manifest a shard, a few thousand a second
 /// here, fewer than 1,000 fast devices finish: without this, the listing's pace starves them, not the coordinator.
 /// </param>
+/// <param name="SeparateLease">Each lane completes and then leases in two calls (two durable writes), as workers did before a completion carried the next lease request.</param>
 public sealed record CoordinatorBenchmarkOptions(
     int Shards = 1_000,
     int ShardSize = 256,
@@ -40,7 +41,8 @@ public sealed record CoordinatorBenchmarkOptions(
     double SlowImagesPerSecond = 50,
     bool AutoShardSize = false,
     TimeSpan? CommitInterval = null,
-    bool AfterPlanning = false)
+    bool AfterPlanning = false,
+    bool SeparateLease = false)
 {
     public long Images => (long)Shards * ShardSize;
 

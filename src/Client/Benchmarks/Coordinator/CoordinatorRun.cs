@@ -97,7 +97,10 @@ public sealed record CoordinatorRun
     public double FedShare => double.IsNaN(BusyShare) ? Math.Min(1, CompletionsPerSecond / OfferedCompletionsPerSecond) : BusyShare;
 
     public CoordinatorCapacity Capacity => CoordinatorCapacity.Estimate(CompletionsPerSecond, FedShare, DefaultShardSize, Options.ImagesPerSecond,
-        Lease.Percentile(99) + Complete.Percentile(99), Options.ShardsInFlight);
+        RoundTripP99, Options.ShardsInFlight);
+
+    /// <summary>A lane's round trip between two shards at p99: its completion call, which also brings the next lease, or both calls where they are separate.</summary>
+    public double RoundTripP99 => Options.SeparateLease || Options.AutoShardSize ? Lease.Percentile(99) + Complete.Percentile(99) : Complete.Percentile(99);
 
     /// <summary>A job's shard size unless it says otherwise.</summary>
     public static int DefaultShardSize { get; } = new Contracts.Jobs.JobSpec { ModelPath = "", DataPath = "" }.ShardSize;
