@@ -17,7 +17,11 @@ namespace SENet.Grains.Jobs;
 public sealed class JobStateStore(IGrainStorage storage, GrainId grain, int partitionSize = JobStateStore.DefaultPartitionSize, int overlayLimit = JobStateStore.DefaultOverlayLimit, int logSlots = JobStateStore.DefaultLogSlots)
 {
     public const int DefaultPartitionSize = 1024;
-    public const int DefaultOverlayLimit = 512;
+    /// <summary>
+    /// Only checkpoints carry the changed rows (every <see cref="DefaultLogSlots"/> commits), so many can wait: a
+    /// partition is then written about once for each of its rows' changes rather than once every few hundred.
+    /// </summary>
+    public const int DefaultOverlayLimit = 4096;
     public const int DefaultLogSlots = 64;
     private const string HeadName = "job";
     private const int ParallelPartitionIo = 16;
