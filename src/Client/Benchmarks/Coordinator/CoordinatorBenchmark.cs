@@ -138,6 +138,8 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
         var heldByStorage = silos.HeldInProcessBytes;
 
         var drainedAt = double.IsNaN(_drainedAt) ? _lastCompletionAt : _drainedAt;
+        // Once every working device had its first shard: the start's burst of first leases is behind.
+        var allStarted = devices.Where(d => !hung.Contains(d)).Max(d => d.FirstStart);
         var mergedAtDrain = _mergedAtDrain >= 0 ? _mergedAtDrain : _merged;
         // The busy share says whether the coordinator fed the devices only while there were shards enough for all of
         // them: with fewer shards than lanes, the queue drains at once and every device idles for want of work.
@@ -169,6 +171,8 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             ShardTableBytes = _shardTableBytes,
             EndSeconds = endSeconds,
             BusyShare = fed ? SimulatedDevice.BusyShare(devices, devicesStart, drainedAt) : double.NaN,
+            AllStartedSeconds = allStarted - devicesStart,
+            SteadyBusyShare = fed && allStarted < drainedAt ? SimulatedDevice.BusyShare(devices, allStarted, drainedAt) : double.NaN,
             FinalState = status.State.ToString().ToLowerInvariant(),
             ImagesCounted = status.ImagesDone,
             LeasesReclaimed = status.LeasesReclaimed,

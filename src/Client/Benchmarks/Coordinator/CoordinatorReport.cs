@@ -41,7 +41,8 @@ public static class CoordinatorReport
         Row("coordinator memory", $"{run.ShardTableBytes / 1048576.0:F1} MB", $"the grain's shard table and scheduler for {o.Shards:N0} shards at their largest, measured alone ({run.ShardTableBytes / (double)o.Shards:F0} bytes a shard); this process's managed heap grew {run.CoordinatorHeapBytes / 1048576.0:F1} MB from before submit ({run.HeapBeforeBytes / 1048576.0:F1} MB) to the job's end with its activation alive, after full collections{(run.StorageHeldBytes > 0 ? $", less {run.StorageHeldBytes / 1048576.0:F1} MB that memory job storage holds" : "")} (the silo's caches and the simulator's records too)");
         Row("device time busy", double.IsNaN(run.BusyShare) ? "not measured" : $"{run.BusyShare * 100:F1} %", double.IsNaN(run.BusyShare)
             ? $"the queue drained after {run.FeedSeconds:F2} s, before half the shards were merged: run at least {10 * o.Devices * o.ShardsInFlight:N0} shards (10 × devices × in flight)"
-            : $"while fresh shards lasted ({run.FeedSeconds:F2} s); target ≥ {CoordinatorCapacity.BusyTarget * 100:F0} %");
+            : $"while fresh shards lasted ({run.FeedSeconds:F2} s); target ≥ {CoordinatorCapacity.BusyTarget * 100:F0} %; " +
+              (double.IsNaN(run.SteadyBusyShare) ? "" : $"{run.SteadyBusyShare * 100:F1} % once every device had its first shard ({run.AllStartedSeconds * 1000:F0} ms after the start: the burst of first leases)"));
         Row("faults", $"{run.LeasesReclaimed} leases reclaimed", $"{o.HungDevices} hung devices; silo stopped at {(o.KillSiloAt > 0 ? $"{run.KilledAtSeconds:F2} s" : "never")}; {run.ShardsRetried} shards retried, {run.DuplicateLeases} tail duplicates");
 
         var bound = capacity.Saturated ? "≈" : "≥";
@@ -83,6 +84,8 @@ public static class CoordinatorReport
         record.Set("shard_table_mb", run.ShardTableBytes / 1048576.0);
         record.Set("end_seconds", run.EndSeconds);
         record.Set("busy_share", run.BusyShare);
+        record.Set("steady_busy_share", run.SteadyBusyShare);
+        record.Set("all_started_seconds", run.AllStartedSeconds);
         record.Set("tail_seconds", run.TailSeconds);
         record.Set("slow_devices", o.SlowDevices);
         record.Set("offered_completions_per_second", offered);

@@ -66,6 +66,12 @@ public sealed record CoordinatorRun
 
     public required double BusyShare { get; init; }
 
+    /// <summary>Wall seconds from the devices' start until every working device had been handed its first shard (the burst of first leases).</summary>
+    public double AllStartedSeconds { get; init; } = double.NaN;
+
+    /// <summary>The busy share from <see cref="AllStartedSeconds"/> on: the coordinator's steady feed, without the one-off start.</summary>
+    public double SteadyBusyShare { get; init; } = double.NaN;
+
     public required string FinalState { get; init; }
 
     /// <summary>Images the job's final status counts: shards × shard size when every shard was merged exactly once.</summary>
