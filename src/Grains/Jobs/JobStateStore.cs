@@ -17,11 +17,13 @@ namespace SENet.Grains.Jobs;
 public sealed class JobStateStore(IGrainStorage storage, GrainId grain, int partitionSize = JobStateStore.DefaultPartitionSize, int overlayLimit = JobStateStore.DefaultOverlayLimit, int logSlots = JobStateStore.DefaultLogSlots)
 {
     public const int DefaultPartitionSize = 1024;
+
     /// <summary>
-    /// Only checkpoints carry the changed rows (every <see cref="DefaultLogSlots"/> commits), so many can wait: a
-    /// partition is then written about once for each of its rows' changes rather than once every few hundred.
+    /// Only checkpoints carry the changed rows (every <see cref="DefaultLogSlots"/> commits), so many can wait: the
+    /// partitions holding them are written once per this many changed rows, a few times over a job rather than dozens.
     /// </summary>
     public const int DefaultOverlayLimit = 4096;
+
     public const int DefaultLogSlots = 64;
     private const string HeadName = "job";
     private const int ParallelPartitionIo = 16;
@@ -39,10 +41,10 @@ public sealed class JobStateStore(IGrainStorage storage, GrainId grain, int part
     private readonly Dictionary<int, string?> _slotEtags = [];
     private readonly HashSet<int> _slotEtagsUnknown = [];
     private HashSet<Guid> _writtenLeases = [];
+    private Dictionary<string, WorkerTally> _writtenTallies = [];
 
     // The leases the entry being written found in flight: what the next entry compares with once it is written.
     private HashSet<Guid> _liveAtEntry = [];
-    private Dictionary<string, WorkerTally> _writtenTallies = [];
     private List<string>? _writtenClassNames;
     private int _writtenFailures = -1;
     private long _seq;
