@@ -54,7 +54,8 @@ public static class SiloHelp
           --SENet:Tls:CertificatePath=            the cluster's PKCS#12 certificate (password: SENet__Tls__CertificatePassword)
         SENet:JobState
           --SENet:JobState:ShardsPerPartition=1024  shard rows per stored partition of a job's shard table
-          --SENet:JobState:OverlayLimit=512       changed rows kept in the job record before their partitions are written
+          --SENet:JobState:OverlayLimit=4096      changed rows kept in the job record before their partitions are written
+          --SENet:JobState:LogSlots=64            commits between two checkpoints of the job record (each a log entry)
           --SENet:JobState:CommitInterval=00:00:00.025  the longest a job's next write waits after one (twice that write's time, at most this)
         Logging
           --Logging:LogLevel:Default=Information  and Logging:LogLevel:Orleans=Warning (appsettings.json)

@@ -40,6 +40,48 @@ public sealed class CoordinatorTests(CoordinatorOnlyFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task ACompletionThatAsksForTheNextLeaseCountsOnceAndGetsTheNextShard()
+    {
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("complete-and-lease");
+        var started = await job.StartAsync(fixture.Data.Spec("complete-and-lease", shardSize: 20) with { LeaseTimeout = TimeSpan.FromSeconds(30) });
+        Assert.True(started.IsActive, $"{started.State}: {started.Error}");
+
+        var first = (await job.LeaseAsync(Worker)).Lease!;
+        var answer = await job.CompleteAndLeaseAsync(first, await ResultAsync(first), Worker);
+        Assert.True(answer.Merged);
+        var second = Assert.IsType<ShardLease>(answer.Lease);
+        Assert.NotEqual(first.ShardId, second.ShardId);
+
+        // The whole call retried (its answer lost): the completion is ignored, and the worker is given a shard again.
+        var retried = await job.CompleteAndLeaseAsync(first, await ResultAsync(first), Worker);
+        Assert.False(retried.Merged);
+        Assert.NotNull(retried.Lease);
+        var status = await job.GetStatusAsync();
+        Assert.Equal((1, 1, 2), (status.ShardsDone, status.IgnoredCompletions, status.ShardsLeased));
+
+        // The rest, one call a shard (a tail duplicate's completion may come second and not count): every shard counted
+        // once, and the last answer says the job is over.
+        var leases = new Queue<ShardLease>([second, retried.Lease!]);
+        var merged = 1;
+        LeaseResponse? last = null;
+        while (leases.TryDequeue(out var lease))
+        {
+            last = await job.CompleteAndLeaseAsync(lease, await ResultAsync(lease), Worker);
+            merged += last.Merged ? 1 : 0;
+            if (last.Lease is { } more)
+            {
+                leases.Enqueue(more);
+            }
+        }
+
+        Assert.True(last!.JobOver);
+        Assert.Equal((await job.GetStatusAsync()).ShardsTotal, merged);
+        var report = await JobDriver.ReportAsync(fixture.Grains, "complete-and-lease");
+        Assert.Equal(fixture.Data.Images, report.Images + report.Failed);
+        Assert.Equal(JobState.Completed, (await job.GetStatusAsync()).State);
+    }
+
+    [Fact]
     public async Task AnExpiredLeaseGoesBackToTheQueueAndOnlyOneCompletionCounts()
     {
         var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("expiry");

@@ -59,7 +59,7 @@ public sealed class PlanningStateTests
             }
 
             job.ShardCount = shards.Count;
-            await store.WriteAsync(overlay => job.Snapshot(overlay, []), shards);
+            await store.WriteAsync(overlay => job.Snapshot(overlay, [], withWorkers: false), shards, [], job.Workers);
             var (head, loaded) = await new JobStateStore(storage.For(Serializer), grain).LoadAsync();
             Assert.Equal(JobState.Planning, head.State);
             Assert.Equal(shards.Select(s => (s.Id, s.Images)), loaded.Select(s => (s.Id, s.Images)));

@@ -7,12 +7,14 @@ namespace SENet.Cluster.Tests;
 /// <summary>
 /// Job storage that every silo of an in-process cluster shares (so a coordinator reactivated on another silo reads what
 /// the dead one wrote), stored as bytes (so nothing written changes afterwards). A test can hold the job records'
-/// writes (<see cref="HoldRecordWrites"/>), to kill a coordinator between a change and its commit, and then drop them
-/// (<see cref="DropHeldWrites"/>) as the death of their process would; or fail every partition write.
+/// writes (<see cref="HoldRecordWrites"/>: checkpoints and log entries, each a commit point), to kill a coordinator
+/// between a change and its commit, and then drop them (<see cref="DropHeldWrites"/>) as the death of their process
+/// would; or fail every partition write.
 /// </summary>
 public sealed class SharedJobStorage
 {
     private const string RecordName = "job";
+    private const string LogPrefix = "job-log-";
     private readonly ConcurrentDictionary<string, byte[]> _states = new();
     private readonly List<TaskCompletionSource> _held = [];
     private bool _holding;
@@ -84,12 +86,13 @@ public sealed class SharedJobStorage
         public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
             var bytes = serializer.SerializeToArray(grainState.State);
-            if (stateName != RecordName && shared.PartitionWritesFail)
+            var record = stateName == RecordName || stateName.StartsWith(LogPrefix, StringComparison.Ordinal);
+            if (!record && shared.PartitionWritesFail)
             {
                 throw new OrleansException("partition writes fail");
             }
 
-            if (stateName == RecordName)
+            if (record)
             {
                 TaskCompletionSource? hold = null;
                 lock (shared._held)

@@ -21,6 +21,7 @@ public sealed class OptionsBindingTests
     [InlineData("--SENet:Telemetry:OtlpEndpoint=collector:4317", "SENet:Telemetry:OtlpEndpoint 'collector:4317' is not an http(s) address", "")]
     [InlineData("--SENet:Storage:MaxRetries=-1", "SENet:Storage:MaxRetries=-1 must be 0 (no retry) or more", "")]
     [InlineData("--SENet:JobState:OverlayLimit=0", "SENet:JobState:OverlayLimit=0 must be 1 or more", "")]
+    [InlineData("--SENet:JobState:LogSlots=0", "SENet:JobState:LogSlots=0 must be 1 or more", "")]
     [InlineData("--SENet:Tls:CertificatePath=/nonexistent/cluster.pfx", "TLS certificate '/nonexistent/cluster.pfx' does not exist (SENet:Tls:CertificatePath)", "")]
     public async Task ASettingThatCannotWorkIsRefusedBeforeTheSiloStartsNamingTheKey(string setting, string expected, string alsoExpected)
     {

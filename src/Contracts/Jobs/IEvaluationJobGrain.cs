@@ -53,6 +53,15 @@ public interface IEvaluationJobGrain : IGrainWithStringKey
     Task<bool> CompleteAsync(ShardLease lease, ShardResult result);
 
     /// <summary>
+    /// <see cref="CompleteAsync"/> and then <see cref="LeaseAsync"/> for <paramref name="worker"/>, in one call answered by
+    /// one durable write: a worker's round trip between two shards is one call and one commit rather than two. The answer
+    /// is the next lease, with <see cref="LeaseResponse.Merged"/> saying whether the completion counted; it is given only
+    /// once the completion is durable. Retried as a whole, the completion is ignored the second time (exactly once by shard).
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<LeaseResponse> CompleteAndLeaseAsync(ShardLease lease, ShardResult result, string worker);
+
+    /// <summary>
     /// The results of a run lease (<see cref="ShardLease.ShardCount"/> shards), one per shard in order: each shard merges
     /// unless it was already merged, exactly as <see cref="CompleteAsync"/> merges one; true when any counted. Answered once durable.
     /// </summary>

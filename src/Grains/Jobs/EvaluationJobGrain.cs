@@ -96,8 +96,8 @@ public sealed partial class EvaluationJobGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _store = new JobStateStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Jobs), this.GetGrainId(), stateOptions.Value.ShardsPerPartition, stateOptions.Value.OverlayLimit);
-        _commit = new GroupCommit(() => _store.WriteAsync(Snapshot, _shards), stateOptions.Value.CommitInterval);
+        _store = new JobStateStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Jobs), this.GetGrainId(), stateOptions.Value.ShardsPerPartition, stateOptions.Value.OverlayLimit, stateOptions.Value.LogSlots);
+        _commit = new GroupCommit(() => _store.WriteAsync(Snapshot, _shards, _scheduler?.Leases ?? [], _job.Workers), stateOptions.Value.CommitInterval);
         (_job, _shards) = await _store.LoadAsync();
         if (_job.Spec is null || (_job.ShardCount == 0 && _job.State != JobState.Planning))
         {
@@ -140,11 +140,11 @@ public sealed partial class EvaluationJobGrain(
         return scheduler;
     }
 
-    /// <summary>The job record as a commit writes it: counters and leases as of now, <paramref name="overlay"/> the rows not yet in partitions.</summary>
+    /// <summary>The job record as a commit writes it: counters as of now, <paramref name="overlay"/> the rows it carries; the store adds the leases and tallies it needs.</summary>
     private JobRecord Snapshot(List<ShardRecord> overlay)
     {
         SyncCounters();
-        var snapshot = _job.Snapshot(overlay, _scheduler?.Holders() ?? []);
+        var snapshot = _job.Snapshot(overlay, [], withWorkers: false);
         snapshot.ShardCount = _shards.Count;
         if (_finishing)
         {
@@ -601,6 +601,38 @@ public sealed partial class EvaluationJobGrain(
         // Answered once durable: an acknowledged completion survives a coordinator failover and is never counted twice.
         await AfterMergeAsync();
         return true;
+    }
+
+    public async Task<LeaseResponse> CompleteAndLeaseAsync(ShardLease lease, ShardResult result, string worker)
+    {
+        // Both run to their commit in this turn, one after the other, so one write holds the merge and the next lease.
+        var completing = CompleteAsync(lease, result);
+        var leasing = LeaseAsync(worker);
+        bool merged;
+        try
+        {
+            merged = await completing;
+        }
+        catch
+        {
+            // The completion is not known to be durable and the worker retries the whole call: the lease just taken
+            // goes back to the queue rather than wait out its timeout.
+            try
+            {
+                if ((await leasing).Lease is { } taken)
+                {
+                    _scheduler?.Release(taken.LeaseId);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogDebug("Job {Job}: the lease taken with a completion that failed was not handed back ({Reason})", JobId, e.Message);
+            }
+
+            throw;
+        }
+
+        return await leasing with { Merged = merged };
     }
 
     /// <summary>

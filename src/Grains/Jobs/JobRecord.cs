@@ -108,6 +108,15 @@ public sealed class JobRecord
     /// <summary>The leases in flight when this record was written: who held what, for a coordinator that restarts.</summary>
     [Id(44)] public List<LeaseHolder> Leases { get; set; } = [];
 
+    /// <summary>The place of this checkpoint in the job's sequence of writes; the <see cref="JobLogEntry"/>s after it follow on from it.</summary>
+    [Id(100)] public long LogSeq { get; set; }
+
+    /// <summary>Names this job's log: entries that carry another id (an earlier job of the same id) are not this job's.</summary>
+    [Id(101)] public Guid LogId { get; set; }
+
+    /// <summary>The slots of the job's log when this checkpoint was written: what a load reads (the setting may have changed since).</summary>
+    [Id(102)] public int LogSlots { get; set; }
+
     /// <summary>
     /// Evaluation <paramref name="evaluation"/> of a job of several, read as the job of that model and view alone: its
     /// spec, counts and model. Shares everything else with this record: for building its report, not for storing.
@@ -135,7 +144,8 @@ public sealed class JobRecord
     /// A copy that later changes do not reach, with <paramref name="overlay"/> and <paramref name="leases"/> as of now:
     /// what a commit writes is the job as it was when the commit began, while the grain goes on merging.
     /// </summary>
-    public JobRecord Snapshot(List<ShardRecord> overlay, List<LeaseHolder> leases)
+    /// <param name="withWorkers">False leaves <see cref="Workers"/> empty: a log entry carries only the tallies that changed.</param>
+    public JobRecord Snapshot(List<ShardRecord> overlay, List<LeaseHolder> leases, bool withWorkers = true)
     {
         var copy = (JobRecord)MemberwiseClone();
         if (Counts is { } counts)
@@ -148,7 +158,7 @@ public sealed class JobRecord
         copy.Decoded = new(Decoded);
         copy.ExecutionProviders = [.. ExecutionProviders];
         copy.ClassNames = [.. ClassNames];
-        copy.Workers = Workers.ToDictionary(w => w.Key, w => new WorkerTally { Device = w.Value.Device, Images = w.Value.Images, Shards = w.Value.Shards, LastError = w.Value.LastError, Stopped = w.Value.Stopped });
+        copy.Workers = withWorkers ? Workers.ToDictionary(w => w.Key, w => w.Value.Copy()) : [];
         copy.Evaluations = [.. Evaluations.Select(e => e.Clone())];
         copy.Overlay = overlay;
         copy.Leases = leases;

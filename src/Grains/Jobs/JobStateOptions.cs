@@ -8,12 +8,19 @@ namespace SENet.Grains.Jobs;
 /// </summary>
 public sealed class JobStateOptions
 {
-    /// <summary>Configuration section (<c>SENet:JobState:ShardsPerPartition</c>, <c>OverlayLimit</c>, <c>CommitInterval</c>).</summary>
+    /// <summary>Configuration section (<c>SENet:JobState:ShardsPerPartition</c>, <c>OverlayLimit</c>, <c>LogSlots</c>, <c>CommitInterval</c>).</summary>
     public const string Section = "SENet:JobState";
 
     public int ShardsPerPartition { get; set; } = JobStateStore.DefaultPartitionSize;
 
     public int OverlayLimit { get; set; } = JobStateStore.DefaultOverlayLimit;
+
+    /// <summary>
+    /// Commits between two checkpoints of the job's record: each is a log entry of what changed since the write before
+    /// (its own slot of the job's storage), and every this many a checkpoint writes the whole record. A coordinator that
+    /// restarts reads this many slots.
+    /// </summary>
+    public int LogSlots { get; set; } = JobStateStore.DefaultLogSlots;
 
     /// <summary>
     /// The longest a commit waits after the one before it (<see cref="GroupCommit"/>): under load the next write starts

@@ -14,4 +14,10 @@ public sealed class WorkerTally
 
     /// <summary>The worker gave up on the job; <see cref="LastError"/> says why.</summary>
     [Id(4)] public bool Stopped { get; set; }
+
+    public WorkerTally Copy() => new() { Device = Device, Images = Images, Shards = Shards, LastError = LastError, Stopped = Stopped };
+
+    /// <summary>Whether <paramref name="other"/> holds the same figures (a tally left out of a log entry when unchanged).</summary>
+    public bool SameAs(WorkerTally other) =>
+        Images == other.Images && Shards == other.Shards && Stopped == other.Stopped && Device == other.Device && LastError == other.LastError;
 }

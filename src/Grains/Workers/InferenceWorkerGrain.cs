@@ -142,9 +142,13 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, IOptions<DeviceOpti
         var storageWaits = 0;
         try
         {
+            // The lease that came with the last completion, if any: asked for in the same call, so the round trip between
+            // two shards is one call and one durable write at the coordinator.
+            LeaseResponse? next = null;
             while (!stop.IsCancellationRequested)
             {
-                var response = await _coordinator.CallAsync(() => job.LeaseAsync(key), stop);
+                var response = next ?? await _coordinator.CallAsync(() => job.LeaseAsync(key), stop);
+                next = null;
                 if (response.Lease is not { } lease)
                 {
                     if (response.JobOver)
@@ -168,7 +172,7 @@ public sealed class InferenceWorkerGrain(ShardRunner runner, IOptions<DeviceOpti
                     {
                         var result = await runner.RunAsync(key, device, spec, lease, stop);
                         // Retried through a coordinator failover: the result reaches the coordinator's next activation.
-                        await _coordinator.CallAsync(() => job.CompleteAsync(lease, result), stop);
+                        next = await _coordinator.CallAsync(() => job.CompleteAndLeaseAsync(lease, result, key), stop);
                     }
                     Interlocked.Exchange(ref failures.Value, 0);
                     storageWaits = 0;

@@ -19,6 +19,11 @@ public sealed class JobStateOptionsValidator : IValidateOptions<JobStateOptions>
             failures.Add($"{JobStateOptions.Section}:OverlayLimit={options.OverlayLimit} must be 1 or more (changed rows kept in the job record; default {JobStateStore.DefaultOverlayLimit}).");
         }
 
+        if (options.LogSlots < 1)
+        {
+            failures.Add($"{JobStateOptions.Section}:LogSlots={options.LogSlots} must be 1 or more (commits between two checkpoints of the job's record; default {JobStateStore.DefaultLogSlots}).");
+        }
+
         if (options.CommitInterval < TimeSpan.Zero || options.CommitInterval > TimeSpan.FromSeconds(10))
         {
             failures.Add($"{JobStateOptions.Section}:CommitInterval={options.CommitInterval} must be from 00:00:00 to 00:00:10 (the longest a job's next write waits after one; default {JobStateOptions.DefaultCommitInterval}).");

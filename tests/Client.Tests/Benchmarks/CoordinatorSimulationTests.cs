@@ -84,6 +84,23 @@ public sealed class CoordinatorSimulationTests
     }
 
     [Fact]
+    public void TheSteadyShareStartsOnceTheLastDeviceHadItsFirstShard()
+    {
+        // Two devices: one fed at once, one only after the start's burst of first leases (0.3 s); then both kept busy.
+        var early = new SimulatedDevice("s|cuda:0", 100, 1);
+        var late = new SimulatedDevice("s|cuda:1", 100, 1);
+        Assert.True(double.IsPositiveInfinity(late.FirstStart));
+        early.Run(0, 1);
+        late.Run(0.3, 0.7);
+        late.Run(0.5, 0.5);
+
+        var allStarted = new[] { early, late }.Max(d => d.FirstStart);
+        Assert.Equal(0.3, allStarted);
+        Assert.Equal(1.7 / 2, SimulatedDevice.BusyShare([early, late], 0, 1), 9);
+        Assert.Equal(1.0, SimulatedDevice.BusyShare([early, late], allStarted, 1), 9);
+    }
+
+    [Fact]
     public void LeasesAreRenewedEveryPeriodWhileTheShardRunsButNotAtItsEnd()
     {
         Assert.Equal([0.25, 0.5, 0.75], SimulatedDevice.RenewalOffsets(1.0, 0.25));

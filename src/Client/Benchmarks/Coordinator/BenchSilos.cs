@@ -42,6 +42,9 @@ public sealed class BenchSilos : IAsyncDisposable
     /// <summary>Bytes the coordinators' silo wrote to job storage (its provider is created on first use).</summary>
     public long BytesWritten => _written.Value?.Bytes ?? 0;
 
+    /// <summary>Bytes and writes to job storage so far, by kind of stored state (record checkpoints, log entries, partitions).</summary>
+    public Dictionary<string, (long Bytes, long Writes)> WrittenByKind() => _written.Value is { } counted ? counted.ByKind.ToDictionary() : [];
+
     /// <summary>Writes the coordinators' silo made to job storage.</summary>
     public long Writes => _written.Value?.Writes ?? 0;
 

@@ -101,8 +101,15 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
         // Submit answers once the job is validated; the listing is planned in the background while the devices lease.
         var planningPoll = PlanningProbe.PollAsync(job, whilePlanning, () => Now, stopPolling.Token);
 
+        if (options.AfterPlanning)
+        {
+            var planned = await planningPoll;
+            progress.WriteLine($"bench: the listing was planned {planned:F1} s after submit; the devices start now");
+        }
+
+        var devicesStart = Now;
         var bytesWhilePlanning = silos.BytesWritten - bytesBefore;
-        var (bytesAtRun, writesAtRun) = (silos.BytesWritten, silos.Writes);
+        var (bytesAtRun, writesAtRun, kindsAtRun) = (silos.BytesWritten, silos.Writes, silos.WrittenByKind());
         progress.WriteLine($"bench: submit answered in {submitSeconds:F1} s (planning goes on in the background); {options.Devices} devices at {options.ImagesPerSecond:N0} images/s{(options.SlowDevices > 0 ? $" ({options.SlowDevices} at {options.SlowImagesPerSecond:N0})" : "")}, compression {options.Compression}, {options.ShardsInFlight} shards in flight each");
 
         var whileRunning = new LatencyRecorder();
@@ -131,6 +138,8 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
         var heldByStorage = silos.HeldInProcessBytes;
 
         var drainedAt = double.IsNaN(_drainedAt) ? _lastCompletionAt : _drainedAt;
+        // Once every working device had its first shard: the start's burst of first leases is behind.
+        var allStarted = devices.Where(d => !hung.Contains(d)).Max(d => d.FirstStart);
         var mergedAtDrain = _mergedAtDrain >= 0 ? _mergedAtDrain : _merged;
         // The busy share says whether the coordinator fed the devices only while there were shards enough for all of
         // them: with fewer shards than lanes, the queue drains at once and every device idles for want of work.
@@ -142,9 +151,9 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             PlannedSeconds = plannedAt,
             FirstLeaseSeconds = _firstLeaseAt,
             CompletionsPerSecond = _mergeTimes.SteadyRate(),
-            OverallCompletionsPerSecond = options.Shards / Math.Max(1e-9, _lastCompletionAt - submitSeconds),
-            FeedSeconds = drainedAt - submitSeconds,
-            RunSeconds = _lastCompletionAt - submitSeconds,
+            OverallCompletionsPerSecond = options.Shards / Math.Max(1e-9, _lastCompletionAt - devicesStart),
+            FeedSeconds = drainedAt - devicesStart,
+            RunSeconds = _lastCompletionAt - devicesStart,
             Lease = _lease,
             Complete = _complete,
             Renew = _renew,
@@ -155,12 +164,15 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             BytesWhilePlanning = bytesWhilePlanning,
             BytesWhileRunning = silos.BytesWritten - bytesAtRun,
             WritesWhileRunning = silos.Writes - writesAtRun,
+            WrittenWhileRunning = silos.WrittenByKind().ToDictionary(k => k.Key, k => (k.Value.Bytes - kindsAtRun.GetValueOrDefault(k.Key).Bytes, k.Value.Writes - kindsAtRun.GetValueOrDefault(k.Key).Writes)),
             CoordinatorHeapBytes = Math.Max(0, heapAfter - baseline - heldByStorage),
             HeapBeforeBytes = baseline,
             StorageHeldBytes = heldByStorage,
             ShardTableBytes = _shardTableBytes,
             EndSeconds = endSeconds,
-            BusyShare = fed ? SimulatedDevice.BusyShare(devices, submitSeconds, drainedAt) : double.NaN,
+            BusyShare = fed ? SimulatedDevice.BusyShare(devices, devicesStart, drainedAt) : double.NaN,
+            AllStartedSeconds = allStarted - devicesStart,
+            SteadyBusyShare = fed && allStarted < drainedAt ? SimulatedDevice.BusyShare(devices, allStarted, drainedAt) : double.NaN,
             FinalState = status.State.ToString().ToLowerInvariant(),
             ImagesCounted = status.ImagesDone,
             LeasesReclaimed = status.LeasesReclaimed,
@@ -206,11 +218,19 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
         CancellationToken cancellationToken)
     {
         var renewPeriod = options.RenewSeconds / options.Compression;
+        // The lease that came with the last completion, as a worker's lane takes it (CompleteAndLeaseAsync).
+        LeaseResponse? next = null;
         while (!cancellationToken.IsCancellationRequested && !device.IsRetired)
         {
-            var asked = Now;
-            var response = await job.LeaseAsync(device.Worker);
-            _lease.Add(Now - asked);
+            var response = next;
+            next = null;
+            if (response is null)
+            {
+                var asked = Now;
+                response = await job.LeaseAsync(device.Worker);
+                _lease.Add(Now - asked);
+            }
+
             if (response.Lease is not { } lease)
             {
                 if (response.JobOver)
@@ -269,9 +289,21 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
 
             var completing = Now;
             var finishedResult = result with { Worker = device.Worker, Device = WorkerKey.Parse(device.Worker).Device, StartedUtc = startedUtc, FinishedUtc = DateTime.UtcNow };
-            var merged = lease.ShardCount == 1
-                ? await job.CompleteAsync(lease, finishedResult)
-                : await job.CompleteRunAsync(lease, [.. Enumerable.Repeat(finishedResult, lease.ShardCount)]);
+            bool merged;
+            if (lease.ShardCount > 1)
+            {
+                merged = await job.CompleteRunAsync(lease, [.. Enumerable.Repeat(finishedResult, lease.ShardCount)]);
+            }
+            else if (options.SeparateLease)
+            {
+                merged = await job.CompleteAsync(lease, finishedResult);
+            }
+            else
+            {
+                next = await job.CompleteAndLeaseAsync(lease, finishedResult, device.Worker);
+                merged = next.Merged;
+            }
+
             Interlocked.Increment(ref _leasesCompleted);
             var now = Now;
             _complete.Add(now - completing);

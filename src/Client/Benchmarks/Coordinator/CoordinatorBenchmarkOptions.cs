@@ -18,6 +18,11 @@ namespace SENet.Client.Benchmarks.Coordinator;
 /// <param name="SlowImagesPerSecond">The slow devices' speed.</param>
 /// <param name="AutoShardSize">The job runs as --shard-size auto with <paramref name="ShardSize"/> as its base: leases carry runs of shards sized to about 10 s of a device's measured work.</param>
 /// <param name="CommitInterval">The longest the coordinator's group commit waits after a write; null: the silo's default.</param>
+/// <param name="AfterPlanning">
+/// The devices start once the whole listing is planned. Planning writes one manifest a shard, a few thousand a second
+/// here, fewer than 1,000 fast devices finish: without this, the listing's pace starves them, not the coordinator.
+/// </param>
+/// <param name="SeparateLease">Each lane completes and then leases in two calls (two durable writes), as workers did before a completion carried the next lease request.</param>
 public sealed record CoordinatorBenchmarkOptions(
     int Shards = 1_000,
     int ShardSize = 256,
@@ -35,7 +40,9 @@ public sealed record CoordinatorBenchmarkOptions(
     int SlowDevices = 0,
     double SlowImagesPerSecond = 50,
     bool AutoShardSize = false,
-    TimeSpan? CommitInterval = null)
+    TimeSpan? CommitInterval = null,
+    bool AfterPlanning = false,
+    bool SeparateLease = false)
 {
     public long Images => (long)Shards * ShardSize;
 

@@ -32,26 +32,31 @@ public static class CoordinatorReport
         Row("tail", $"{run.TailSeconds:F2} s", $"from the first lease request that found no fresh shard to the last completion; a shard of {o.ShardSize} takes {o.ShardSize / o.ImagesPerSecond / o.Compression:F3} s on a device" +
             (o.SlowDevices > 0 ? $", {o.ShardSize / o.SlowImagesPerSecond / o.Compression:F3} s on a slow one" : ""));
         Row("lease latency", $"p50 {Ms(run.Lease.Percentile(50))}, p99 {Ms(run.Lease.Percentile(99))}", $"{run.Lease.Count:N0} calls");
-        Row("complete latency", $"p50 {Ms(run.Complete.Percentile(50))}, p99 {Ms(run.Complete.Percentile(99))}", $"{run.Complete.Count:N0} calls ({run.Merged:N0} merged, {run.Ignored:N0} ignored); renew p99 {Ms(run.Renew.Percentile(99))} over {run.Renew.Count:N0} calls");
+        Row("complete latency", $"p50 {Ms(run.Complete.Percentile(50))}, p99 {Ms(run.Complete.Percentile(99))}", $"{run.Complete.Count:N0} calls ({run.Merged:N0} merged, {run.Ignored:N0} ignored){(o.SeparateLease || o.AutoShardSize ? "" : ", each also asking for the next lease (the lease row counts only the lanes' first leases and their asks after none was left)")}; renew p99 {Ms(run.Renew.Percentile(99))} over {run.Renew.Count:N0} calls");
         Row("status p99 while planning", Ms(run.StatusWhilePlanning.Percentile(99)), $"{run.StatusWhilePlanning.Count} calls, one every 100 ms while the job said planning");
         Row("status p99 while running", Ms(run.StatusWhileRunning.Percentile(99)), $"{run.StatusWhileRunning.Count} calls, one every 100 ms");
         Row("job storage written per completion", $"{run.BytesPerCompletion:N0} bytes", $"{(double)run.WritesWhileRunning / Math.Max(1, run.Merged):F2} writes per completion; {run.BytesWhilePlanning:N0} bytes while planning");
+        Row("job storage writes", $"{run.WritesWhileRunning:N0} writes", string.Join("; ", run.WrittenWhileRunning.OrderBy(k => k.Key, StringComparer.Ordinal)
+            .Select(k => $"{k.Value.Writes:N0} {k.Key} of {(double)k.Value.Bytes / Math.Max(1, k.Value.Writes):N0} bytes")) + " (from the devices' start to the job's end)");
         Row("coordinator memory", $"{run.ShardTableBytes / 1048576.0:F1} MB", $"the grain's shard table and scheduler for {o.Shards:N0} shards at their largest, measured alone ({run.ShardTableBytes / (double)o.Shards:F0} bytes a shard); this process's managed heap grew {run.CoordinatorHeapBytes / 1048576.0:F1} MB from before submit ({run.HeapBeforeBytes / 1048576.0:F1} MB) to the job's end with its activation alive, after full collections{(run.StorageHeldBytes > 0 ? $", less {run.StorageHeldBytes / 1048576.0:F1} MB that memory job storage holds" : "")} (the silo's caches and the simulator's records too)");
         Row("device time busy", double.IsNaN(run.BusyShare) ? "not measured" : $"{run.BusyShare * 100:F1} %", double.IsNaN(run.BusyShare)
             ? $"the queue drained after {run.FeedSeconds:F2} s, before half the shards were merged: run at least {10 * o.Devices * o.ShardsInFlight:N0} shards (10 × devices × in flight)"
-            : $"while fresh shards lasted ({run.FeedSeconds:F2} s); target ≥ {CoordinatorCapacity.BusyTarget * 100:F0} %");
+            : $"while fresh shards lasted ({run.FeedSeconds:F2} s); target ≥ {CoordinatorCapacity.BusyTarget * 100:F0} %; " +
+              (double.IsNaN(run.SteadyBusyShare) ? "" : $"{run.SteadyBusyShare * 100:F1} % once every device had its first shard ({run.AllStartedSeconds * 1000:F0} ms after the start: the burst of first leases)"));
         Row("faults", $"{run.LeasesReclaimed} leases reclaimed", $"{o.HungDevices} hung devices; silo stopped at {(o.KillSiloAt > 0 ? $"{run.KilledAtSeconds:F2} s" : "never")}; {run.ShardsRetried} shards retried, {run.DuplicateLeases} tail duplicates");
 
         var bound = capacity.Saturated ? "≈" : "≥";
         Row("largest cluster fed", $"{bound} {capacity.ClusterImagesPerSecond:N0} images/s",
             $"at shard size {CoordinatorRun.DefaultShardSize}: {bound} {capacity.Devices:N0} devices at {o.ImagesPerSecond:N0} images/s " +
             (capacity.Saturated ? "(the devices waited: this run found the coordinator's ceiling)" : "(the devices were kept busy: the ceiling is higher)") +
-            $"; at this run's latencies, one device up to {capacity.DeviceImagesPerSecond:N0} images/s before lease + complete p99 outlast its other shards in flight");
+            $"; at this run's latencies, one device up to {capacity.DeviceImagesPerSecond:N0} images/s before its round trip between shards at p99 ({Ms(run.RoundTripP99)}) outlasts its other shards in flight");
         console.Out.Write(table);
 
         record.Set("shards", o.Shards);
         record.Set("shard_size", o.ShardSize);
         record.Set("auto_shard_size", o.AutoShardSize ? 1 : 0);
+        record.Set("separate_lease", o.SeparateLease ? 1 : 0);
+        record.Set("after_planning", o.AfterPlanning ? 1 : 0);
         record.Set("leases_completed", run.LeasesCompleted);
         record.Set("devices", o.Devices);
         record.Set("device_images_per_second", o.ImagesPerSecond);
@@ -79,6 +84,8 @@ public static class CoordinatorReport
         record.Set("shard_table_mb", run.ShardTableBytes / 1048576.0);
         record.Set("end_seconds", run.EndSeconds);
         record.Set("busy_share", run.BusyShare);
+        record.Set("steady_busy_share", run.SteadyBusyShare);
+        record.Set("all_started_seconds", run.AllStartedSeconds);
         record.Set("tail_seconds", run.TailSeconds);
         record.Set("slow_devices", o.SlowDevices);
         record.Set("offered_completions_per_second", offered);

@@ -44,6 +44,9 @@ public sealed record CoordinatorRun
 
     public required long WritesWhileRunning { get; init; }
 
+    /// <summary>What the writes counted in <see cref="WritesWhileRunning"/> were: bytes and writes by kind of stored state.</summary>
+    public IReadOnlyDictionary<string, (long Bytes, long Writes)> WrittenWhileRunning { get; init; } = new Dictionary<string, (long Bytes, long Writes)>();
+
     /// <summary>
     /// Growth of this process's managed heap (after full collections) from before submit to the job's end with its
     /// activation alive, less what memory job storage holds in this process.
@@ -62,6 +65,12 @@ public sealed record CoordinatorRun
     public required long HeapBeforeBytes { get; init; }
 
     public required double BusyShare { get; init; }
+
+    /// <summary>Wall seconds from the devices' start until every working device had been handed its first shard (the burst of first leases).</summary>
+    public double AllStartedSeconds { get; init; } = double.NaN;
+
+    /// <summary>The busy share from <see cref="AllStartedSeconds"/> on: the coordinator's steady feed, without the one-off start.</summary>
+    public double SteadyBusyShare { get; init; } = double.NaN;
 
     public required string FinalState { get; init; }
 
@@ -94,7 +103,10 @@ public sealed record CoordinatorRun
     public double FedShare => double.IsNaN(BusyShare) ? Math.Min(1, CompletionsPerSecond / OfferedCompletionsPerSecond) : BusyShare;
 
     public CoordinatorCapacity Capacity => CoordinatorCapacity.Estimate(CompletionsPerSecond, FedShare, DefaultShardSize, Options.ImagesPerSecond,
-        Lease.Percentile(99) + Complete.Percentile(99), Options.ShardsInFlight);
+        RoundTripP99, Options.ShardsInFlight);
+
+    /// <summary>A lane's round trip between two shards at p99: its completion call, which also brings the next lease, or both calls where they are separate.</summary>
+    public double RoundTripP99 => Options.SeparateLease || Options.AutoShardSize ? Lease.Percentile(99) + Complete.Percentile(99) : Complete.Percentile(99);
 
     /// <summary>A job's shard size unless it says otherwise.</summary>
     public static int DefaultShardSize { get; } = new Contracts.Jobs.JobSpec { ModelPath = "", DataPath = "" }.ShardSize;

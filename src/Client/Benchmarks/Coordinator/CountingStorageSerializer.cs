@@ -13,6 +13,7 @@ namespace SENet.Client.Benchmarks.Coordinator;
 public sealed class CountingStorageSerializer(IGrainStorageSerializer inner) : IGrainStorageSerializer
 {
     private readonly ConcurrentDictionary<string, long> _latest = new();
+    private readonly ConcurrentDictionary<string, (long Bytes, long Writes)> _byKind = new();
     private long _bytes;
     private long _writes;
 
@@ -30,8 +31,20 @@ public sealed class CountingStorageSerializer(IGrainStorageSerializer inner) : I
         Interlocked.Add(ref _bytes, length);
         Interlocked.Increment(ref _writes);
         _latest[StateKey(input)] = length;
+        _byKind.AddOrUpdate(Kind(input), (length, 1), (_, sum) => (sum.Bytes + length, sum.Writes + 1));
         return data;
     }
+
+    /// <summary>Bytes and writes by kind of stored state: job record checkpoints, log entries, shard partitions.</summary>
+    public IReadOnlyDictionary<string, (long Bytes, long Writes)> ByKind => _byKind;
+
+    public static string Kind<T>(T? input) => input switch
+    {
+        JobRecord => "record checkpoints",
+        JobLogEntry => "log entries",
+        ShardPartition => "shard partitions",
+        _ => typeof(T).Name,
+    };
 
     public T? Deserialize<T>(BinaryData input) => inner.Deserialize<T>(input);
 
@@ -39,6 +52,7 @@ public sealed class CountingStorageSerializer(IGrainStorageSerializer inner) : I
     public static string StateKey<T>(T? input) => input switch
     {
         ShardPartition { Shards: [var first, ..] } => $"partition@{first.Id}",
+        JobLogEntry entry => $"log@{entry.Seq % JobStateStore.DefaultLogSlots}",
         _ => typeof(T).FullName ?? typeof(T).Name,
     };
 }

@@ -44,6 +44,18 @@ public sealed class SimulatedDevice(string worker, double imagesPerSecond, doubl
         }
     }
 
+    /// <summary>When the device was first handed a shard; infinity while it has had none.</summary>
+    public double FirstStart
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _busy.Count > 0 ? _busy[0].Start : double.PositiveInfinity;
+            }
+        }
+    }
+
     /// <summary>The device is gone from <paramref name="at"/> (its silo died, or it hung): its time after that is neither busy nor owed.</summary>
     public void Retire(double at)
     {
