@@ -75,12 +75,13 @@ public static class BenchCommand
         var shardImages = EvaluationOptions.AtLeastOne(new Option<int>("--shard-images") { Description = "Images of the --shard-sizes benchmark.", DefaultValueFactory = _ => 20_000 });
         var autoShards = new Option<bool>("--auto-shard-size") { Description = "The --coordinator job runs as --shard-size auto, with --shard-size as its base: leases carry runs of shards sized to about 10 s of each device's measured work." };
         var commitInterval = new Option<double?>("--commit-interval") { Description = "The longest the --coordinator job's group commit waits after a write, milliseconds (it waits twice the last write's duration, at most this); default: the silo's (25)." };
+        var listing = new Option<string>("--listing") { Description = "What the --coordinator job plans from: synthetic (names only), or blob (as many real tiny blobs, uploaded once to a container of SENet__Storage__ConnectionString's account and reused).", DefaultValueFactory = _ => "synthetic" };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
             images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, json, cluster, silos, clusterImages, blob, blobCount,
             coordinator, shards, shardSize, devices, deviceSpeed, compression, inFlight, jobStorage, hung, killSiloAt, leaseTimeout, slowDevices, slowSpeed,
             models, passImages, repeats,
-            shardSizes, shardImages, autoShards, commitInterval,
+            shardSizes, shardImages, autoShards, commitInterval, listing,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
@@ -89,7 +90,8 @@ public static class BenchCommand
                 var simulated = new CoordinatorBenchmarkOptions(parse.GetValue(shards), parse.GetValue(shardSize), parse.GetValue(devices), parse.GetValue(deviceSpeed),
                     parse.GetValue(compression), parse.GetValue(inFlight), parse.GetValue(jobStorage)!, parse.GetValue(hung), parse.GetValue(killSiloAt),
                     LeaseTimeout: TimeSpan.FromSeconds(parse.GetValue(leaseTimeout)), SlowDevices: parse.GetValue(slowDevices), SlowImagesPerSecond: parse.GetValue(slowSpeed), AutoShardSize: parse.GetValue(autoShards),
-                    CommitInterval: parse.GetValue(commitInterval) is { } ms ? TimeSpan.FromMilliseconds(double.IsFinite(ms) ? ms : -1) : null);
+                    CommitInterval: parse.GetValue(commitInterval) is { } ms ? TimeSpan.FromMilliseconds(double.IsFinite(ms) ? ms : -1) : null,
+                    Listing: parse.GetValue(listing)!);
                 var run = await new CoordinatorBenchmark(simulated, console.Error).RunAsync(cancellationToken);
                 var figures = CoordinatorReport.Write(console, run);
                 if (parse.GetValue(json) is { } path)
