@@ -77,6 +77,9 @@ public sealed partial class EvaluationJobGrain(
     // Set while the listing runs in the background: cancelling it stops the listing.
     private CancellationTokenSource? _planning;
 
+    /// <summary>The planner that validated this job at submit, until planning takes it over.</summary>
+    private JobPlanner? _checkedPlanner;
+
     // Completed (and replaced) each time planned shards are applied, or planning ends: lease requests waiting for shards go on.
     private TaskCompletionSource _shardsPlanned = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -216,7 +219,10 @@ public sealed partial class EvaluationJobGrain(
             claimed = outputs;
             // The dataset, cheaply: its class folders or labels file, and the listing's first page. The rest is planned
             // in the background, after this call has answered.
-            classNames = await Planner(effective, use.Session.Classes).CheckAsync(token);
+            var planner = Planner(effective, use.Session.Classes);
+            classNames = await planner.CheckAsync(token);
+            // Planning starts from what the check found (the class folders), not from a second listing of them.
+            _checkedPlanner = planner;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -288,7 +294,8 @@ public sealed partial class EvaluationJobGrain(
     {
         var planning = _planning = new CancellationTokenSource();
         var token = planning.Token;
-        var planner = Planner(_job.Spec!, _job.Counts!.Classes);
+        var planner = _checkedPlanner ?? Planner(_job.Spec!, _job.Counts!.Classes);
+        _checkedPlanner = null;
         var written = _shards.Count;
         _plannedFlushedThrough = written;
         _resumeCheck = written > 0 ? (written - 1, _job.PlanLastImage) : null;
