@@ -532,10 +532,11 @@ public sealed partial class EvaluationJobGrain(
         // serializer writes a string it has already written as a reference, so a thousand leases do not repeat their names.
         worker = Name(worker);
         var lease = NextLease(scheduler, worker);
-        // While the job plans, a worker that finds nothing waits a little for the next shards rather than polling again.
-        for (var waited = Stopwatch.StartNew(); lease is null && _job.State == JobState.Planning && waited.Elapsed < PlanningLeaseWait; lease = NextLease(scheduler, worker))
+        if (lease is null && _job.State == JobState.Planning)
         {
-            await Task.WhenAny(_shardsPlanned.Task, Task.Delay(PlanningLeaseWait - waited.Elapsed));
+            // While the job plans, a worker that finds nothing waits a little for the next shards rather than polling again.
+            lease = await LeaseWhilePlanning.WaitAsync(() => NextLease(scheduler, worker), () => _job.State == JobState.Planning, () => _shardsPlanned.Task,
+                PlanningLeaseWait, TimeProvider.System);
         }
 
         if (lease is null)
