@@ -5,7 +5,7 @@ using SENet.Evaluation.Storage;
 
 namespace SENet.Cluster.Tests;
 
-/// <summary>The silo's real dataset sources, with image reads held by the silo's <see cref="ReadGate"/>, and listings faulted where <see cref="ListingFaults"/> says.</summary>
+/// <summary>The silo's real dataset sources, with image reads held by the silo's <see cref="ReadGate"/>, and listings faulted (and class-folder listings counted) where <see cref="ListingFaults"/> says.</summary>
 public sealed class GatedDatasetSourceFactory(IOptions<StorageOptions> storage, ReadGate gate) : IDatasetSourceFactory
 {
     private readonly DatasetSourceFactory _inner = new(storage.Value);
@@ -19,7 +19,7 @@ public sealed class GatedDatasetSourceFactory(IOptions<StorageOptions> storage, 
         public IAsyncEnumerable<string> ListFilesAsync(string prefix, CancellationToken cancellationToken) =>
             ListingFaults.ApplyAsync(location, inner.ListFilesAsync(prefix, cancellationToken), cancellationToken);
 
-        public IAsyncEnumerable<string> ListFoldersAsync(CancellationToken cancellationToken) => inner.ListFoldersAsync(cancellationToken);
+        public IAsyncEnumerable<string> ListFoldersAsync(CancellationToken cancellationToken) => ListingFaults.CountFolders(location, inner.ListFoldersAsync(cancellationToken));
 
         public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => inner.ExistsAsync(path, cancellationToken);
 

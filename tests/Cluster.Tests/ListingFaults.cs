@@ -12,6 +12,18 @@ public static class ListingFaults
 
     public static void Clear(string location) => Faults.TryRemove(location, out _);
 
+    private static readonly ConcurrentDictionary<string, int> FolderListingCounts = new(StringComparer.Ordinal);
+
+    /// <summary>How many times a silo of this process listed the class folders of <paramref name="location"/>.</summary>
+    public static int FolderListings(string location) => FolderListingCounts.GetValueOrDefault(location);
+
+    /// <summary>The class folders of <paramref name="listing"/>, counted for <paramref name="location"/>.</summary>
+    public static IAsyncEnumerable<string> CountFolders(string location, IAsyncEnumerable<string> listing)
+    {
+        FolderListingCounts.AddOrUpdate(location, 1, (_, count) => count + 1);
+        return listing;
+    }
+
     /// <summary>The files of <paramref name="listing"/>, held or broken where a fault for <paramref name="location"/> says.</summary>
     public static async IAsyncEnumerable<string> ApplyAsync(string location, IAsyncEnumerable<string> listing, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

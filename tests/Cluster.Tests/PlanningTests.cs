@@ -54,6 +54,20 @@ public sealed class PlanningTests(CoordinatorOnlyFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task TheClassFoldersAreListedOnceFromSubmitToThePlansEnd()
+    {
+        // A class-folder listing walks every blob under the dataset on some stores (Azurite: ~6 s for 100,000 blobs),
+        // and all of it comes before the first lease: submit's check and planning share one.
+        var (job, jobId, spec) = Submit("folders-once");
+
+        Assert.Equal(JobState.Planning, (await job.StartAsync(spec)).State);
+        var done = await PlanningDriver.RunToEndAsync(fixture.Grains, jobId, spec.OutputFolder!, Worker, Classes);
+
+        Assert.Equal((JobState.Completed, (long)fixture.Data.Images), (done.State, done.ImagesTotal));
+        Assert.Equal(1, ListingFaults.FolderListings(spec.DataPath));
+    }
+
+    [Fact]
     public async Task AListingThatBreaksMidwayFailsTheJobWithItsReason()
     {
         var (job, jobId, spec) = Submit("broken");

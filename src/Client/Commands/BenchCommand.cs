@@ -77,12 +77,13 @@ public static class BenchCommand
         var commitInterval = new Option<double?>("--commit-interval") { Description = "The longest the --coordinator job's group commit waits after a write, milliseconds (it waits twice the last write's duration, at most this); default: the silo's (25)." };
         var afterPlanning = new Option<bool>("--after-planning") { Description = "The --coordinator devices start leasing once the whole listing is planned: the coordinator's feed measured apart from the listing's pace (which is slower than 1,000 fast devices)." };
         var separateLease = new Option<bool>("--separate-lease") { Description = "The --coordinator lanes complete and lease in two calls, as workers did before a completion carried the next lease request (for comparison)." };
+        var listing = new Option<string>("--listing") { Description = "What the --coordinator job plans from: synthetic (names only), or blob (as many real tiny blobs, uploaded once to a container of SENet__Storage__ConnectionString's account and reused).", DefaultValueFactory = _ => "synthetic" };
         var command = new Command("bench", "Measure decode + preprocess (against PIL + torchvision), inference and end-to-end throughput on this machine.")
         {
             images, seconds, architecture, device, threads, endToEnd, batchSizes, streams, findBatch, maxBatch, fp16, json, cluster, silos, clusterImages, blob, blobCount,
             coordinator, shards, shardSize, devices, deviceSpeed, compression, inFlight, jobStorage, hung, killSiloAt, leaseTimeout, slowDevices, slowSpeed,
             models, passImages, repeats,
-            shardSizes, shardImages, autoShards, commitInterval, afterPlanning, separateLease,
+            shardSizes, shardImages, autoShards, commitInterval, afterPlanning, separateLease, listing,
         };
         command.SetAction((parse, cancellationToken) => console.RunAsync(async () =>
         {
@@ -92,7 +93,7 @@ public static class BenchCommand
                     parse.GetValue(compression), parse.GetValue(inFlight), parse.GetValue(jobStorage)!, parse.GetValue(hung), parse.GetValue(killSiloAt),
                     LeaseTimeout: TimeSpan.FromSeconds(parse.GetValue(leaseTimeout)), SlowDevices: parse.GetValue(slowDevices), SlowImagesPerSecond: parse.GetValue(slowSpeed), AutoShardSize: parse.GetValue(autoShards),
                     CommitInterval: parse.GetValue(commitInterval) is { } ms ? TimeSpan.FromMilliseconds(double.IsFinite(ms) ? ms : -1) : null,
-                    AfterPlanning: parse.GetValue(afterPlanning), SeparateLease: parse.GetValue(separateLease));
+                    AfterPlanning: parse.GetValue(afterPlanning), SeparateLease: parse.GetValue(separateLease), Listing: parse.GetValue(listing)!);
                 var run = await new CoordinatorBenchmark(simulated, console.Error).RunAsync(cancellationToken);
                 var figures = CoordinatorReport.Write(console, run);
                 if (parse.GetValue(json) is { } path)

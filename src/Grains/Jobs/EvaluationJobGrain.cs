@@ -77,6 +77,9 @@ public sealed partial class EvaluationJobGrain(
     // Set while the listing runs in the background: cancelling it stops the listing.
     private CancellationTokenSource? _planning;
 
+    /// <summary>The planner that validated this job at submit, until planning takes it over.</summary>
+    private JobPlanner? _checkedPlanner;
+
     // Completed (and replaced) each time planned shards are applied, or planning ends: lease requests waiting for shards go on.
     private TaskCompletionSource _shardsPlanned = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -216,7 +219,10 @@ public sealed partial class EvaluationJobGrain(
             claimed = outputs;
             // The dataset, cheaply: its class folders or labels file, and the listing's first page. The rest is planned
             // in the background, after this call has answered.
-            classNames = await Planner(effective, use.Session.Classes).CheckAsync(token);
+            var planner = Planner(effective, use.Session.Classes);
+            classNames = await planner.CheckAsync(token);
+            // Planning starts from what the check found (the class folders), not from a second listing of them.
+            _checkedPlanner = planner;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -289,7 +295,8 @@ public sealed partial class EvaluationJobGrain(
     {
         var planning = _planning = new CancellationTokenSource();
         var token = planning.Token;
-        var planner = Planner(_job.Spec!, _job.Counts!.Classes);
+        var planner = _checkedPlanner ?? Planner(_job.Spec!, _job.Counts!.Classes);
+        _checkedPlanner = null;
         var written = _shards.Count;
         _plannedFlushedThrough = written;
         _resumeCheck = written > 0 ? (written - 1, _job.PlanLastImage) : null;
@@ -527,10 +534,11 @@ public sealed partial class EvaluationJobGrain(
         // serializer writes a string it has already written as a reference, so a thousand leases do not repeat their names.
         worker = Name(worker);
         var lease = NextLease(scheduler, worker);
-        // While the job plans, a worker that finds nothing waits a little for the next shards rather than polling again.
-        for (var waited = Stopwatch.StartNew(); lease is null && _job.State == JobState.Planning && waited.Elapsed < PlanningLeaseWait; lease = NextLease(scheduler, worker))
+        if (lease is null && _job.State == JobState.Planning)
         {
-            await Task.WhenAny(_shardsPlanned.Task, Task.Delay(PlanningLeaseWait - waited.Elapsed));
+            // While the job plans, a worker that finds nothing waits a little for the next shards rather than polling again.
+            lease = await LeaseWhilePlanning.WaitAsync(() => NextLease(scheduler, worker), () => _job.State == JobState.Planning, () => _shardsPlanned.Task,
+                PlanningLeaseWait, TimeProvider.System);
         }
 
         if (lease is null)

@@ -74,6 +74,57 @@ public sealed class CoordinatorBenchCommandTests : IDisposable
         Assert.True(run.BytesWhileRunning > 0);
     }
 
+    [Fact]
+    public async Task ARealBlobListingIsUploadedOncePlannedIntoItsShardsAndEveryBlobCounted()
+    {
+        await using var azurite = await SENet.Tests.Storage.Azurite.StartAsync();
+        var storage = new StorageOptions { ConnectionString = azurite.ConnectionString };
+        var options = new CoordinatorBenchmarkOptions(Shards: 23, ShardSize: 16, Devices: 4, ImagesPerSecond: 800, Classes: 10, Listing: "blob");
+        var progress = new StringWriter();
+
+        var first = await new CoordinatorBenchmark(options, progress, storage).RunAsync(CancellationToken.None);
+
+        // What the account holds, counted apart from the bench: the blobs it uploaded, in one folder a class.
+        var container = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(BlobListing.ContainerName(options.Images, options.Classes));
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "images/" }))
+        {
+            names.Add(blob.Name);
+        }
+
+        Assert.Equal(23 * 16, names.Count);
+        Assert.Equal(10, names.Select(n => n.Split('/')[1]).Distinct().Count());
+        Assert.Equal(names.Count, first.Listing!.Uploaded);
+        Assert.Equal("completed", first.FinalState);
+        Assert.Equal(23, first.Merged);
+        Assert.Equal(names.Count, first.ImagesCounted);
+
+        // A second run plans the same container without uploading, and from what it holds now: one shard's worth more
+        // (whole shards: a simulated device completes every shard with counts of the shard size).
+        for (var i = 0; i < 16; i++)
+        {
+            await container.UploadBlobAsync($"images/c00009/extra-{i:D2}.jpg", BinaryData.FromBytes([0xFF, 0xD8, 0xFF]));
+        }
+
+        var second = await new CoordinatorBenchmark(options, progress, storage).RunAsync(CancellationToken.None);
+
+        Assert.Contains("already in container", progress.ToString());
+        Assert.Equal(0, second.Listing!.Uploaded);
+        Assert.Equal("completed", second.FinalState);
+        Assert.Equal(24, second.Merged);
+        Assert.Equal(names.Count + 16, second.ImagesCounted);
+    }
+
+    [Fact]
+    public async Task ABlobListingWithoutAnAccountIsRefusedSayingWhichVariableToSet()
+    {
+        var run = new CoordinatorBenchmark(new CoordinatorBenchmarkOptions(Listing: "blob"), TextWriter.Null, new StorageOptions());
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => run.RunAsync(CancellationToken.None));
+        Assert.Contains("--listing blob", error.Message);
+        Assert.Contains("SENet__Storage__ConnectionString", error.Message);
+    }
+
     /// <summary>Shards of 16 on 12 devices; the JSON figures.</summary>
     private Task<JsonElement> RunAsync(string name, params string[] options) => RunAsync(name, 60, options);
 
@@ -94,6 +145,7 @@ public sealed class CoordinatorBenchCommandTests : IDisposable
     [InlineData("--compression", "0", "--compression 0 cannot work")]
     [InlineData("--kill-silo-at", "0.5", "--kill-silo-at needs --storage blob")]
     [InlineData("--commit-interval", "-5", "--commit-interval -5 cannot work")]
+    [InlineData("--listing", "tape", "--listing 'tape' is unknown")]
     public async Task OptionsThatCannotWorkAreRefusedNamingTheOption(string option, string value, string expected)
     {
         var (exitCode, _, error) = await CliRunner.RunAsync("bench", "--coordinator", "--devices", "4", option, value);

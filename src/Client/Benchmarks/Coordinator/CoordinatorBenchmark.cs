@@ -36,17 +36,24 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
     private double _killedAt = double.NaN;
     private int _killStarted;
     private long _shardTableBytes;
+    private string _dataPath = "";
+    private BlobListingReady? _listing;
 
     private double Now => _clock.Elapsed.TotalSeconds;
 
     public async Task<CoordinatorRun> RunAsync(CancellationToken cancellationToken)
     {
         options.Validate();
-        var storage = options.Storage == "blob" ? blobStorage ?? CliStorage.FromEnvironment() : new StorageOptions();
+        var storage = options.Storage == "blob" || options.RealListing ? blobStorage ?? CliStorage.FromEnvironment() : new StorageOptions();
         if (options.Storage == "blob" && string.IsNullOrWhiteSpace(storage.ConnectionString))
         {
             throw new ArgumentException("senet bench --coordinator --storage blob keeps job state in the account of SENet__Storage__ConnectionString (e.g. an Azurite started with --skipApiVersionCheck); it is not set.");
         }
+
+        // Uploaded before the clock starts: setup, not planning.
+        var listing = options.RealListing ? await BlobListing.EnsureAsync(storage, options.Images, options.Classes, progress, cancellationToken) : null;
+        _dataPath = listing?.Location ?? SyntheticListingSource.Location(options.Images, options.Classes);
+        _listing = listing;
 
         // Before any silo: the grain's per-shard structures for a job of this size, measured alone.
         _shardTableBytes = ShardTableMemory.MeasureBytes(options.Shards, options.Devices);
@@ -72,7 +79,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
         {
             Name = "senet bench --coordinator",
             ModelPath = model,
-            DataPath = SyntheticListingSource.Location(options.Images, options.Classes),
+            DataPath = _dataPath,
             ShardSize = options.ShardSize,
             AutoShardSize = options.AutoShardSize,
             DevicePolicy = DevicePolicy.Cpu,
@@ -86,7 +93,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
 
         var baseline = GC.GetTotalMemory(forceFullCollection: true);
         var bytesBefore = silos.BytesWritten;
-        progress.WriteLine($"bench: submitting {options.Shards:N0} shards of {options.ShardSize} ({options.Images:N0} synthetic listing entries), job state in {options.Storage} storage");
+        progress.WriteLine($"bench: submitting {options.Shards:N0} shards of {options.ShardSize} ({options.ListingDescription}), job state in {options.Storage} storage");
         _clock.Start();
         using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var whilePlanning = new LatencyRecorder();
@@ -180,6 +187,7 @@ public sealed class CoordinatorBenchmark(CoordinatorBenchmarkOptions options, Te
             DuplicateLeases = status.DuplicateLeases,
             KilledAtSeconds = _killedAt - submitSeconds,
             LeasesCompleted = _leasesCompleted,
+            Listing = _listing,
         };
     }
 

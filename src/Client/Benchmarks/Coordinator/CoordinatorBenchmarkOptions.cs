@@ -23,6 +23,7 @@ namespace SENet.Client.Benchmarks.Coordinator;
 /// here, fewer than 1,000 fast devices finish: without this, the listing's pace starves them, not the coordinator.
 /// </param>
 /// <param name="SeparateLease">Each lane completes and then leases in two calls (two durable writes), as workers did before a completion carried the next lease request.</param>
+/// <param name="Listing"><c>synthetic</c> (names only, any size), or <c>blob</c>: the same names as real blobs in the account of <c>SENet__Storage__ConnectionString</c>, uploaded once.</param>
 public sealed record CoordinatorBenchmarkOptions(
     int Shards = 1_000,
     int ShardSize = 256,
@@ -42,8 +43,17 @@ public sealed record CoordinatorBenchmarkOptions(
     bool AutoShardSize = false,
     TimeSpan? CommitInterval = null,
     bool AfterPlanning = false,
-    bool SeparateLease = false)
+    bool SeparateLease = false,
+    string Listing = "synthetic")
 {
+    /// <summary>The most blobs <c>--listing blob</c> uploads: ~1,500 uploads/s to Azurite here make this over 20 minutes of setup.</summary>
+    public const long MaxBlobListing = 2_000_000;
+
+    public bool RealListing => Listing == "blob";
+
+    /// <summary>What the job plans from, in words.</summary>
+    public string ListingDescription => RealListing ? $"{Images:N0} real blobs" : $"{Images:N0} synthetic listing entries";
+
     public long Images => (long)Shards * ShardSize;
 
     /// <summary>Images/s of device <paramref name="index"/>: the last are hung, the slow ones just before them.</summary>
@@ -81,6 +91,8 @@ public sealed record CoordinatorBenchmarkOptions(
         Require(SlowDevices >= 0 && SlowDevices + HungDevices < Devices, $"--slow-devices {SlowDevices} cannot work: use 0 to {Devices - HungDevices - 1} (with --hung-devices, at least one device must run at full speed).");
         Require(SlowImagesPerSecond > 0 && double.IsFinite(SlowImagesPerSecond), $"--slow-images-per-second {SlowImagesPerSecond} cannot work: use a positive number.");
         Require(CommitInterval is null || (CommitInterval >= TimeSpan.Zero && CommitInterval <= TimeSpan.FromSeconds(10)), $"--commit-interval {CommitInterval?.TotalMilliseconds} cannot work: use 0 to 10,000 milliseconds.");
+        Require(Listing is "synthetic" or "blob", $"--listing '{Listing}' is unknown: use synthetic or blob.");
+        Require(!RealListing || Images <= MaxBlobListing, $"--listing blob with --shards × --shard-size = {Images:N0} blobs cannot work: the bench uploads them first, use at most {MaxBlobListing:N0}.");
         Require(Classes >= 1, $"--classes {Classes} cannot work: use 1 or more.");
         if (problems.Count > 0)
         {

@@ -21,13 +21,17 @@ public static class CoordinatorReport
         static string Ms(double seconds) => double.IsNaN(seconds) ? "none" : (seconds * 1000).ToString("F1", CultureInfo.InvariantCulture) + " ms";
         var capacity = run.Capacity;
         var offered = run.OfferedCompletionsPerSecond;
-        Row("job", $"{o.Shards:N0} shards of {o.ShardSize}", $"{o.Images:N0} synthetic listing entries, {o.Classes} classes; {o.Devices} devices at {o.ImagesPerSecond:N0} images/s{(o.SlowDevices > 0 ? $" ({o.SlowDevices} of them at {o.SlowImagesPerSecond:N0})" : "")}, compression {o.Compression}, {o.ShardsInFlight} in flight; ended {run.FinalState} with {run.ImagesCounted:N0} images counted");
+        Row("job", $"{o.Shards:N0} shards of {o.ShardSize}", $"{o.ListingDescription}, {o.Classes} classes; {o.Devices} devices at {o.ImagesPerSecond:N0} images/s{(o.SlowDevices > 0 ? $" ({o.SlowDevices} of them at {o.SlowImagesPerSecond:N0})" : "")}, compression {o.Compression}, {o.ShardsInFlight} in flight; ended {run.FinalState} with {run.ImagesCounted:N0} images counted");
         if (o.AutoShardSize)
         {
             Row("leases (auto)", $"{run.LeasesCompleted:N0} completions", $"runs of {(double)run.Merged / Math.Max(1, run.LeasesCompleted):F1} shards of {o.ShardSize} on average, sized to about 10 s of a device's measured work and shrinking at the tail; completions/s below counts shards");
         }
 
         Row("submit answered", $"{run.SubmitSeconds:F2} s", $"first lease {run.FirstLeaseSeconds:F2} s after submit; planned in the background, the whole listing in {(double.IsNaN(run.PlannedSeconds) ? "(never seen to end)" : $"{run.PlannedSeconds:F2} s")}; the job's end (report files, final state) written {run.EndSeconds:F2} s after its last completion");
+        Row("listing planned", double.IsNaN(run.ListedPerSecond) ? "not seen to end" : $"{run.ListedPerSecond:N0} entries/s",
+            $"{o.ListingDescription} listed and planned into {o.Shards:N0} shard manifests in the background" + (run.Listing is { } blobs
+                ? $"; blob container {blobs.Container}, {(blobs.Uploaded > 0 ? $"uploaded by this run in {blobs.UploadSeconds:F1} s ({blobs.Uploaded / Math.Max(1e-9, blobs.UploadSeconds):N0} blobs/s, setup, before submit)" : "uploaded by an earlier run")}"
+                : ""));
         Row("completions/s", $"{run.CompletionsPerSecond:N0}", $"from the 10th to the 90th percentile of merges; devices asked for {offered:N0}/s; {run.OverallCompletionsPerSecond:N0}/s over the whole run ({run.RunSeconds:F2} s, tail included)");
         Row("tail", $"{run.TailSeconds:F2} s", $"from the first lease request that found no fresh shard to the last completion; a shard of {o.ShardSize} takes {o.ShardSize / o.ImagesPerSecond / o.Compression:F3} s on a device" +
             (o.SlowDevices > 0 ? $", {o.ShardSize / o.SlowImagesPerSecond / o.Compression:F3} s on a slow one" : ""));
@@ -62,6 +66,9 @@ public static class CoordinatorReport
         record.Set("device_images_per_second", o.ImagesPerSecond);
         record.Set("compression", o.Compression);
         record.Set("storage", o.Storage);
+        record.Set("listing", o.Listing);
+        record.Set("listed_per_second", run.ListedPerSecond);
+        record.Set("uploaded_blobs", run.Listing?.Uploaded ?? 0);
         record.Set("state", run.FinalState);
         record.Set("submit_seconds", run.SubmitSeconds);
         record.Set("first_lease_seconds", run.FirstLeaseSeconds);

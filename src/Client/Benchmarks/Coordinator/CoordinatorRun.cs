@@ -88,6 +88,12 @@ public sealed record CoordinatorRun
     /// <summary>Completion calls: one a shard, or one a run of shards (--auto-shard-size).</summary>
     public long LeasesCompleted { get; init; }
 
+    /// <summary>The real blob listing planned (<c>--listing blob</c>), with its upload; null for a synthetic listing.</summary>
+    public BlobListingReady? Listing { get; init; }
+
+    /// <summary>Listing entries planned per second, from submit until status said planning was over; NaN when never seen to end.</summary>
+    public double ListedPerSecond => double.IsNaN(PlannedSeconds) ? double.NaN : Options.Images / Math.Max(1e-9, PlannedSeconds);
+
     public double BytesPerCompletion => Merged > 0 ? (double)BytesWhileRunning / Merged : double.NaN;
 
     /// <summary>Completions/s the devices would ask for if never kept waiting.</summary>
