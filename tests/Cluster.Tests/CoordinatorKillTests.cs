@@ -21,6 +21,9 @@ public sealed class CoordinatorKillTests(SharedStorageCoordinatorFixture fixture
         var worker = WorkerKey.Format(survivor.SiloAddress.ToParsableString(), "cpu:0");
         var lease = (await job.LeaseAsync(worker)).Lease!;
         var result = await ResultAsync(lease, worker);
+        // Planning commits in the background: the write held below must be the completion's own commit, not one of
+        // planning's with the completion still in flight (a message not yet taken is forwarded to the successor).
+        await WaitUntilPlannedAsync(job);
 
         fixture.JobStorage.HoldRecordWrites();
         Task<bool> completing;
@@ -117,6 +120,16 @@ public sealed class CoordinatorKillTests(SharedStorageCoordinatorFixture fixture
         }
 
         throw new InvalidOperationException("no job's coordinator was placed off the primary silo in 40 tries");
+    }
+
+    private static async Task WaitUntilPlannedAsync(IEvaluationJobGrain job)
+    {
+        for (var i = 0; i < 600 && (await job.GetStatusAsync()).State == JobState.Planning; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.NotEqual(JobState.Planning, (await job.GetStatusAsync()).State);
     }
 
     private async Task KillAsync(InProcessSiloHandle victim)
