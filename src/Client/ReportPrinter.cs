@@ -17,7 +17,14 @@ public static class ReportPrinter
     /// The report, then the job's error if it has one; a job that ended before any image was evaluated has no figures
     /// worth a table (its "0.000 %" would read as a perfect model), so it prints only why it ended.
     /// </summary>
-    public static void PrintOrExplain(CliConsole console, string jobId, EvaluationReport report, string? error)
+    public static void PrintOrExplain(CliConsole console, string jobId, EvaluationReport report, string? error) =>
+        PrintOrExplain(console, jobId, report, error, () => Print(console, report));
+
+    /// <summary>
+    /// <paramref name="print"/>, then the job's error; only why it ended when <paramref name="report"/> (a job of several
+    /// evaluations: its first) says no image was evaluated.
+    /// </summary>
+    public static void PrintOrExplain(CliConsole console, string jobId, EvaluationReport report, string? error, Action print)
     {
         var state = report.State;
         if (state != "completed" && report.Images + report.Failed == 0)
@@ -26,7 +33,7 @@ public static class ReportPrinter
             return;
         }
 
-        Print(console, report);
+        print();
         if (error is not null)
         {
             console.Error.WriteLine($"job {jobId} {state}: {error}");

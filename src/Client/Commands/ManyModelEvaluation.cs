@@ -45,21 +45,8 @@ public static class ManyModelEvaluation
     /// The table, then the job's error if it has one; a job that ended before any image was evaluated prints only why
     /// (its "0.000 %" would read as perfect models).
     /// </summary>
-    public static void PrintOrExplain(CliConsole console, string jobId, JobResults results, string? error)
-    {
-        var first = ReportWriter.FromJson(results.ReportJson);
-        if (first.State != "completed" && first.Images + first.Failed == 0)
-        {
-            console.Error.WriteLine($"error: job {jobId} {first.State} before any image was evaluated: {error ?? "no reason was recorded"}");
-            return;
-        }
-
-        Print(console, results);
-        if (error is not null)
-        {
-            console.Error.WriteLine($"job {jobId} {first.State}: {error}");
-        }
-    }
+    public static void PrintOrExplain(CliConsole console, string jobId, JobResults results, string? error) =>
+        ReportPrinter.PrintOrExplain(console, jobId, ReportWriter.FromJson(results.ReportJson), error, () => Print(console, results));
 
     /// <summary>The table of every model × view: top-1 and top-5 accuracy, images scored and failed, and a partial job's coverage.</summary>
     public static void Print(CliConsole console, JobResults results)

@@ -1,3 +1,4 @@
+using SENet.Evaluation.Models;
 using SENet.Contracts.Jobs;
 
 namespace SENet.Client.Commands;
@@ -12,9 +13,9 @@ public static class ModelList
     public static IReadOnlyList<JobModel> ToJobModels(IReadOnlyList<(string? Name, string Path)> models)
     {
         var named = models.Select(m => new JobModel(m.Name ?? JobEvaluations.NameOf(m.Path), EvaluationOptions.Location(m.Path))).ToList();
-        if (named.GroupBy(m => m.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        if (ModelSetRules.DuplicateNameProblem(named.Select(m => m.Name)) is { } duplicate)
         {
-            throw new ArgumentException($"Two models are named '{twice.Key}': their outputs would share OUT/{twice.Key}/. Give each its own name (NAME=PATH in a models file, or distinct file names).");
+            throw new ArgumentException(duplicate);
         }
 
         return named;

@@ -1,3 +1,4 @@
+using SENet.Evaluation.Models;
 using System.Globalization;
 using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Imaging;
@@ -128,9 +129,9 @@ public static class JobSpecRules
                 }
             }
 
-            if (models.GroupBy(m => m.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            if (ModelSetRules.DuplicateNameProblem(models.Select(m => m.Name)) is { } duplicate)
             {
-                problems.Add($"Two models are named '{twice.Key}': their outputs would share OUT/{twice.Key}/. Give each its own name (NAME=PATH in a models file, or distinct file names).");
+                problems.Add(duplicate);
             }
         }
 

@@ -67,9 +67,9 @@ public static class LocalEvaluator
         ArgumentOutOfRangeException.ThrowIfZero(views.Count);
         var request = models[0];
         var names = models.Select(NameOf).ToList();
-        if (names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        if (ModelSetRules.DuplicateNameProblem(names) is { } duplicate)
         {
-            throw new ModelValidationException($"Two models are named '{twice.Key}': their outputs would share OUT/{twice.Key}/. Give each its own name (NAME=PATH in a models file, or distinct file names).");
+            throw new ModelValidationException(duplicate);
         }
 
         var estimates = new List<(string Model, long SessionBytes)>();
@@ -119,8 +119,7 @@ public static class LocalEvaluator
                 log?.Invoke($"model {names[m]}: {Path.GetFileName(models[m].ModelPath)} on {session.ExecutionProvider}, input {session.InputWidth}×{session.InputHeight}, {session.Classes} classes, batch {session.MaxBatchSize}");
                 if (session.Classes != sessions[0].Classes)
                 {
-                    throw new ModelValidationException(
-                        $"Model {names[m]} ({Path.GetFileName(models[m].ModelPath)}) outputs {session.Classes} classes but {names[0]} outputs {sessions[0].Classes}: the models of one job must score the same classes. Evaluate it in a job of its own.");
+                    throw new ModelValidationException(ModelSetRules.ClassCountMismatch(names[m], Path.GetFileName(models[m].ModelPath), session.Classes, names[0], sessions[0].Classes));
                 }
             }
 

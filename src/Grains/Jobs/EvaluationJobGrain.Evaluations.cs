@@ -56,8 +56,7 @@ public sealed partial class EvaluationJobGrain
                     var session = use.Session;
                     if (first is { } head && session.Classes != head.Use.Session.Classes)
                     {
-                        throw new ModelValidationException(
-                            $"Model {model.Name} ({FileName(model.Path)}) outputs {session.Classes} classes but {jobModels[0].Name} outputs {head.Use.Session.Classes}: the models of one job must score the same classes. Evaluate it in a job of its own.");
+                        throw new ModelValidationException(ModelSetRules.ClassCountMismatch(model.Name, FileName(model.Path), session.Classes, jobModels[0].Name, head.Use.Session.Classes));
                     }
 
                     var outputs = await NamedAsync(model, several, () =>
