@@ -21,6 +21,8 @@ public sealed class TerminatingDatasetSourceFactory(IDatasetSourceFactory inner,
 
         public IAsyncEnumerable<string> ListFoldersAsync(CancellationToken cancellationToken) => inner.ListFoldersAsync(cancellationToken);
 
+        public bool FoldersExistOnlyWithFiles => inner.FoldersExistOnlyWithFiles;
+
         public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => inner.ExistsAsync(path, cancellationToken);
 
         public Task<IMemoryOwner<byte>> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)

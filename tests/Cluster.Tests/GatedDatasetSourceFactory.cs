@@ -21,6 +21,8 @@ public sealed class GatedDatasetSourceFactory(IOptions<StorageOptions> storage, 
 
         public IAsyncEnumerable<string> ListFoldersAsync(CancellationToken cancellationToken) => ListingFaults.CountFolders(location, inner.ListFoldersAsync(cancellationToken));
 
+        public bool FoldersExistOnlyWithFiles => inner.FoldersExistOnlyWithFiles;
+
         public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => inner.ExistsAsync(path, cancellationToken);
 
         public async Task<IMemoryOwner<byte>> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)

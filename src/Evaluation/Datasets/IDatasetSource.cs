@@ -17,6 +17,13 @@ public interface IDatasetSource
     /// <summary>The folders (virtual folders, for blobs) directly under the root, in ordinal order.</summary>
     IAsyncEnumerable<string> ListFoldersAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True where a folder exists only while a file lies under it (blob storage's virtual folders): the listing of files
+    /// then names every folder as it comes, so an ImageFolder job need not wait for the folder listing before its first
+    /// shard (<see cref="StreamedClassFolders"/>). False where a folder may be empty (a local disk).
+    /// </summary>
+    bool FoldersExistOnlyWithFiles => false;
+
     Task<bool> ExistsAsync(string path, CancellationToken cancellationToken);
 
     /// <summary>The file's bytes in a pooled buffer, with the default size limit; dispose it when done.</summary>

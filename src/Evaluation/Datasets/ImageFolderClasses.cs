@@ -10,7 +10,7 @@ namespace SENet.Evaluation.Datasets;
 /// <see cref="DatasetPlanner"/> and the coordinator's streamed <see cref="ImageFolderSharder"/> both label through it,
 /// so a local evaluation and a cluster job give every image the same label.
 /// </summary>
-public sealed class ImageFolderClasses
+public sealed class ImageFolderClasses : IImageFolderLabeller
 {
     private ImageFolderClasses(string source, ClassFolderMap folders, ClassSubset? subset, RealLabels? real, string? realFile, string? note)
     {
@@ -38,7 +38,8 @@ public sealed class ImageFolderClasses
     public IReadOnlyList<string> ClassNames => Folders.ClassNames;
 
     /// <summary>Reads the class folders (a short list) and checks them against the model before any file is listed.</summary>
-    public static async Task<ImageFolderClasses> OpenAsync(IDatasetSource source, DatasetSpec spec, int modelClasses, CancellationToken cancellationToken)
+    /// <param name="real">The label sets when the caller has read them already (--real-labels); read here otherwise.</param>
+    public static async Task<ImageFolderClasses> OpenAsync(IDatasetSource source, DatasetSpec spec, int modelClasses, CancellationToken cancellationToken, RealLabels? real = null)
     {
         var classes = new List<string>();
         await foreach (var folder in source.ListFoldersAsync(cancellationToken))
@@ -56,7 +57,7 @@ public sealed class ImageFolderClasses
         var folders = await ClassFolders.MapAsync(source, spec, classes, modelClasses, cancellationToken);
         var subset = await LabelConventions.LoadSubsetAsync(source, spec, modelClasses, folders.ClassNames, cancellationToken);
         LabelConventions.CheckCovered(subset, folders.ModelIndex.Values, folders.ClassNames, namesAreFolders: true);
-        var real = await LabelConventions.LoadRealAsync(source, spec, modelClasses, cancellationToken);
+        real ??= await LabelConventions.LoadRealAsync(source, spec, modelClasses, cancellationToken);
         return new ImageFolderClasses(source.Description, folders, subset, real, spec.RealLabelsFile, LabelConventions.UncoveredNote(subset, folders.ModelIndex.Count, modelClasses));
     }
 
@@ -72,6 +73,10 @@ public sealed class ImageFolderClasses
         var image = new LabelledImage(file, label);
         return Real is null ? image : Real.Attach(image);
     }
+
+    public ValueTask<LabelledImage?> LabelAsync(string file, CancellationToken cancellationToken) => ValueTask.FromResult(Label(file));
+
+    public ValueTask<ImageFolderClasses> ClassesAsync(CancellationToken cancellationToken) => ValueTask.FromResult(this);
 
     /// <summary>Refuses a listing that found no image, or whose images the label sets file does not name.</summary>
     public void CheckFound(long images, long withLabelSets)

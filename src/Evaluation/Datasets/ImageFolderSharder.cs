@@ -3,8 +3,8 @@ using SENet.Evaluation.Storage;
 namespace SENet.Evaluation.Datasets;
 
 /// <summary>
-/// Plans an ImageFolder dataset while streaming its listing: the class folders first (a short list), then the
-/// files page by page, each run of <c>shardSize</c> images written to its manifest at once. Memory holds one shard,
+/// Plans an ImageFolder dataset while streaming its listing: the class folders first (a short list; or alongside, see
+/// <see cref="StreamedClassFolders"/>), then the files page by page, each run of <c>shardSize</c> images written to its manifest at once. Memory holds one shard,
 /// never the dataset's names, so a million-blob dataset plans like a thousand-blob one. Images are labelled by
 /// <see cref="ImageFolderClasses"/>, the rule <see cref="DatasetPlanner"/> follows too.
 /// </summary>
@@ -19,7 +19,7 @@ public static class ImageFolderSharder
     /// The first <paramref name="written"/> shards' manifests exist already (planning restarted after its coordinator
     /// died): they are listed, digested and reported again, but not rewritten under a worker that may be reading them.
     /// </summary>
-    public static async Task<ShardedDataset> PlanAsync(ImageFolderClasses classes, IDatasetSource source, IOutputStore store, int shardSize, CancellationToken cancellationToken,
+    public static async Task<ShardedDataset> PlanAsync(IImageFolderLabeller labeller, IDatasetSource source, IOutputStore store, int shardSize, CancellationToken cancellationToken,
         Reproducibility.ManifestDigest? digest = null, Func<PlannedShard, ValueTask>? planned = null, int written = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shardSize, 1);
@@ -43,7 +43,7 @@ public static class ImageFolderSharder
 
         await foreach (var file in source.ListFilesAsync("", cancellationToken))
         {
-            if (classes.Label(file) is not { } image)
+            if (await labeller.LabelAsync(file, cancellationToken) is not { } image)
             {
                 ignored++;
                 continue;
@@ -62,6 +62,7 @@ public static class ImageFolderSharder
             await WriteAsync();
         }
 
+        var classes = await labeller.ClassesAsync(cancellationToken);
         classes.CheckFound(sizes.Count, listed);
 
         // Names in the model's output order, as the labels are.

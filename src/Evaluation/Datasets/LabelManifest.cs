@@ -8,7 +8,11 @@ namespace SENet.Evaluation.Datasets;
 /// A job's label conventions as planning resolved them, stored beside the shard manifests: the workers score by it
 /// (the class subset's model outputs and mode, whether label sets are counted) and the report states it.
 /// </summary>
-public sealed record LabelManifest(int[]? SubsetClasses, string? SubsetMode, bool LabelSets, string? FolderLayout, string? Note)
+/// <param name="ClassNamesToCome">
+/// Written before the class folders are listed (<see cref="StreamedClassFolders"/>): the class names follow, and a worker
+/// waits for them before it writes predictions; the manifest is written again, without it, beside them.
+/// </param>
+public sealed record LabelManifest(int[]? SubsetClasses, string? SubsetMode, bool LabelSets, string? FolderLayout, string? Note, bool ClassNamesToCome = false)
 {
     public const string Name = "manifest/labels.json";
 

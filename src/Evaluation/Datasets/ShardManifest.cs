@@ -18,7 +18,34 @@ public static class ShardManifest
         store.WriteAsync(ClassNamesName, JsonSerializer.SerializeToUtf8Bytes(classNames), cancellationToken);
 
     /// <summary>The job's class names; none when the dataset has no names (bare integer labels) or the job planned before names were written.</summary>
-    public static async Task<IReadOnlyList<string>> ReadClassNamesAsync(IOutputStore store, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> ReadClassNamesAsync(IOutputStore store, CancellationToken cancellationToken) =>
+        await TryReadClassNamesAsync(store, cancellationToken) ?? [];
+
+    /// <summary>
+    /// The job's class names, waited for while planning has yet to write them (<paramref name="toCome"/>: the label manifest
+    /// says so while the class folders are still being listed), until <paramref name="cancellationToken"/> gives up.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ReadClassNamesAsync(IOutputStore store, bool toCome, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            if (await TryReadClassNamesAsync(store, cancellationToken) is { } names)
+            {
+                return names;
+            }
+
+            if (!toCome)
+            {
+                return [];
+            }
+
+            await Task.Delay(delay, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>?> TryReadClassNamesAsync(IOutputStore store, CancellationToken cancellationToken)
     {
         try
         {
@@ -26,7 +53,7 @@ public static class ShardManifest
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or Azure.RequestFailedException { Status: 404 })
         {
-            return [];
+            return null;
         }
     }
 

@@ -24,6 +24,8 @@ public sealed class BlobDatasetSource(BlobContainerClient container, string pref
 
     public string Description => description;
 
+    public bool FoldersExistOnlyWithFiles => true;
+
     public async IAsyncEnumerable<string> ListFilesAsync(string subPrefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var root = prefix.Length == 0 ? "" : prefix + "/";

@@ -8,9 +8,10 @@ namespace SENet.Grains.Jobs;
 
 /// <summary>
 /// A job's dataset, from submit to shard manifests, without Orleans. <see cref="CheckAsync"/> is what submit waits for:
-/// cheap (the class folders or the labels file, and the listing's first page). <see cref="RunAsync"/> is the rest: the
-/// whole listing, streamed into shard manifests, each handed on as soon as it is written; the coordinator runs it on
-/// the thread pool and applies what it hands on in its own turns, so no grain call ever waits on a listing.
+/// cheap (the class folders, unless the files name them as they stream, or the labels file; and the listing's first
+/// page). <see cref="RunAsync"/> is the rest: the whole listing, streamed into shard manifests, each handed on as soon
+/// as it is written; the coordinator runs it on the thread pool and applies what it hands on in its own turns, so no
+/// grain call ever waits on a listing.
 /// An ImageFolder dataset streams (memory holds one shard); a labels-file dataset is matched whole against its listing
 /// (every image must be checked against every label), then written out shard by shard.
 /// </summary>
@@ -27,12 +28,25 @@ public sealed class JobPlanner(IDatasetSource source, DatasetSpec dataset, JobSp
     private ImageFolderClasses? _checkedClasses;
 
     /// <summary>
-    /// Refuses, before any work, a dataset whose classes cannot match the model's, whose labels file does not parse, or
-    /// whose listing cannot be read or holds no image in its first page of a listing that ends there. Returns the class
-    /// names when they are known now (an ImageFolder's, from its folders).
+    /// Refuses, before any work, a dataset whose classes cannot match the model's (where the class folders are listed
+    /// first), whose labels file does not parse, or whose listing cannot be read or holds no image in its first page of a
+    /// listing that ends there. Returns the class names when they are known now (an ImageFolder's, from its folders).
     /// </summary>
     public async Task<IReadOnlyList<string>?> CheckAsync(CancellationToken cancellationToken)
     {
+        if (StreamsClassFolders)
+        {
+            // The class folders are known once planning has listed them (every folder with a file is one); the label sets
+            // parse now, and the first page holds an image in a folder.
+            await LabelConventions.LoadRealAsync(source, dataset, modelClasses, cancellationToken);
+            if (!await FirstPageHasAsync(file => file.Contains('/') && ImageFiles.IsImage(file), cancellationToken))
+            {
+                throw ImageFolderClasses.NoImages(source.Description);
+            }
+
+            return null;
+        }
+
         if (spec.LabelsFile is null)
         {
             var classes = await ImageFolderClasses.OpenAsync(source, dataset, modelClasses, cancellationToken);
@@ -62,6 +76,11 @@ public sealed class JobPlanner(IDatasetSource source, DatasetSpec dataset, JobSp
     public async Task<PlanOutcome> RunAsync(int written, Func<PlannedShard, ValueTask> planned, CancellationToken cancellationToken)
     {
         using var digest = new ManifestDigest();
+        if (StreamsClassFolders)
+        {
+            return await RunStreamedAsync(written, planned, digest, cancellationToken);
+        }
+
         if (spec.LabelsFile is null)
         {
             var classes = Interlocked.Exchange(ref _checkedClasses, null) ?? await ImageFolderClasses.OpenAsync(source, dataset, modelClasses, cancellationToken);
@@ -106,12 +125,68 @@ public sealed class JobPlanner(IDatasetSource source, DatasetSpec dataset, JobSp
         return new PlanOutcome(plan.ClassNames, plan.Issues, digest.Finish(), digest.Images, labelsSha256);
     }
 
-    /// <summary>Written before the first shard is handed on: a worker reads both before it scores a shard.</summary>
+    /// <summary>
+    /// An ImageFolder dataset whose folders exist only with files (blob storage): its files are labelled as they stream
+    /// while the class folders are listed alongside (<see cref="StreamedClassFolders"/>), so the first shard need not wait
+    /// for a folder listing that may walk every blob. The label manifest is written first, as workers read it before
+    /// they score; the class names, which workers need only to write their predictions (and wait for), once the folder
+    /// list confirms the labels, by every run, since a coordinator that died may not have written them.
+    /// </summary>
+    private async Task<PlanOutcome> RunStreamedAsync(int written, Func<PlannedShard, ValueTask> planned, ManifestDigest digest, CancellationToken cancellationToken)
+    {
+        var real = await LabelConventions.LoadRealAsync(source, dataset, modelClasses, cancellationToken);
+        if (written == 0)
+        {
+            await (LabelManifest.From(null, real is not null, null, null) with { ClassNamesToCome = true }).WriteAsync(outputs, cancellationToken);
+        }
+
+        using var listing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var streamed = new StreamedClassFolders(modelClasses, real, () => ImageFolderClasses.OpenAsync(source, dataset, modelClasses, listing.Token, real), (classes, token) =>
+            WriteLabelFilesAsync(LabelManifest.From(classes.Subset, real is not null, classes.Folders.Description, classes.Note), classes.ClassNames, token));
+        try
+        {
+            await ImageFolderSharder.PlanAsync(streamed, source, outputs, spec.ShardSize, cancellationToken, digest, async shard =>
+            {
+                await planned(shard);
+                // Once the first shard is out: a store that answers one listing at a time (Azurite) would hold it back.
+                streamed.StartFolderListing();
+            }, written);
+        }
+        catch
+        {
+            // A file listing that failed first leaves the folder listing nobody waits for: stopped, and its end observed.
+            await listing.CancelAsync();
+            if (streamed.FolderListing is { } folders)
+            {
+                await folders.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            throw;
+        }
+
+        var confirmed = await streamed.ClassesAsync(cancellationToken);
+        logger.LogInformation("Planned {Source}: {Folders} class folders labelled as the listing streamed, then confirmed by the folder list", source.Description, streamed.LabelledAhead);
+        return new PlanOutcome(confirmed.ClassNames, [], digest.Finish(), digest.Images, null);
+    }
+
+    /// <summary>
+    /// Whether the class folders are labelled from the file listing as it streams: an ImageFolder dataset where folders
+    /// exist only with files, and no option that maps folders through a list (--model-classes, --class-subset) and so
+    /// needs the whole folder list first.
+    /// </summary>
+    private bool StreamsClassFolders =>
+        spec.LabelsFile is null && source.FoldersExistOnlyWithFiles && dataset.ModelClassesFile is null && dataset.ClassSubsetFile is null;
+
+    /// <summary>
+    /// Written before the first shard is handed on (or, streamed, once the folder list confirms the labels): a worker
+    /// reads the label manifest before it scores a shard and the class names before it writes its predictions.
+    /// </summary>
     private async Task WriteLabelFilesAsync(LabelManifest labels, IReadOnlyList<string> classNames, CancellationToken cancellationToken)
     {
-        await labels.WriteAsync(outputs, cancellationToken);
-        // The workers write names beside the class indices of their predictions.
+        // The workers write names beside the class indices of their predictions. Names first: a worker that reads a label
+        // manifest no longer promising them (streamed) must find them.
         await ShardManifest.WriteClassNamesAsync(outputs, classNames, cancellationToken);
+        await labels.WriteAsync(outputs, cancellationToken);
     }
 
     private async Task<bool> FirstPageHasAsync(Func<string, bool> wanted, CancellationToken cancellationToken)

@@ -35,13 +35,12 @@ public sealed partial class ShardRunner
             async (i, ct) => manifests[i] = await ShardManifest.ReadAsync(outputs, shardIds[i], ct));
 
         var pass = await RunPassAsync(device, spec, lease, outputs, manifests, tags, leaseLost, cancellationToken);
-        var classNames = await ShardManifest.ReadClassNamesAsync(outputs, cancellationToken);
         var finished = DateTime.UtcNow;
         var decoded = SplitDecoded(pass.Decoded, pass.Results[0]);
         await Parallel.ForAsync(0, shardIds.Count, new ParallelOptions { MaxDegreeOfParallelism = FileConcurrency, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var shard = shardIds[i];
-            await WritePartsAsync(outputs, pass, i, shard, lease.LeaseId, JobOutputNames.PredictionsPart(shard), classNames, ct);
+            await WritePartsAsync(outputs, pass, i, shard, lease.LeaseId, JobOutputNames.PredictionsPart(shard), pass.ClassNames, ct);
             await outputs.WriteAsync(JobOutputNames.ShardLog(shard), JsonSerializer.SerializeToUtf8Bytes(new
             {
                 shard,

@@ -170,9 +170,12 @@ public sealed partial class ShardRunner(SessionPool sessions, IOptions<DeviceOpt
         var pipeline = PipelineFor(spec, loaded, decoder, labels, tags, (i, p) => predictions[i][manifests.Count == 1 ? 0 : partOf[p.ImageId]].Add(p));
         var renewal = new LeaseRenewal(lease, imagesDone => job.RenewAsync(lease, imagesDone), leaseLost, RenewInterval, logger);
         IReadOnlyList<IReadOnlyList<EvaluationResult>> results;
+        IReadOnlyList<string> classNames;
         try
         {
             results = await pipeline.RunPartsAsync(manifests, renewal, leaseLost.Token);
+            // Under the lease, still renewed: a blob dataset's first shards may be scored before planning has the names.
+            classNames = await ShardManifest.ReadClassNamesAsync(outputs, labels?.ClassNamesToCome ?? false, leaseLost.Token);
         }
         finally
         {
@@ -181,7 +184,7 @@ public sealed partial class ShardRunner(SessionPool sessions, IOptions<DeviceOpt
         }
 
         return new PassOutcome(loaded.Evaluations, results, predictions, decoder.Tally.Snapshot(),
-            ProviderSettings.Describe(device, loaded.First, sessions.Cuda, sessions.CpuThreadsPerSession));
+            ProviderSettings.Describe(device, loaded.First, sessions.Cuda, sessions.CpuThreadsPerSession), classNames);
     }
 
     /// <summary>
@@ -240,9 +243,8 @@ public sealed partial class ShardRunner(SessionPool sessions, IOptions<DeviceOpt
         }
 
         var pass = await RunPassAsync(device, spec, lease, outputs, [images], tags, leaseLost, cancellationToken);
-        var classNames = await ShardManifest.ReadClassNamesAsync(outputs, cancellationToken);
         var part = lease.Range is { } done ? JobOutputNames.PredictionsRangePart(lease.ShardId, done.Start, done.Count) : JobOutputNames.PredictionsPart(lease.ShardId);
-        await WritePartsAsync(outputs, pass, 0, lease.ShardId, lease.LeaseId, part, classNames, cancellationToken);
+        await WritePartsAsync(outputs, pass, 0, lease.ShardId, lease.LeaseId, part, pass.ClassNames, cancellationToken);
         var failures = pass.Results[0][0].Failures.Count;
         await outputs.WriteAsync(JobOutputNames.ShardLog(lease.ShardId), JsonSerializer.SerializeToUtf8Bytes(new
         {

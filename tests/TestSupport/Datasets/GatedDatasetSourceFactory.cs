@@ -24,6 +24,8 @@ public sealed class GatedDatasetSourceFactory(IDatasetSourceFactory inner, strin
 
         public IAsyncEnumerable<string> ListFoldersAsync(CancellationToken cancellationToken) => inner.ListFoldersAsync(cancellationToken);
 
+        public bool FoldersExistOnlyWithFiles => inner.FoldersExistOnlyWithFiles;
+
         public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => inner.ExistsAsync(path, cancellationToken);
 
         public async Task<IMemoryOwner<byte>> ReadAsync(string path, long maxBytes, CancellationToken cancellationToken)
