@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text;
 using SENet.Contracts.Jobs;
+using SENet.Evaluation.Datasets;
 using SENet.Evaluation.Metrics;
 
 namespace SENet.Cluster.Tests;
@@ -33,16 +35,98 @@ public sealed class BlobJobTests(BlobClusterFixture fixture) : IClassFixture<Blo
         Assert.Contains("blob/report.html", names);
         Assert.Equal(status.ShardsTotal, names.Count(n => n.StartsWith("blob/predictions/shard-", StringComparison.Ordinal)));
         Assert.Equal(status.ShardsTotal, names.Count(n => n.StartsWith("blob/logs/shard-", StringComparison.Ordinal)));
-        var rows = 0;
+        var rows = new List<string[]>();
         foreach (var part in names.Where(n => n.StartsWith("blob/predictions/", StringComparison.Ordinal)))
         {
-            rows += Encoding.UTF8.GetString((await results.GetBlobClient(part).DownloadContentAsync()).Value.Content.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
+            rows.AddRange(Encoding.UTF8.GetString((await results.GetBlobClient(part).DownloadContentAsync()).Value.Content.ToArray())
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(row => row.Split(',')));
         }
 
-        Assert.Equal(fromBlobs.Images, rows);
+        Assert.Equal(fromBlobs.Images, rows.Count);
+        // The class folders were labelled as the listing streamed: every part still names each image's class, the
+        // workers having waited for the names that the folder listing confirmed.
+        var labelName = PredictionsCsvWriter.Header.Split(',').ToList().IndexOf("label_name");
+        Assert.All(rows, row => Assert.Equal(row[0][..row[0].IndexOf('/')], row[labelName]));
         var stored = ReportWriter.FromJson((await results.GetBlobClient("blob/report.json").DownloadContentAsync()).Value.Content.ToString());
         Assert.Equal(fromBlobs.Top1Correct, stored.Top1Correct);
     }
+
+    [Fact]
+    public async Task ABlobDatasetWhoseClassFoldersDoNotMatchTheModelFailsInPlanningWithTheReason()
+    {
+        // Labelled as the listing streams, its class count is known only once the folders are listed: after submit.
+        var datasets = fixture.Container("datasets");
+        foreach (var name in new[] { "extra-class/class_00/a.jpg", "extra-class/class_01/a.jpg", "extra-class/class_99/a.jpg" })
+        {
+            await datasets.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(SyntheticImagesJpeg), overwrite: true);
+        }
+
+        var spec = fixture.Data.Spec("blob-extra-class", shardSize: 1) with
+        {
+            DataPath = fixture.Azurite.BlobUrl("datasets", "extra-class"),
+            OutputFolder = fixture.OutputUrl("blob-extra-class"),
+        };
+        var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("blob-extra-class");
+
+        Assert.Equal(JobState.Planning, (await job.StartAsync(spec)).State);
+        var failed = await JobDriver.WaitAsync(fixture.Grains, "blob-extra-class", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(JobState.Failed, failed.State);
+        Assert.Contains("Planning the dataset failed", failed.Error);
+        Assert.Contains("model outputs 5 classes but the dataset has 3", failed.Error);
+    }
+
+    [Fact]
+    public async Task ShardsScoredBeforeTheClassFoldersAreListedWaitForTheirNames()
+    {
+        var spec = fixture.Data.Spec("blob-names-later", shardSize: 16) with
+        {
+            DataPath = fixture.DataUrl,
+            OutputFolder = fixture.OutputUrl("blob-names-later"),
+        };
+        var fault = ListingFaults.Set(spec.DataPath, new ListingFault(HoldFolders: true));
+        try
+        {
+            var job = fixture.Grains.GetGrain<IEvaluationJobGrain>("blob-names-later");
+            Assert.Equal(JobState.Planning, (await job.StartAsync(spec)).State);
+            await JobDriver.WaitAsync(fixture.Grains, "blob-names-later", TimeSpan.FromSeconds(60), until: s => s.ShardsLeased > 0 || s.ShardsDone > 0);
+            // Shards are leased and scored while the folder listing is held; none completes without the class names.
+            var held = await job.GetStatusAsync();
+            for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(5) && held.ShardsDone == 0; held = await job.GetStatusAsync())
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Equal(1, fault.Holding);
+            Assert.Equal(0, held.ShardsDone);
+
+            fault.Release();
+            var done = await JobDriver.WaitAsync(fixture.Grains, "blob-names-later", TimeSpan.FromSeconds(120));
+
+            Assert.Equal(JobState.Completed, done.State);
+            var results = fixture.Container("results");
+            var rows = 0;
+            var labelName = PredictionsCsvWriter.Header.Split(',').ToList().IndexOf("label_name");
+            await foreach (var blob in results.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "blob-names-later/predictions/" }))
+            {
+                foreach (var row in Encoding.UTF8.GetString((await results.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray())
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')))
+                {
+                    Assert.Equal(row[0][..row[0].IndexOf('/')], row[labelName]);
+                    rows++;
+                }
+            }
+
+            Assert.Equal(done.ImagesScored, rows);
+        }
+        finally
+        {
+            fault.Release();
+            ListingFaults.Clear(spec.DataPath);
+        }
+    }
+
+    private static readonly byte[] SyntheticImagesJpeg = SyntheticImages.RenderJpeg(32, 32, 0, 0);
 
     [Theory]
     [InlineData("model")]

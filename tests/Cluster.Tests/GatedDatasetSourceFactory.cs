@@ -19,7 +19,7 @@ public sealed class GatedDatasetSourceFactory(IOptions<StorageOptions> storage, 
         public IAsyncEnumerable<string> ListFilesAsync(string prefix, CancellationToken cancellationToken) =>
             ListingFaults.ApplyAsync(location, inner.ListFilesAsync(prefix, cancellationToken), cancellationToken);
 
-        public IAsyncEnumerable<string> ListFoldersAsync(CancellationToken cancellationToken) => ListingFaults.CountFolders(location, inner.ListFoldersAsync(cancellationToken));
+        public IAsyncEnumerable<string> ListFoldersAsync(CancellationToken cancellationToken) => ListingFaults.CountFoldersAsync(location, inner.ListFoldersAsync(cancellationToken), cancellationToken);
 
         public bool FoldersExistOnlyWithFiles => inner.FoldersExistOnlyWithFiles;
 

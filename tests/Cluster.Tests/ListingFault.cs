@@ -2,10 +2,11 @@ namespace SENet.Cluster.Tests;
 
 /// <summary>
 /// A fault in one dataset's listing (see <see cref="ListingFaults"/>): after <paramref name="HoldAfter"/> files, each
-/// listing of it waits until <see cref="Release"/>; after <paramref name="FailAfter"/> files, it breaks. Deterministic,
-/// so a test can act while a job is planning however fast the machine is.
+/// listing of it waits until <see cref="Release"/>; after <paramref name="FailAfter"/> files, it breaks; with
+/// <paramref name="HoldFolders"/>, its class-folder listing waits until <see cref="Release"/>. Deterministic, so a test
+/// can act while a job is planning however fast the machine is.
 /// </summary>
-public sealed record ListingFault(int? HoldAfter = null, int? FailAfter = null)
+public sealed record ListingFault(int? HoldAfter = null, int? FailAfter = null, bool HoldFolders = false)
 {
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _holding;

@@ -17,11 +17,19 @@ public static class ListingFaults
     /// <summary>How many times a silo of this process listed the class folders of <paramref name="location"/>.</summary>
     public static int FolderListings(string location) => FolderListingCounts.GetValueOrDefault(location);
 
-    /// <summary>The class folders of <paramref name="listing"/>, counted for <paramref name="location"/>.</summary>
-    public static IAsyncEnumerable<string> CountFolders(string location, IAsyncEnumerable<string> listing)
+    /// <summary>The class folders of <paramref name="listing"/>, counted for <paramref name="location"/>, and held where its fault says.</summary>
+    public static async IAsyncEnumerable<string> CountFoldersAsync(string location, IAsyncEnumerable<string> listing, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         FolderListingCounts.AddOrUpdate(location, 1, (_, count) => count + 1);
-        return listing;
+        if (Faults.GetValueOrDefault(location) is { HoldFolders: true } fault)
+        {
+            await fault.HoldAsync(cancellationToken);
+        }
+
+        await foreach (var folder in listing.WithCancellation(cancellationToken))
+        {
+            yield return folder;
+        }
     }
 
     /// <summary>The files of <paramref name="listing"/>, held or broken where a fault for <paramref name="location"/> says.</summary>
