@@ -8,6 +8,8 @@ namespace SENet.Cluster.Tests;
 
 public sealed class BlobJobTests(BlobClusterFixture fixture) : IClassFixture<BlobClusterFixture>
 {
+    private static readonly byte[] SyntheticImagesJpeg = SyntheticImages.RenderJpeg(32, 32, 0, 0);
+
     [Fact]
     public async Task AJobOverBlobsReportsTheCountsOfTheSameFilesOnDiskAndWritesItsOutputsAsBlobs()
     {
@@ -35,18 +37,11 @@ public sealed class BlobJobTests(BlobClusterFixture fixture) : IClassFixture<Blo
         Assert.Contains("blob/report.html", names);
         Assert.Equal(status.ShardsTotal, names.Count(n => n.StartsWith("blob/predictions/shard-", StringComparison.Ordinal)));
         Assert.Equal(status.ShardsTotal, names.Count(n => n.StartsWith("blob/logs/shard-", StringComparison.Ordinal)));
-        var rows = new List<string[]>();
-        foreach (var part in names.Where(n => n.StartsWith("blob/predictions/", StringComparison.Ordinal)))
-        {
-            rows.AddRange(Encoding.UTF8.GetString((await results.GetBlobClient(part).DownloadContentAsync()).Value.Content.ToArray())
-                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(row => row.Split(',')));
-        }
-
+        var rows = await PredictionRowsAsync("blob/predictions/");
         Assert.Equal(fromBlobs.Images, rows.Count);
         // The class folders were labelled as the listing streamed: every part still names each image's class, the
         // workers having waited for the names that the folder listing confirmed.
-        var labelName = PredictionsCsvWriter.Header.Split(',').ToList().IndexOf("label_name");
-        Assert.All(rows, row => Assert.Equal(row[0][..row[0].IndexOf('/')], row[labelName]));
+        Assert.All(rows, AssertNamesTheImagesFolder);
         var stored = ReportWriter.FromJson((await results.GetBlobClient("blob/report.json").DownloadContentAsync()).Value.Content.ToString());
         Assert.Equal(fromBlobs.Top1Correct, stored.Top1Correct);
     }
@@ -104,20 +99,9 @@ public sealed class BlobJobTests(BlobClusterFixture fixture) : IClassFixture<Blo
             var done = await JobDriver.WaitAsync(fixture.Grains, "blob-names-later", TimeSpan.FromSeconds(120));
 
             Assert.Equal(JobState.Completed, done.State);
-            var results = fixture.Container("results");
-            var rows = 0;
-            var labelName = PredictionsCsvWriter.Header.Split(',').ToList().IndexOf("label_name");
-            await foreach (var blob in results.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "blob-names-later/predictions/" }))
-            {
-                foreach (var row in Encoding.UTF8.GetString((await results.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray())
-                    .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')))
-                {
-                    Assert.Equal(row[0][..row[0].IndexOf('/')], row[labelName]);
-                    rows++;
-                }
-            }
-
-            Assert.Equal(done.ImagesScored, rows);
+            var rows = await PredictionRowsAsync("blob-names-later/predictions/");
+            Assert.Equal(done.ImagesScored, rows.Count);
+            Assert.All(rows, AssertNamesTheImagesFolder);
         }
         finally
         {
@@ -126,7 +110,22 @@ public sealed class BlobJobTests(BlobClusterFixture fixture) : IClassFixture<Blo
         }
     }
 
-    private static readonly byte[] SyntheticImagesJpeg = SyntheticImages.RenderJpeg(32, 32, 0, 0);
+    /// <summary>Every prediction row under <paramref name="prefix"/> of the results container, split into columns (no image name here holds a comma).</summary>
+    private async Task<List<string[]>> PredictionRowsAsync(string prefix)
+    {
+        var results = fixture.Container("results");
+        var rows = new List<string[]>();
+        await foreach (var blob in results.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = prefix }))
+        {
+            rows.AddRange(Encoding.UTF8.GetString((await results.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray())
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(row => row.Split(',')));
+        }
+
+        return rows;
+    }
+
+    private static void AssertNamesTheImagesFolder(string[] row) =>
+        Assert.Equal(row[0][..row[0].IndexOf('/')], row[PredictionsCsvWriter.Header.Split(',').ToList().IndexOf("label_name")]);
 
     [Theory]
     [InlineData("model")]
