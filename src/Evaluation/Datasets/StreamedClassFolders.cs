@@ -12,7 +12,7 @@ namespace SENet.Evaluation.Datasets;
 /// folder sorting before it can still come, unless its name holds a character that sorts before '/' ('cat-dog/…' lists
 /// before 'cat/…'). Any other folder waits for the folder listing. When that listing ends, every label given is checked
 /// against the rule over the whole folder list, and a difference fails the planning, naming the folders: no image is
-/// scored against a label that the rule would not give it.
+/// scored against a label that the rule would not give it. One instance labels one listing, file after file.
 /// </summary>
 /// <param name="listFolders">
 /// Starts the folder listing, mapped by the whole-list rule: at <see cref="StartFolderListing"/>, or when a folder must
