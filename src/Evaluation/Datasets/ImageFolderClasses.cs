@@ -62,17 +62,15 @@ public sealed class ImageFolderClasses : IImageFolderLabeller
     }
 
     /// <summary>The labelled image of a listed file, or null when the rule ignores the file.</summary>
-    public LabelledImage? Label(string file)
-    {
-        var slash = file.IndexOf('/');
-        if (slash < 0 || !ImageFiles.IsImage(file) || !Folders.ModelIndex.TryGetValue(file[..slash], out var label))
-        {
-            return null;
-        }
+    public LabelledImage? Label(string file) =>
+        ClassFolderOf(file) is { } folder && ImageFiles.IsImage(file) && Folders.ModelIndex.TryGetValue(folder, out var label) ? Labelled(file, label, Real) : null;
 
-        var image = new LabelledImage(file, label);
-        return Real is null ? image : Real.Attach(image);
-    }
+    /// <summary>The class folder a listed file lies under (its first segment); null for a file directly under the root.</summary>
+    internal static string? ClassFolderOf(string file) => file.IndexOf('/') is >= 0 and var slash ? file[..slash] : null;
+
+    /// <summary>An image with its label, and its label set where the dataset has them.</summary>
+    internal static LabelledImage Labelled(string file, int label, RealLabels? real) =>
+        real is null ? new LabelledImage(file, label) : real.Attach(new LabelledImage(file, label));
 
     public ValueTask<LabelledImage?> LabelAsync(string file, CancellationToken cancellationToken) => ValueTask.FromResult(Label(file));
 

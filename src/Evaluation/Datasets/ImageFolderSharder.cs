@@ -4,8 +4,9 @@ namespace SENet.Evaluation.Datasets;
 
 /// <summary>
 /// Plans an ImageFolder dataset while streaming its listing: the class folders first (a short list; or alongside, see
-/// <see cref="StreamedClassFolders"/>), then the files page by page, each run of <c>shardSize</c> images written to its manifest at once. Memory holds one shard,
-/// never the dataset's names, so a million-blob dataset plans like a thousand-blob one. Images are labelled by
+/// <see cref="StreamedClassFolders"/>), then the files page by page, each run of <c>shardSize</c> images written to its
+/// manifest at once. Memory holds one shard, never the dataset's names, so a million-blob dataset plans like a
+/// thousand-blob one. Images are labelled by
 /// <see cref="ImageFolderClasses"/>, the rule <see cref="DatasetPlanner"/> follows too.
 /// </summary>
 public static class ImageFolderSharder

@@ -27,7 +27,6 @@ public sealed class StreamedClassFolders(int modelClasses, RealLabels? real, Fun
     private readonly HashSet<int> _outputsGiven = [];
     private ClassFolderNaming? _naming;
     private string? _lastFolder;
-    private bool _speculating = true;
     private ImageFolderClasses? _classes;
     private Task<ImageFolderClasses>? _listed;
 
@@ -52,19 +51,17 @@ public sealed class StreamedClassFolders(int modelClasses, RealLabels? real, Fun
             return _classes.Label(file);
         }
 
-        var slash = file.IndexOf('/');
-        if (slash < 0)
+        if (ImageFolderClasses.ClassFolderOf(file) is not { } folder)
         {
             return null;
         }
 
         // Every folder counts, whether or not it holds an image: a folder of text files still takes its class index.
-        var folder = file[..slash];
         if (!_given.TryGetValue(folder, out var label))
         {
             if (Speculate(folder) is not { } given)
             {
-                _speculating = false;
+                // Confirmed from here on (or refused): no later folder is labelled ahead of the list.
                 await ConfirmAsync(cancellationToken);
                 return _classes!.Label(file);
             }
@@ -73,13 +70,7 @@ public sealed class StreamedClassFolders(int modelClasses, RealLabels? real, Fun
             _outputsGiven.Add(given);
         }
 
-        if (!ImageFiles.IsImage(file))
-        {
-            return null;
-        }
-
-        var image = new LabelledImage(file, label);
-        return real is null ? image : real.Attach(image);
+        return ImageFiles.IsImage(file) ? ImageFolderClasses.Labelled(file, label, real) : null;
     }
 
     public async ValueTask<ImageFolderClasses> ClassesAsync(CancellationToken cancellationToken)
@@ -95,7 +86,7 @@ public sealed class StreamedClassFolders(int modelClasses, RealLabels? real, Fun
     /// <summary>The folder's label when no folder still to come can change it; null when it must wait for the folder list.</summary>
     private int? Speculate(string folder)
     {
-        if (!_speculating || (_lastFolder is not null && string.CompareOrdinal(folder, _lastFolder) <= 0))
+        if (_lastFolder is not null && string.CompareOrdinal(folder, _lastFolder) <= 0)
         {
             return null;
         }
@@ -130,11 +121,12 @@ public sealed class StreamedClassFolders(int modelClasses, RealLabels? real, Fun
         StartFolderListing();
         var classes = await _listed!.WaitAsync(cancellationToken);
         var differ = _given
-            .Where(g => !classes.Folders.ModelIndex.TryGetValue(g.Key, out var final) || final != g.Value)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => classes.Folders.ModelIndex.TryGetValue(g.Key, out var final)
-                ? $"'{g.Key}' was labelled {g.Value}, the list gives it {final}"
-                : $"'{g.Key}' was labelled {g.Value}, the list has no such folder")
+            .Select(g => (Folder: g.Key, Given: g.Value, Final: classes.Folders.ModelIndex.TryGetValue(g.Key, out var final) ? final : (int?)null))
+            .Where(d => d.Final != d.Given)
+            .OrderBy(d => d.Folder, StringComparer.Ordinal)
+            .Select(d => d.Final is { } final
+                ? $"'{d.Folder}' was labelled {d.Given}, the list gives it {final}"
+                : $"'{d.Folder}' was labelled {d.Given}, the list has no such folder")
             .ToList();
         if (differ.Count > 0)
         {

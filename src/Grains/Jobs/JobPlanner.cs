@@ -27,6 +27,9 @@ public sealed class JobPlanner(IDatasetSource source, DatasetSpec dataset, JobSp
     /// </summary>
     private ImageFolderClasses? _checkedClasses;
 
+    /// <summary>The label sets <see cref="CheckAsync"/> read for a streamed ImageFolder, for <see cref="RunAsync"/> to use rather than read them again. Taken once.</summary>
+    private Task<RealLabels?>? _checkedReal;
+
     /// <summary>
     /// Refuses, before any work, a dataset whose classes cannot match the model's (where the class folders are listed
     /// first), whose labels file does not parse, or whose listing cannot be read or holds no image in its first page of a
@@ -38,12 +41,13 @@ public sealed class JobPlanner(IDatasetSource source, DatasetSpec dataset, JobSp
         {
             // The class folders are known once planning has listed them (every folder with a file is one); the label sets
             // parse now, and the first page holds an image in a folder.
-            await LabelConventions.LoadRealAsync(source, dataset, modelClasses, cancellationToken);
+            var real = await LabelConventions.LoadRealAsync(source, dataset, modelClasses, cancellationToken);
             if (!await FirstPageHasAsync(file => file.Contains('/') && ImageFiles.IsImage(file), cancellationToken))
             {
                 throw ImageFolderClasses.NoImages(source.Description);
             }
 
+            _checkedReal = Task.FromResult(real);
             return null;
         }
 
@@ -134,7 +138,7 @@ public sealed class JobPlanner(IDatasetSource source, DatasetSpec dataset, JobSp
     /// </summary>
     private async Task<PlanOutcome> RunStreamedAsync(int written, Func<PlannedShard, ValueTask> planned, ManifestDigest digest, CancellationToken cancellationToken)
     {
-        var real = await LabelConventions.LoadRealAsync(source, dataset, modelClasses, cancellationToken);
+        var real = await (Interlocked.Exchange(ref _checkedReal, null) ?? LabelConventions.LoadRealAsync(source, dataset, modelClasses, cancellationToken));
         if (written == 0)
         {
             await (LabelManifest.From(null, real is not null, null, null) with { ClassNamesToCome = true }).WriteAsync(outputs, cancellationToken);
